@@ -414,7 +414,7 @@ def topological_order(root: Value) -> list[Value]:
         visited.add(node)
         stack.append((node, True))
         edges = node.edges
-        for i in range(0, len(edges), 2):
+        for i in range(len(edges) - 2, -1, -2):  # reversed, so the first child comes out first
             if edges[i] not in visited:
                 stack.append((edges[i], False))
     return order

@@ -368,8 +368,8 @@ class Program:
         constants: list[Value] = []
         for statement in self.statements:
             node = _Evaluator(values, constants).run(statement.expression)
-            if node.label:  # an alias such as `q = x`: give q a node of its own
-                node = node * 1.0
+            if any(node is named for named in values.values()):
+                node = node * 1.0  # an alias such as `q = x`: q gets a node of its own
             node.label = statement.name
             values[statement.name] = node
         return Evaluation(self, values, self.output, constants)
@@ -499,6 +499,8 @@ class _Evaluator:
         try:
             if isinstance(node, Unary):
                 out = -args[0]
+            elif isinstance(node, Binary) and node.op == "**" and isinstance(node.right, Num):
+                out = args[0] ** node.right.value  # a constant power: x**2 works for negative x
             elif isinstance(node, Binary):
                 out = _BINARY[node.op](*args)
             elif FUNCTIONS[node.function] == 1:

@@ -1,0 +1,265 @@
+"""The expression language and the grad/check commands, including hostile input and fuzzing."""
+
+import json
+import math
+import subprocess
+import sys
+import time
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from autograd.cli import main
+from autograd.expr import ExprError, parse
+
+
+def run_cli(capsys, *args):
+    code = main(list(args))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def evaluate_plain(source, at):
+    """The program's output evaluated with plain floats (no graph), for finite differences."""
+    evaluation = parse(source).evaluate(at)
+    return evaluation.root.data
+
+
+PROGRAMS = [
+    ("q = x + y; f = q * z", {"x": -2.0, "y": 5.0, "z": -4.0}),
+    ("z = w1*x; h = sigmoid(z); yhat = w2*h; L = 0.5*(y - yhat)**2",
+     {"x": 2.0, "w1": 0.5, "w2": 0.3, "y": 0.5}),
+    ("a = exp(x) / (1 + x**2)\nb = log(a + 3) - sqrt(y)\nb * tanh(a)", {"x": 0.7, "y": 2.0}),
+    ("s = sin(x) * cos(y); m = max(s, x) - min(y, 3); abs(m) + relu(m - 1)", {"x": 1.3, "y": -0.4}),
+    ("d = x - y; e = d * d; f = e / (x + 10) + 2**x - x**y", {"x": 1.5, "y": 0.5}),
+    ("u = -x**2; v = (-x)**2; u + v * 3 - -y", {"x": 1.1, "y": 0.25}),
+]
+
+
+@pytest.mark.parametrize("source, at", PROGRAMS)
+def test_grad_json_matches_finite_differences(source, at, capsys):
+    args = [f"{k}={v}" for k, v in at.items()]
+    code, out, err = run_cli(capsys, "grad", source, "--at", *args, "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["value"] == pytest.approx(evaluate_plain(source, at), rel=1e-14)
+    for name in at:
+        h = 1e-6 * max(1.0, abs(at[name]))
+        up = evaluate_plain(source, {**at, name: at[name] + h})
+        down = evaluate_plain(source, {**at, name: at[name] - h})
+        assert data["grads"][name] == pytest.approx((up - down) / (2 * h), rel=1e-6, abs=1e-8)
+    assert set(data["values"]) == set(data["grads"])
+    assert data["grads"][data["output"]] == 1.0
+
+
+def test_grad_reports_named_quantities(capsys):
+    code, out, _ = run_cli(capsys, "grad", "q = x + y; f = q * z", "--at", "x=-2", "y=5", "--at", "z=-4", "--json")
+    data = json.loads(out)
+    assert (data["output"], data["value"]) == ("f", -12.0)
+    assert data["grads"] == {"x": -4.0, "y": -4.0, "z": 3.0, "q": -4.0, "f": 1.0}
+
+
+def test_grad_steps_text(capsys):
+    code, out, _ = run_cli(capsys, "grad", "q = x + y; f = q * z", "--at", "x=-2", "y=5", "z=-4", "--steps")
+    assert code == 0
+    assert "f = -12" in out and "forward pass:" in out and "backward pass" in out
+    assert "q           -4  x      1" in out
+
+
+def test_program_from_stdin(monkeypatch, capsys):
+    import io
+    monkeypatch.setattr(sys, "stdin", io.StringIO("a = x * 3\nb = a + 1\n"))
+    code, out, _ = run_cli(capsys, "grad", "-", "--at", "x=2", "--json")
+    assert json.loads(out)["value"] == 7.0
+
+
+def test_bare_last_expression_is_named_f(capsys):
+    code, out, _ = run_cli(capsys, "grad", "x * x", "--at", "x=3", "--json")
+    data = json.loads(out)
+    assert data["output"] == "f" and data["grads"]["x"] == 6.0
+
+
+# ---------------------------------------------------------------- check
+
+CHAIN = "z = w1*x; h = sigmoid(z); yhat = w2*h; L = 0.5*(y - yhat)**2"
+AT = ["--at", "x=2", "w1=0.5", "w2=0.3", "y=0.5"]
+
+
+@pytest.mark.parametrize(
+    "claim, right",
+    [
+        ("dL/dw1=-0.0331", True), ("dL/dw1=-0.03311", True), ("dL/dw1=-0.033111", True),
+        ("dL/dw1=-0.0332", False), ("dL/dw1=-0.033112", False), ("dw1=-3.311e-2", True),
+        ("dw1=-3.31e-2", True), ("dw1=-3.32e-2", False), ("L=0.0405", False), ("L=0.0394", True),
+        ("L=0.039", True), ("L=0.04", True), ("h=0.731", True), ("dh=-0.0842", True),
+        ("dL/dw2=-0.1473", False), ("dw2=-0.2052", True), ("dL/dL=1", True),
+    ],
+)
+def test_check_claims_at_their_written_precision(claim, right, capsys):
+    code, out, err = run_cli(capsys, "check", CHAIN, *AT, "--claim", claim)
+    assert code == (0 if right else 1), err
+    assert out.startswith("right" if right else "wrong")
+
+
+def test_check_wrong_gradient_shows_the_chain_and_where_it_went_wrong(capsys):
+    code, out, _ = run_cli(capsys, "check", CHAIN, *AT, "--claim", "dh=-0.0842", "dw1=-0.0652")
+    assert code == 1
+    assert "∂L/∂z = ∂L/∂h · ∂h/∂z = -0.0842 · 0.1966 = -0.01656" in out
+    assert "dL/dh is right but dL/dw1 is wrong" in out
+    assert "1 of 2 right" in out
+
+
+def test_check_hide_gives_no_spoilers(capsys):
+    code, out, _ = run_cli(capsys, "check", CHAIN, *AT, "--claim", "dw1=-0.0652", "L=0.0394", "--hide")
+    assert code == 1
+    assert "wrong: dL/dw1 = -0.0652" in out and "right: L = 0.0394" in out
+    assert "0.0331" not in out and "∂" not in out
+
+
+def test_check_rtol_overrides_written_precision(capsys):
+    assert run_cli(capsys, "check", CHAIN, *AT, "--claim", "dw1=-0.033", "--rtol", "0.01")[0] == 0
+    assert run_cli(capsys, "check", CHAIN, *AT, "--claim", "dw1=-0.04", "--rtol", "0.01")[0] == 1
+
+
+# ---------------------------------------------------------------- bad and hostile input
+
+BAD = [
+    (["grad", "log(x - 2)", "--at", "x=1"], "log of -1.0"),
+    (["grad", "nosuchfn(x)", "--at", "x=1"], "unknown function 'nosuchfn' at column 1"),
+    (["grad", "x +", "--at", "x=1"], "column 4"),
+    (["grad", "f = x; f = 2", "--at", "x=1"], "assigned twice"),
+    (["grad", "x = 2; f = x", "--at", "x=1"], "cannot be given a value"),
+    (["grad", "f = x * y", "--at", "x=1"], "no value for 'y'"),
+    (["grad", "f = x", "--at", "x=1", "x=2"], "twice"),
+    (["grad", "f = x", "--at", "x=abc"], "not a number"),
+    (["grad", "f = x", "--at", "x"], "not NAME=NUMBER"),
+    (["grad", "f = x", "--at", "x=1e999"], "not a finite number"),
+    (["grad", "", "--at", "x=1"], "empty"),
+    (["grad", "f = q + 1; q = x", "--at", "x=1"], "before it is assigned"),
+    (["grad", "max(x)", "--at", "x=1"], "takes 2 arguments"),
+    (["grad", "1 / (x - 1)", "--at", "x=1"], "division by zero"),
+    (["check", "f = x", "--at", "x=1", "--claim", "q=1"], "claim 'q': not a quantity"),
+    (["check", "f = x", "--at", "x=1", "--claim", "dq=1"], "no quantity named 'q'"),
+    (["check", "f = x", "--at", "x=1", "--claim", "x=abc"], "not a number"),
+    (["check", "f = x", "--at", "x=1", "--claim", "dg/dx=1"], "df/dNAME"),
+    (["check", "f = x", "--at", "x=1"], "required"),
+    (["nosuchcommand"], "invalid choice"),
+]
+
+
+@pytest.mark.parametrize("args, words", BAD)
+def test_bad_input_is_one_error_line_and_exit_2(args, words, capsys):
+    code, out, err = run_cli(capsys, *args)
+    assert code == 2
+    assert out == ""
+    assert err.startswith("error: ") and err.count("\n") == 1
+    assert words in err
+
+
+HOSTILE = [
+    "__import__('os').system('touch /tmp/pwned')",
+    "open('/etc/passwd')",
+    "x.__class__",
+    "x[0]",
+    "'a' * 10**9",
+    "[1, 2]",
+    "lambda: 1",
+    "x if x else 1",
+    "x < 1",
+    "exec('1')",
+    "eval('1')",
+    "9**9**9**9**9",
+    "10**400",
+    "1" * 5000,
+    "(" * 10000 + "x" + ")" * 10000,
+    "-" * 5000 + "x",
+    "x" + "**x" * 3000,
+    "+".join(["x"] * 3000),
+    "; ".join(f"v{i} = v{i - 1} * 1.0001" if i else "v0 = x" for i in range(1500)),
+    "x\x01",
+    "x ☃ y",
+]
+
+
+@pytest.mark.parametrize("program", HOSTILE)
+def test_hostile_programs_end_in_exit_2_quickly_and_run_nothing(program, tmp_path):
+    marker = tmp_path / "pwned"
+    program = program.replace("/tmp/pwned", str(marker))
+    started = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-m", "autograd", "grad", program, "--at", "x=1.5"],
+        capture_output=True, text=True, timeout=30,
+    )
+    elapsed = time.perf_counter() - started
+    if result.returncode == 0:  # a long but legitimate program: it must then be right
+        assert program.startswith(("v0 = x", "x+x")) or "+" in program
+    else:
+        assert result.returncode == 2, result.stderr
+        assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1
+        assert "Traceback" not in result.stderr
+    assert result.stdout == "" or result.returncode == 0
+    assert not marker.exists()
+    assert elapsed < 5  # includes starting Python; the work itself is well under a second
+
+
+def test_hostile_program_parse_time_is_under_a_second():
+    for program in HOSTILE:
+        started = time.perf_counter()
+        try:
+            parse(program).evaluate({"x": 1.5})
+        except ExprError:
+            pass
+        except ValueError:
+            pass
+        assert time.perf_counter() - started < 1.0, program[:40]
+
+
+# ---------------------------------------------------------------- fuzzing
+
+@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(
+    st.text(max_size=60),
+    st.lists(st.sampled_from(list("xy0123456789.e+-*/()=;, \n") + ["**", "exp", "log", "max", "sqrt"]),
+             max_size=40).map("".join),
+))
+def test_parser_fuzz_never_raises_anything_but_expr_error(source):
+    try:
+        program = parse(source)
+        at = {name: 0.7 for name in program.inputs}
+        program.evaluate(at)
+    except ExprError:
+        pass
+
+
+@st.composite
+def expressions(draw, depth=0):
+    leaf = st.one_of(st.sampled_from(["x", "y"]), st.floats(0.1, 3).map(lambda v: f"{v:.3g}"))
+    if depth > 3 or draw(st.booleans()):
+        return draw(leaf)
+    kind = draw(st.sampled_from(["bin", "fn", "neg"]))
+    a = draw(expressions(depth=depth + 1))
+    if kind == "neg":
+        return f"-({a})"
+    if kind == "fn":
+        fn = draw(st.sampled_from(["exp", "tanh", "sigmoid", "sin", "cos", "abs"]))
+        return f"{fn}({a})" if fn != "exp" else f"exp(tanh({a}))"
+    b = draw(expressions(depth=depth + 1))
+    op = draw(st.sampled_from(["+", "-", "*"]))
+    return f"({a}) {op} ({b})"
+
+
+def _python_value(source, x, y):
+    """An independent evaluation of the same text with Python's own math, for comparison only."""
+    env = {"x": x, "y": y, "exp": math.exp, "tanh": math.tanh, "sin": math.sin, "cos": math.cos,
+           "abs": abs, "sigmoid": lambda v: 1 / (1 + math.exp(-v))}
+    return eval(source, {"__builtins__": {}}, env)  # test oracle only; never in autograd/
+
+
+@settings(max_examples=200)
+@given(expressions(), st.floats(-2, 2), st.floats(-2, 2))
+def test_random_valid_programs_evaluate_correctly(source, x, y):
+    program = parse(source)
+    at = {name: {"x": x, "y": y}[name] for name in program.inputs}
+    result = program.evaluate(at).root.data
+    assert result == pytest.approx(_python_value(source, x, y), rel=1e-12, abs=1e-12)
