@@ -229,7 +229,7 @@ def run_walkthrough(args: argparse.Namespace) -> int:
     example = worked.Example(x=args.x, w1=args.w1, w2=args.w2, y=args.target, lr=args.lr)
     results = worked.run(example, steps=args.steps)
     first = results[0]
-    outputs = _pictures(args, first.evaluation.root, first.trace, "the worked example")
+    outputs = _pictures(args, first.evaluation, "The worked example")
     if args.json:
         print(json.dumps(worked.to_json(example, results), indent=2))
     else:
@@ -242,7 +242,7 @@ def run_grad(args: argparse.Namespace) -> int:
     program = read_program(args.program)
     evaluation = program.evaluate(parse_assignments(args.at))
     record = trace(evaluation.root, evaluation.constants)
-    outputs = _pictures(args, evaluation.root, record, program.source)
+    outputs = _pictures(args, evaluation, program.source)
     values = {name: node.data for name, node in evaluation.values.items()}
     grads = evaluation.grads()
     output = program.output
@@ -361,16 +361,18 @@ def _indent(text: str) -> str:
 # ------------------------------------------------------------------ pictures
 
 
-def _pictures(args: argparse.Namespace, root, record: Trace, title: str) -> list[tuple[Path, bytes]]:
+def _pictures(args: argparse.Namespace, evaluation, title: str) -> list[tuple[Path, bytes]]:
     """Render requested pictures before anything is written, so that bad input writes nothing."""
     outputs = []
     if getattr(args, "svg", None) or getattr(args, "html", None):
         from autograd import viz
 
         if args.svg:
-            outputs.append((Path(args.svg), viz.draw(root).svg().encode()))
+            picture = viz.draw(evaluation.root, constants=evaluation.constants)
+            outputs.append((Path(args.svg), picture.svg().encode()))
         if args.html:
-            outputs.append((Path(args.html), viz.stepper_html(root, title=title).encode()))
+            page = viz.stepper_html(evaluation.root, title=title, constants=evaluation.constants)
+            outputs.append((Path(args.html), page.encode()))
     for path, _ in outputs:
         if not path.parent.exists():
             raise UsageError(f"cannot write {path}: the folder {path.parent} does not exist")

@@ -1,0 +1,152 @@
+"""Drawing graphs without a system Graphviz, and the step-through page in a real browser."""
+
+import os
+import shutil
+import warnings
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from autograd import Value
+from autograd.cli import main
+from autograd.viz import RenderError, draw, draw_steps, stepper_html
+
+
+@pytest.fixture
+def no_dot(monkeypatch):
+    """Hide any system `dot` from PATH, so rendering must go through WebAssembly."""
+    dirs = [d for d in os.environ.get("PATH", "").split(os.pathsep) if not (Path(d) / "dot").exists()]
+    monkeypatch.setenv("PATH", os.pathsep.join(dirs))
+    assert shutil.which("dot") is None
+
+
+def worked_graph():
+    x, w1, w2 = Value(2.0, label="x"), Value(0.5, label="w1"), Value(0.3, label="w2")
+    h = (w1 * x).sigmoid()
+    h.label = "h"
+    y_hat = w2 * h
+    y_hat.label = "yhat"
+    loss = 0.5 * (0.5 - y_hat) ** 2
+    loss.label = "L"
+    loss.backward()
+    return loss, (x, w1, w2)
+
+
+def test_svg_without_system_dot_has_values_and_gradients(no_dot):
+    loss, _ = worked_graph()
+    svg = draw(loss, parameters=[]).svg()
+    root = ET.fromstring(svg)
+    assert root.tag.endswith("svg")
+    text = " ".join(t.text or "" for t in root.iter() if t.tag.endswith("text"))
+    for expected in ["0.03939", "-0.2052", "-0.03311", "0.7311", "w1", "w2", "grad", "legend"]:
+        assert expected in text, expected
+
+
+def test_dot_source_has_local_derivatives_and_colours():
+    loss, (x, w1, w2) = worked_graph()
+    source = draw(loss, parameters=[w1, w2], rankdir="TB", digits=3).source
+    assert "rankdir=TB" in source
+    assert "#ffe3b3" in source  # parameters
+    assert '[label=0.731 ' in source  # ∂yhat/∂w2 = h on the edge
+
+
+def test_small_values_keep_significant_digits():
+    v = Value(3e-7, label="tiny") * 1.0
+    assert "3e-07" in draw(v).source
+
+
+def test_save_svg_and_dot_and_clear_error_for_png(no_dot, tmp_path):
+    loss, _ = worked_graph()
+    picture = draw(loss)
+    assert ET.parse(picture.save(tmp_path / "g.svg")).getroot().tag.endswith("svg")
+    assert (picture.save(tmp_path / "g.dot")).read_text().startswith("digraph")
+    with pytest.raises(RenderError, match="needs the Graphviz program 'dot'"):
+        picture.save(tmp_path / "g.png")
+    assert not (tmp_path / "g.png").exists()
+    with pytest.raises(ValueError, match="g.bmp"):
+        picture.save(tmp_path / "g.bmp")
+
+
+def test_notebook_display_is_svg(no_dot):
+    loss, _ = worked_graph()
+    bundle = draw(loss)._repr_mimebundle_()
+    assert bundle["image/svg+xml"].lstrip().startswith("<?xml") or "<svg" in bundle["image/svg+xml"]
+
+
+def test_a_100000_node_graph_is_collapsed_with_a_warning():
+    v = Value(1.0)
+    for _ in range(100_000):
+        v = v * 1.0
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        picture = draw(v, max_nodes=200)
+    assert any("showing the 200 nearest" in str(w.message) for w in caught)
+    assert "more values" in picture.source
+
+
+def test_draw_steps_highlights_and_explains_each_step():
+    loss, _ = worked_graph()
+    steps = draw_steps(loss)
+    lines = [line for line, _ in steps]
+    assert "∂L/∂h = ∂L/∂yhat · ∂yhat/∂h = -0.2807 · 0.3 = -0.0842" in lines
+    assert all("#ff5a36" in picture.source for _, picture in steps)
+
+
+def test_cli_writes_svg_and_html(tmp_path, no_dot, capsys):
+    svg, page = tmp_path / "g.svg", tmp_path / "g.html"
+    assert main(["grad", "q = x + y; f = q * z", "--at", "x=-2", "y=5", "z=-4", "--svg", str(svg), "--html", str(page)]) == 0
+    assert ET.parse(svg).getroot().tag.endswith("svg")
+    content = page.read_text()
+    assert "<script src" not in content and "http://" not in content.replace("http://www.w3.org", "")
+
+
+def test_bad_input_writes_nothing(tmp_path, capsys):
+    svg = tmp_path / "g.svg"
+    assert main(["grad", "log(x)", "--at", "x=-1", "--svg", str(svg)]) == 2
+    assert not svg.exists()
+
+
+# ---------------------------------------------------------------- the page in a real browser
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+def test_stepper_page_in_headless_chromium(tmp_path):
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail("CI must run the browser test: .ci/run installs Debian's chromium")
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium); CI installs it")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is in the dev extra")
+    loss, _ = worked_graph()
+    page_file = tmp_path / "steps.html"
+    page_file.write_text(stepper_html(loss, title="worked example"))
+    requests = []
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )
+        page = browser.new_page()
+        page.on("request", lambda r: requests.append(r.url))
+        page.goto(page_file.as_uri())
+        line = page.locator("#line")
+        counter = page.locator("#counter")
+        first_line, first_counter = line.text_content(), counter.text_content()
+        assert first_counter.startswith("step 1 of ")
+        assert page.locator("#prev").is_disabled()
+        page.click("#next")
+        assert counter.text_content().startswith("step 2 of ")
+        assert line.text_content() != first_line
+        page.click("#prev")
+        assert line.text_content() == first_line
+        page.keyboard.press("End")
+        for _ in range(12):
+            page.keyboard.press("ArrowRight")
+        texts = line.text_content()
+        assert "∂L/∂" in texts  # reached the backward pass
+        assert page.locator("svg .active").count() >= 1
+        page.screenshot(path=str(tmp_path / "steps.png"))
+        browser.close()
+    assert all(url.startswith("file://") for url in requests), requests
