@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Union
 
-from autograd.engine import Value, linear
+from autograd.engine import Value, linear, neuron_sum
 
 __all__ = ["Module", "Neuron", "Layer", "MLP", "ACTIVATIONS", "INITS"]
 
@@ -128,7 +128,9 @@ class Neuron(Module):
     def __call__(self, xs: Sequence) -> Value:
         if len(xs) != len(self.w):
             raise ValueError(f"Neuron: expected {len(self.w)} inputs, got {len(xs)}")
-        out = linear(self.w, xs, self.b)
+        return self.activate(linear(self.w, xs, self.b))
+
+    def activate(self, out: Value) -> Value:
         if self.activation == "relu":
             return out.relu()
         if self.activation == "tanh":
@@ -154,6 +156,12 @@ class Layer(Module):
         self.neurons = [Neuron(nin, activation, init, rng, nout) for _ in range(nout)]
 
     def __call__(self, xs: Sequence) -> list[Value]:
+        # The hot path of training: check the inputs once for the whole layer, not per neuron.
+        xs = list(xs)
+        kinds = set(map(type, xs))
+        if (kinds == {float} or kinds == {Value}) and len(xs) == len(self.neurons[0].w):
+            values = kinds == {Value}
+            return [n.activate(neuron_sum(n.w, xs, n.b, values)) for n in self.neurons]
         return [n(xs) for n in self.neurons]
 
     def named_parameters(self) -> list[tuple[str, Value]]:
