@@ -229,7 +229,7 @@ def run_walkthrough(args: argparse.Namespace) -> int:
     example = worked.Example(x=args.x, w1=args.w1, w2=args.w2, y=args.target, lr=args.lr)
     results = worked.run(example, steps=args.steps)
     first = results[0]
-    outputs = _pictures(args, first.evaluation, "The worked example")
+    outputs = _pictures(args, first.evaluation, "The worked example", parameters=worked.PARAMETERS)
     if args.json:
         print(json.dumps(worked.to_json(example, results), indent=2))
     else:
@@ -361,14 +361,15 @@ def _indent(text: str) -> str:
 # ------------------------------------------------------------------ pictures
 
 
-def _pictures(args: argparse.Namespace, evaluation, title: str) -> list[tuple[Path, bytes]]:
+def _pictures(args: argparse.Namespace, evaluation, title: str, parameters=()) -> list[tuple[Path, bytes]]:
     """Render requested pictures before anything is written, so that bad input writes nothing."""
     outputs = []
     if getattr(args, "svg", None) or getattr(args, "html", None):
         from autograd import viz
 
         if args.svg:
-            picture = viz.draw(evaluation.root, constants=evaluation.constants)
+            picture = viz.draw(evaluation.root, constants=evaluation.constants,
+                               parameters=[evaluation.values[name] for name in parameters])
             outputs.append((Path(args.svg), picture.svg().encode()))
         if args.html:
             page = viz.stepper_html(evaluation.root, title=title, constants=evaluation.constants)

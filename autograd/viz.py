@@ -34,7 +34,7 @@ COLOURS = {
     "output": "#c9f2c9",
 }
 HIGHLIGHT = "#ff5a36"
-OP_SYMBOLS = {"*": "×", "/": "÷", "-": "−", "neg": "−x", "sum": "Σ", "linear": "w·x+b", "**": "xⁿ"}
+OP_SYMBOLS = {"*": "×", "/": "÷", "-": "−", "neg": "−x", "sum": "Σ", "linear": "w·x+b", "**": "xⁿ", "sigmoid": "σ"}
 DEFAULT_MAX_NODES = 1500
 
 
@@ -204,12 +204,18 @@ def _kind(node: Value, root: Value, params: set, consts: set) -> str:
 
 
 def _legend(g: graphviz.Digraph) -> None:
+    """A row of coloured boxes in a small cluster. (HTML-like labels would be neater, but the
+    WebAssembly Graphviz is built without the XML parser they need.)"""
     with g.subgraph(name="cluster_legend") as legend:
-        legend.attr(label="legend", fontsize="10", color="#bbbbbb", style="rounded")
+        legend.attr(label="legend · edge label = local derivative ∂node/∂child", fontsize="9",
+                    color="#bbbbbb", style="rounded", rank="same")
+        previous = None
         for kind, colour in COLOURS.items():
             legend.node(f"legend_{kind}", label=kind, shape="box", style="filled", fillcolor=colour,
-                        fontsize="9", height="0.2")
-        legend.node("legend_edge", label="edge label: ∂node/∂child", shape="plaintext", fontsize="9")
+                        fontsize="9", height="0.2", width="0.3")
+            if previous:
+                legend.edge(previous, f"legend_{kind}", style="invis")
+            previous = f"legend_{kind}"
 
 
 def _nearest(root: Value, limit: int) -> set[Value]:
