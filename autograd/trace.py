@@ -20,6 +20,7 @@ from autograd.engine import Value, topological_order
 
 __all__ = [
     "ForwardStep", "Contribution", "BackwardStep", "Trace", "trace", "fmt", "local_formula", "table",
+    "node_names", "display_names",
 ]
 
 
@@ -32,6 +33,7 @@ def fmt(x: float, digits: int = 6) -> str:
 
 @dataclass
 class ForwardStep:
+    index: int  # the node's place in the topological order (stable for a given graph)
     name: str
     formula: str  # how it is computed from its children, e.g. "sigmoid(z)"; "" for a leaf
     value: float
@@ -40,6 +42,7 @@ class ForwardStep:
 
 @dataclass
 class Contribution:
+    child_index: int
     child: str
     local_formula: str  # ∂node/∂child as a formula in the children's names
     local: float  # its value
@@ -50,6 +53,7 @@ class Contribution:
 
 @dataclass
 class BackwardStep:
+    index: int
     node: str
     grad: float  # ∂L/∂node, complete when this step runs
     contributions: list[Contribution] = field(default_factory=list)
@@ -119,11 +123,11 @@ def trace(root: Value, constants: Iterable[Value] = (), inputs: Iterable[Value] 
     """
     constant_set = set(constants)
     order = topological_order(root)
-    names = node_names(order)
-    if not root.label:
-        names[root] = "out"
+    names = display_names(root, order)
+    position = {node: i for i, node in enumerate(order)}
     forward = [
         ForwardStep(
+            position[n],
             names[n],
             formula(n, names),
             n.data,
@@ -137,7 +141,7 @@ def trace(root: Value, constants: Iterable[Value] = (), inputs: Iterable[Value] 
     for node in reversed(order):
         if node.is_leaf:
             continue
-        step = BackwardStep(names[node], node.grad)
+        step = BackwardStep(position[node], names[node], node.grad)
         for child, local in zip(node.children, node.local_grads):
             if child in constant_set:
                 continue
@@ -145,10 +149,19 @@ def trace(root: Value, constants: Iterable[Value] = (), inputs: Iterable[Value] 
             first = child not in totals
             totals[child] = totals.get(child, 0.0) + product
             step.contributions.append(
-                Contribution(names[child], local_formula(node, child, names), local, product, totals[child], first)
+                Contribution(position[child], names[child], local_formula(node, child, names), local, product,
+                             totals[child], first)
             )
         backward.append(step)
     return Trace(names[root], forward, backward)
+
+
+def display_names(root: Value, order: list[Value]) -> dict[Value, str]:
+    """`node_names`, with an unlabelled output called "out"."""
+    names = node_names(order)
+    if not root.label:
+        names[root] = "out"
+    return names
 
 
 def node_names(order: list[Value]) -> dict[Value, str]:

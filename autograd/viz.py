@@ -22,7 +22,7 @@ from pathlib import Path
 import graphviz
 
 from autograd.engine import Value, topological_order
-from autograd.trace import fmt, node_names, trace
+from autograd.trace import display_names, fmt, trace
 
 __all__ = ["draw", "draw_steps", "stepper_html", "GraphPicture", "render_svg", "RenderError"]
 
@@ -146,7 +146,7 @@ def draw(
     if not 1 <= digits <= 17:
         raise ValueError(f"draw: digits must be between 1 and 17, got {digits!r}")
     order = topological_order(root)
-    names = node_names(order)
+    names = display_names(root, order)
     shown = _nearest(root, max_nodes) if len(order) > max_nodes else set(order)
     if len(shown) < len(order):
         warnings.warn(
@@ -248,22 +248,16 @@ def draw_steps(root: Value, digits: int = 4, **options) -> list[tuple[str, Graph
     edge between them; the line reads e.g. ``∂L/∂h = ∂L/∂yhat · ∂yhat/∂h = -0.2807 · 0.3 = -0.0842``.
     """
     record = trace(root, options.get("constants", ()))
-    order = topological_order(root)
-    by_name = node_names(order)
-    if not root.label:
-        by_name[root] = "out"
-    nodes = {name: node for node, name in by_name.items()}
+    order = topological_order(root)  # the order the trace's indices refer to
+    lines = iter(record.chain_lines(digits))
     pictures = []
-    lines = record.chain_lines(digits)
-    k = 0
     for step in record.backward:
-        parent = nodes[step.node]
+        parent = order[step.index]
         for contribution in step.contributions:
-            child = nodes[contribution.child]
+            child = order[contribution.child_index]
             picture = draw(root, digits=digits, highlight=[parent, child],
                            highlight_edges=[(parent, child)], **options)
-            pictures.append((lines[k], picture))
-            k += 1
+            pictures.append((next(lines), picture))
     return pictures
 
 
@@ -272,30 +266,19 @@ def stepper_html(root: Value, title: str = "autograd", digits: int = 4, constant
     the forward values and then every backward step, with Prev/Next buttons and the arrow keys."""
     constants = list(constants)
     record = trace(root, constants)
-    order = topological_order(root)
-    ids = {node: f"v{i}" for i, node in enumerate(order)}
-    names = node_names(order)
-    if not root.label:
-        names[root] = "out"
     svg = draw(root, digits=digits, constants=constants).svg()
     svg = svg[svg.index("<svg"):]  # drop the XML prolog and doctype: it is inlined in HTML
-    steps = []
-    name_to_id = {names[n]: ids[n] for n in order}
-    for f in record.forward:
-        if f.kind != "computed":
-            continue
-        node_id = name_to_id[f.name]
-        steps.append({"phase": "forward", "nodes": [node_id], "edges": [],
-                      "text": f"{f.name} = {f.formula} = {fmt(f.value, digits)}"})
-    lines = record.chain_lines(digits)
-    k = 0
+    # draw() names node i of the topological order "v{i}" and an edge "e_{child}_{node}_{k}"
+    steps = [
+        {"phase": "forward", "nodes": [f"v{f.index}"], "edges": [],
+         "text": f"{f.name} = {f.formula} = {fmt(f.value, digits)}"}
+        for f in record.forward if f.kind == "computed"
+    ]
+    lines = iter(record.chain_lines(digits))
     for step in record.backward:
-        parent = name_to_id[step.node]
         for c in step.contributions:
-            child = name_to_id[c.child]
-            edges = [f"e_{child}_{parent}_"]
-            steps.append({"phase": "backward", "nodes": [parent, child], "edges": edges, "text": lines[k]})
-            k += 1
+            steps.append({"phase": "backward", "nodes": [f"v{step.index}", f"v{c.child_index}"],
+                          "edges": [f"e_v{c.child_index}_v{step.index}_"], "text": next(lines)})
     return _PAGE.format(title=html.escape(title), svg=svg, steps=json.dumps(steps).replace("</", "<\\/"))
 
 
