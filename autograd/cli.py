@@ -40,7 +40,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.print_help()
             return EXIT_BAD_INPUT
         return args.run(args)
-    except (UsageError, ExprError, ValueError, ArithmeticError, OSError, KeyError) as error:
+    except (UsageError, ExprError, ValueError, ArithmeticError, OSError, KeyError, ImportError) as error:
         message = str(error).strip("'\"") if isinstance(error, KeyError) else str(error)
         print(f"error: {message}", file=sys.stderr)
         return EXIT_BAD_INPUT

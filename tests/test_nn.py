@@ -181,3 +181,12 @@ def test_train_bad_input(capsys):
     assert main(["train", "blobs", "--loss", "hinge"]) == 2
     err = capsys.readouterr().err
     assert err.count("error: ") == 3
+
+
+def test_digits_without_scikit_learn_is_a_clear_error(monkeypatch, capsys):
+    import sys
+    monkeypatch.setitem(sys.modules, "sklearn", None)  # makes `import sklearn...` fail
+    monkeypatch.setitem(sys.modules, "sklearn.datasets", None)
+    assert main(["train", "digits"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "scikit-learn" in err and err.count("\n") == 1
