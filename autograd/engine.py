@@ -118,21 +118,6 @@ class Value:
 
     # ------------------------------------------------------------------ building nodes
 
-    @staticmethod
-    def _node(data: float, op: str, edges: tuple) -> Value:
-        """A result node; with recording off (`no_grad`) it is a leaf with no edges."""
-        out = _new_value(Value)
-        out.data = data
-        out.grad = 0.0
-        out.label = ""
-        if _grad_enabled:
-            out.op = op
-            out.edges = edges
-        else:
-            out.op = ""
-            out.edges = ()
-        return out
-
     @property
     def children(self) -> tuple[Value, ...]:
         """The nodes this one was computed from, in order (a child may appear twice)."""
@@ -161,11 +146,11 @@ class Value:
         """a + b;  ∂/∂a = 1, ∂/∂b = 1."""
         if isinstance(other, Value):
             data = _checked(self.data + other.data, "+", self.data, other.data)
-            return Value._node(data, "+", (self, 1.0, other, 1.0))
+            return _node(data, "+", (self, 1.0, other, 1.0))
         c = _constant(other, "+")
         if c is None:
             return NotImplemented
-        return Value._node(_checked(self.data + c, "+", self.data, c), "+", (self, 1.0))
+        return _node(_checked(self.data + c, "+", self.data, c), "+", (self, 1.0))
 
     __radd__ = __add__
 
@@ -173,28 +158,28 @@ class Value:
         """a - b;  ∂/∂a = 1, ∂/∂b = -1."""
         if isinstance(other, Value):
             data = _checked(self.data - other.data, "-", self.data, other.data)
-            return Value._node(data, "-", (self, 1.0, other, -1.0))
+            return _node(data, "-", (self, 1.0, other, -1.0))
         c = _constant(other, "-")
         if c is None:
             return NotImplemented
-        return Value._node(_checked(self.data - c, "-", self.data, c), "-", (self, 1.0))
+        return _node(_checked(self.data - c, "-", self.data, c), "-", (self, 1.0))
 
     def __rsub__(self, other: Number) -> Value:
         """c - a;  ∂/∂a = -1."""
         c = _constant(other, "-")
         if c is None:
             return NotImplemented
-        return Value._node(_checked(c - self.data, "-", c, self.data), "-", (self, -1.0))
+        return _node(_checked(c - self.data, "-", c, self.data), "-", (self, -1.0))
 
     def __mul__(self, other: Operand) -> Value:
         """a · b;  ∂/∂a = b, ∂/∂b = a."""
         if isinstance(other, Value):
             data = _checked(self.data * other.data, "*", self.data, other.data)
-            return Value._node(data, "*", (self, other.data, other, self.data))
+            return _node(data, "*", (self, other.data, other, self.data))
         c = _constant(other, "*")
         if c is None:
             return NotImplemented
-        return Value._node(_checked(self.data * c, "*", self.data, c), "*", (self, c))
+        return _node(_checked(self.data * c, "*", self.data, c), "*", (self, c))
 
     __rmul__ = __mul__
 
@@ -205,13 +190,13 @@ class Value:
             if b == 0.0:
                 raise ZeroDivisionError(f"division by zero: {self.data!r} / {b!r}")
             data = _checked(self.data / b, "/", self.data, b)
-            return Value._node(data, "/", (self, 1.0 / b, other, -data / b))
+            return _node(data, "/", (self, 1.0 / b, other, -data / b))
         c = _constant(other, "/")
         if c is None:
             return NotImplemented
         if c == 0.0:
             raise ZeroDivisionError(f"division by zero: {self.data!r} / {c!r}")
-        return Value._node(_checked(self.data / c, "/", self.data, c), "/", (self, 1.0 / c))
+        return _node(_checked(self.data / c, "/", self.data, c), "/", (self, 1.0 / c))
 
     def __rtruediv__(self, other: Number) -> Value:
         """c / a;  ∂/∂a = -c/a²."""
@@ -222,11 +207,11 @@ class Value:
         if a == 0.0:
             raise ZeroDivisionError(f"division by zero: {c!r} / {a!r}")
         data = _checked(c / a, "/", c, a)
-        return Value._node(data, "/", (self, -data / a))
+        return _node(data, "/", (self, -data / a))
 
     def __neg__(self) -> Value:
         """-a;  ∂/∂a = -1."""
-        return Value._node(-self.data, "neg", (self, -1.0))
+        return _node(-self.data, "neg", (self, -1.0))
 
     def __pos__(self) -> Value:
         return self
@@ -257,7 +242,7 @@ class Value:
             )
         data = _raw_power(c, b)
         local = data * math.log(c) if c > 0.0 else 0.0
-        return Value._node(data, "**", (self, local))
+        return _node(data, "**", (self, local))
 
     # ------------------------------------------------------------------ functions
 
@@ -267,14 +252,14 @@ class Value:
             data = math.exp(self.data)
         except OverflowError:
             raise OverflowError(f"exp of {self.data!r} overflows a float") from None
-        return Value._node(data, "exp", (self, data))
+        return _node(data, "exp", (self, data))
 
     def log(self) -> Value:
         """ln a (a > 0);  ∂/∂a = 1/a."""
         a = self.data
         if a <= 0.0:
             raise ValueError(f"log of {a!r}: the logarithm needs a positive number")
-        return Value._node(math.log(a), "log", (self, 1.0 / a))
+        return _node(math.log(a), "log", (self, 1.0 / a))
 
     def sqrt(self) -> Value:
         """√a (a ≥ 0);  ∂/∂a = 1/(2√a), which is infinite at a = 0."""
@@ -283,18 +268,18 @@ class Value:
             raise ValueError(f"sqrt of {a!r}: the square root needs a number >= 0")
         data = math.sqrt(a)
         if not _grad_enabled:
-            return Value._node(data, "sqrt", ())
+            return _node(data, "sqrt", ())
         if data == 0.0:
             raise ZeroDivisionError(
                 f"sqrt of {a!r}: its derivative 1/(2·sqrt(a)) is infinite at 0 "
                 "(use no_grad() if no gradient is needed)"
             )
-        return Value._node(data, "sqrt", (self, 0.5 / data))
+        return _node(data, "sqrt", (self, 0.5 / data))
 
     def tanh(self) -> Value:
         """tanh a;  ∂/∂a = 1 - tanh²a.  Saturates to ±1 without overflow."""
         t = math.tanh(self.data)
-        return Value._node(t, "tanh", (self, 1.0 - t * t))
+        return _node(t, "tanh", (self, 1.0 - t * t))
 
     def sigmoid(self) -> Value:
         """σ(a) = 1 / (1 + e^-a);  ∂/∂a = σ(a)(1 - σ(a)).
@@ -307,20 +292,20 @@ class Value:
         else:
             e = math.exp(a)
             s = e / (1.0 + e)
-        return Value._node(s, "sigmoid", (self, s * (1.0 - s)))
+        return _node(s, "sigmoid", (self, s * (1.0 - s)))
 
     def relu(self) -> Value:
         """max(0, a);  ∂/∂a = 1 for a > 0, else 0 (0 at a = 0 by convention)."""
         a = self.data
         if a > 0.0:
-            return Value._node(a, "relu", (self, 1.0))
-        return Value._node(0.0, "relu", (self, 0.0))
+            return _node(a, "relu", (self, 1.0))
+        return _node(0.0, "relu", (self, 0.0))
 
     def __abs__(self) -> Value:
         """|a|;  ∂/∂a = sign(a), and 0 at a = 0 by convention."""
         a = self.data
         sign = 1.0 if a > 0.0 else (-1.0 if a < 0.0 else 0.0)
-        return Value._node(abs(a), "abs", (self, sign))
+        return _node(abs(a), "abs", (self, sign))
 
     def abs(self) -> Value:
         """|a|; the same as ``abs(value)``."""
@@ -328,11 +313,11 @@ class Value:
 
     def sin(self) -> Value:
         """sin a;  ∂/∂a = cos a."""
-        return Value._node(math.sin(self.data), "sin", (self, math.cos(self.data)))
+        return _node(math.sin(self.data), "sin", (self, math.cos(self.data)))
 
     def cos(self) -> Value:
         """cos a;  ∂/∂a = -sin a."""
-        return Value._node(math.cos(self.data), "cos", (self, -math.sin(self.data)))
+        return _node(math.cos(self.data), "cos", (self, -math.sin(self.data)))
 
     def maximum(self, other: Operand) -> Value:
         """max(a, b): the gradient goes to the larger; on a tie, to the first (``self``)."""
@@ -423,6 +408,26 @@ def topological_order(root: Value) -> list[Value]:
 
 
 _new_value = object.__new__
+
+
+def _node(data: float, op: str, edges: tuple) -> Value:
+    """A result node; with recording off (`no_grad`) it is a leaf with no edges.
+
+    (A module-level function rather than a method: it is called once per operation, and
+    skipping the attribute lookup is measurably faster.)
+    """
+    out = _new_value(Value)
+    out.data = data
+    out.grad = 0.0
+    out.label = ""
+    if _grad_enabled:
+        out.op = op
+        out.edges = edges
+    else:
+        out.op = ""
+        out.edges = ()
+    return out
+
 _EMIT = object()  # a stack marker: the node beneath it is ready to be emitted
 
 
@@ -453,7 +458,7 @@ def _power(base: Value, n: float, exponent: Value | None) -> Value:
     a = base.data
     data = _raw_power(a, n)
     if not _grad_enabled:
-        return Value._node(data, "**", ())
+        return _node(data, "**", ())
     if n == 0.0:
         d_base = 0.0
     elif a == 0.0 and n < 1.0:
@@ -464,28 +469,28 @@ def _power(base: Value, n: float, exponent: Value | None) -> Value:
     else:
         d_base = n * _raw_power(a, n - 1.0)
     if exponent is None:
-        return Value._node(data, "**", (base, d_base))
+        return _node(data, "**", (base, d_base))
     if a < 0.0:
         raise ValueError(
             f"** of a negative base {a!r} to a Value exponent {n!r}: "
             "the derivative with respect to the exponent is not real"
         )
     d_exponent = data * math.log(a) if a > 0.0 else 0.0
-    return Value._node(data, "**", (base, d_base, exponent, d_exponent))
+    return _node(data, "**", (base, d_base, exponent, d_exponent))
 
 
 def _select(a: Value, other: Operand, op: str, self_wins: Callable[[float, float], bool]) -> Value:
     """max or min of two operands: the winner's data, local gradient 1 to the winner only."""
     if isinstance(other, Value):
         if self_wins(a.data, other.data):
-            return Value._node(a.data, op, (a, 1.0, other, 0.0))
-        return Value._node(other.data, op, (a, 0.0, other, 1.0))
+            return _node(a.data, op, (a, 1.0, other, 0.0))
+        return _node(other.data, op, (a, 0.0, other, 1.0))
     c = _constant(other, op)
     if c is None:
         raise TypeError(f"{op}: expected a Value or a real number, got {type(other).__name__}")
     if self_wins(a.data, c):
-        return Value._node(a.data, op, (a, 1.0))
-    return Value._node(c, op, (a, 0.0))
+        return _node(a.data, op, (a, 1.0))
+    return _node(c, op, (a, 0.0))
 
 
 def sum_values(values: Iterable[Operand]) -> Value:
@@ -509,7 +514,7 @@ def sum_values(values: Iterable[Operand]) -> Value:
                 raise TypeError(f"sum: expected Values or real numbers, got {type(item).__name__}")
         total = x if total is None else total + x
     _checked(total, "sum", total)
-    return Value._node(total, "sum", tuple(edges))
+    return _node(total, "sum", tuple(edges))
 
 
 def linear(weights: Iterable[Operand], inputs: Iterable[Operand], bias: Operand | None = None) -> Value:
@@ -549,7 +554,7 @@ def linear(weights: Iterable[Operand], inputs: Iterable[Operand], bias: Operand 
         else:
             total += _operand(bias)
     _checked(total, "linear", total)
-    return Value._node(total, "linear", tuple(edges))
+    return _node(total, "linear", tuple(edges))
 
 
 def neuron_sum(ws: list[Value], xs: list, bias: Value, inputs_are_values: bool) -> Value:
@@ -573,7 +578,7 @@ def neuron_sum(ws: list[Value], xs: list, bias: Value, inputs_are_values: bool) 
         edges = [None] * (2 * n + 2)
         edges[0:2 * n:2], edges[1:2 * n:2] = ws, xd
     edges[-2], edges[-1] = bias, 1.0
-    return Value._node(total, "linear", tuple(edges))
+    return _node(total, "linear", tuple(edges))
 
 
 def _operand(x: object) -> float:
