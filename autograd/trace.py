@@ -87,7 +87,7 @@ class Trace:
 
     def backward_table(self, digits: int = 6) -> str:
         out = self.output
-        rows = [(f"node", f"∂{out}/∂node", "child", "local ∂node/∂child", "local", "product", f"∂{out}/∂child so far")]
+        rows = [("node", f"∂{out}/∂node", "child", "local ∂node/∂child", "local", "product", f"∂{out}/∂child so far")]
         for step in self.backward:
             for i, c in enumerate(step.contributions):
                 rows.append((

@@ -205,7 +205,7 @@ def test_operations_with_non_numbers_raise_type_error():
     with pytest.raises(TypeError, match="max"):
         Value(1.0).maximum("a")
     with pytest.raises(TypeError, match="compare"):
-        Value(1.0) < "a"
+        Value(1.0) < "a"  # noqa: B015 (the comparison itself must raise)
 
 
 # ---------------------------------------------------------------- comparisons and identity
