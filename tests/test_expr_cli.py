@@ -7,7 +7,7 @@ import sys
 import time
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from autograd.cli import main
@@ -263,3 +263,20 @@ def test_random_valid_programs_evaluate_correctly(source, x, y):
     at = {name: {"x": x, "y": y}[name] for name in program.inputs}
     result = program.evaluate(at).root.data
     assert result == pytest.approx(_python_value(source, x, y), rel=1e-12, abs=1e-12)
+
+
+@settings(max_examples=150, deadline=None)
+@given(expressions(), st.floats(-2, 2), st.floats(-2, 2))
+def test_random_programs_gradients_match_finite_differences(source, x, y):
+    assume("abs(" not in source)  # |t| has a kink at 0, where no difference quotient can check it
+    program = parse(source)
+    at = {name: {"x": x, "y": y}[name] for name in program.inputs}
+    assume(at)
+    evaluation = program.evaluate(at)
+    evaluation.backward()
+    grads = evaluation.grads()
+    for name in at:
+        h = 1e-6 * max(1.0, abs(at[name]))
+        up = evaluate_plain(source, {**at, name: at[name] + h})
+        down = evaluate_plain(source, {**at, name: at[name] - h})
+        assert grads[name] == pytest.approx((up - down) / (2 * h), rel=1e-5, abs=1e-6)
