@@ -18,10 +18,12 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from autograd.engine import Value, no_grad
+from autograd.trace import Trace, chain_line
 
 __all__ = [
     "numerical_grads", "analytic_grads", "gradcheck", "GradcheckError",
-    "Claim", "Verdict", "parse_claim", "judge", "written_precision",
+    "Claim", "Verdict", "parse_claim", "judge", "written_precision", "path_to", "reaching",
+    "where_it_went_wrong",
 ]
 
 
@@ -145,3 +147,52 @@ def judge(claim: Claim, values: dict[str, float], grads: dict[str, float]) -> Ve
     truth = grads[claim.target] if claim.gradient else values[claim.target]
     slack = 1e-12 * max(1.0, abs(truth))
     return Verdict(claim, truth, abs(claim.claimed - truth) <= claim.tolerance + slack)
+
+
+# ------------------------------------------------------------------ explaining wrong gradients
+
+
+def path_to(record: Trace, target: str) -> list[str]:
+    """The chain-rule lines on every path from the output down to ``target``."""
+    reaches = reaching(record, target)
+    lines = []
+    for step in record.backward:
+        if step.node in reaches:
+            for c in step.contributions:
+                if c.child in reaches:
+                    lines.append(chain_line(record.output, step, c))
+    return lines or [f"{target} is the output: d{record.output}/d{target} = 1"]
+
+
+def reaching(record: Trace, target: str) -> set[str]:
+    """The names on some path from the output down to ``target`` (target included)."""
+    reaches = {target}
+    for step in record.backward[::-1]:  # children before parents
+        if any(c.child in reaches for c in step.contributions):
+            reaches.add(step.node)
+    return reaches
+
+
+def where_it_went_wrong(record: Trace, verdicts: list[Verdict]) -> list[str]:
+    """For each wrong gradient that no other wrong gradient feeds, the last right one above it."""
+    out = record.output
+    gradients = [v for v in verdicts if v.claim.gradient]
+    wrong = {v.claim.target for v in gradients if not v.right}
+    right = {v.claim.target for v in gradients if v.right}
+    position: dict[str, int] = {}  # each name's first appearance in backward order
+    for step in record.backward:
+        for name in (step.node, *(c.child for c in step.contributions)):
+            position.setdefault(name, len(position))
+    lines = []
+    for target in sorted(wrong, key=lambda name: position.get(name, 0)):
+        above = reaching(record, target) - {target}
+        if above & wrong:
+            continue  # it inherits an earlier mistake
+        right_above = sorted(above & right, key=lambda name: position.get(name, 0))
+        if right_above:
+            lines.append(f"where the chain went wrong: d{out}/d{right_above[-1]} is right but d{out}/d{target} "
+                         "is wrong, so the mistake is in the steps between them")
+        else:
+            lines.append(f"where the chain went wrong: d{out}/d{target} is the first wrong gradient on its path "
+                         f"from {out}; check the steps above it")
+    return lines

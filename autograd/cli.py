@@ -14,9 +14,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from autograd.check import judge, parse_claim
+from autograd.check import judge, parse_claim, path_to, where_it_went_wrong
 from autograd.expr import ExprError, Program, parse
-from autograd.trace import Trace, chain_line, fmt, trace
+from autograd.trace import fmt, trace
 
 EXIT_BAD_INPUT = 2
 
@@ -304,50 +304,6 @@ def run_check(args: argparse.Namespace) -> int:
         for line in where_it_went_wrong(record, verdicts):
             print(line)
     return 0 if right == len(verdicts) else 1
-
-
-def path_to(record: Trace, target: str) -> list[str]:
-    """The chain-rule lines on every path from the output down to ``target``."""
-    reaches = reaching(record, target)
-    lines = []
-    for step in record.backward:
-        if step.node in reaches:
-            for c in step.contributions:
-                if c.child in reaches:
-                    lines.append(chain_line(record.output, step, c))
-    return lines or [f"{target} is the output: d{record.output}/d{target} = 1"]
-
-
-def reaching(record: Trace, target: str) -> set[str]:
-    """The names on some path from the output down to ``target`` (target included)."""
-    reaches = {target}
-    for step in record.backward[::-1]:  # children before parents
-        if any(c.child in reaches for c in step.contributions):
-            reaches.add(step.node)
-    return reaches
-
-
-def where_it_went_wrong(record: Trace, verdicts) -> list[str]:
-    """For each wrong gradient that no other wrong gradient feeds, the last right one above it."""
-    out = record.output
-    gradients = [v for v in verdicts if v.claim.gradient]
-    wrong = {v.claim.target for v in gradients if not v.right}
-    right = {v.claim.target for v in gradients if v.right}
-    order = [step.node for step in record.backward] + [c.child for s in record.backward for c in s.contributions]
-    position = {name: order.index(name) for name in set(order)}
-    lines = []
-    for target in sorted(wrong, key=lambda name: position.get(name, 0)):
-        above = reaching(record, target) - {target}
-        if above & wrong:
-            continue  # it inherits an earlier mistake
-        right_above = sorted(above & right, key=lambda name: position.get(name, 0))
-        if right_above:
-            lines.append(f"where the chain went wrong: d{out}/d{right_above[-1]} is right but d{out}/d{target} "
-                         "is wrong, so the mistake is in the steps between them")
-        else:
-            lines.append(f"where the chain went wrong: d{out}/d{target} is the first wrong gradient on its path "
-                         f"from {out}; check the steps above it")
-    return lines
 
 
 def _number_text(claim_text: str) -> str:
