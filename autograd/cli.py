@@ -16,6 +16,7 @@ from pathlib import Path
 
 from autograd.check import judge, parse_claim, path_to, where_it_went_wrong
 from autograd.expr import ExprError, Program, parse
+from autograd.report import grad_report
 from autograd.trace import fmt, trace
 
 EXIT_BAD_INPUT = 2
@@ -247,11 +248,7 @@ def run_grad(args: argparse.Namespace) -> int:
     grads = evaluation.grads()
     output = program.output
     if args.json:
-        data = {"output": output, "value": values[output], "inputs": program.inputs,
-                "values": values, "grads": grads}
-        if args.steps:
-            data["trace"] = record.to_dict()
-        print(json.dumps(data, indent=2))
+        print(json.dumps(grad_report(evaluation, record if args.steps else None), indent=2))
     else:
         digits = args.digits
         print(f"{output} = {fmt(values[output], digits)}")
