@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from autograd.engine import Value
@@ -42,14 +43,114 @@ FUNCTIONS = {
 
 
 class ExprError(ValueError):
-    """A program that cannot be parsed or evaluated; the message says what and where."""
+    """A program that cannot be parsed or evaluated.
+
+    ``str(error)`` is the whole message for a person: what is wrong, where, a suggestion when
+    the intent is clear, then the offending line with a caret under the column::
+
+        unexpected character '^' at column 6: powers are written ** (did you mean 'f = x**2'?)
+          f = x^2
+               ^
+
+    The parts are fields too, for a page that shows the error in place: ``message`` (what is
+    wrong), ``suggestion`` (or None), ``position`` (0-based offset into the program, or None),
+    ``line`` and ``column`` (1-based, or None) and ``line_text`` (the offending line, or None).
+    """
+
+    def __init__(self, message: str, *, position: int | None = None, suggestion: str | None = None,
+                 source: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.suggestion = suggestion
+        self.position = position
+        self.line: int | None = None
+        self.column: int | None = None
+        self.line_text: str | None = None
+        if source is not None:
+            self.locate(source)
+
+    def locate(self, source: str) -> ExprError:
+        """Fill in ``line``, ``column`` and ``line_text`` from the program text (once)."""
+        if self.position is not None and self.line_text is None:
+            position = min(self.position, len(source))
+            start = source.rfind("\n", 0, position) + 1
+            end = source.find("\n", position)
+            self.line = source.count("\n", 0, start) + 1
+            self.column = position - start + 1
+            self.line_text = source[start : end if end >= 0 else len(source)]
+            self._multiline = "\n" in source
+        return self
+
+    def __str__(self) -> str:
+        text = self.message
+        if self.column is not None:
+            where = f"line {self.line}, column {self.column}" if getattr(self, "_multiline", False) else f"column {self.column}"
+            text += f" at {where}"
+        if self.suggestion:
+            text += f": {self.suggestion}"
+        if self.line_text is not None:
+            shown, caret = _excerpt(self.line_text, self.column - 1)
+            text += f"\n  {shown}\n  {' ' * caret}^"
+        return text
+
+
+def _excerpt(line: str, index: int, width: int = 76) -> tuple[str, int]:
+    """At most ``width`` characters of a line around ``index``, and where index falls in them."""
+    line = line.replace("\t", " ").rstrip("\r")
+    start = max(0, min(index - width // 2, len(line) - width))
+    shown = line[start : start + width]
+    if start > 0:
+        shown = "…" + shown[1:]
+    if start + width < len(line):
+        shown = shown[:-1] + "…"
+    return shown, index - start
+
+
+def _corrected(source: str, position: int, length: int, replacement: str) -> str:
+    """The line holding ``position``, with ``length`` characters there replaced: 'f = x**2'."""
+    fixed = source[:position] + replacement + source[position + length :]
+    start = fixed.rfind("\n", 0, position) + 1
+    end = fixed.find("\n", position)
+    line = fixed[start : end if end >= 0 else len(fixed)].strip()
+    return line if len(line) <= 60 else _excerpt(line, position - start, 60)[0]
+
+
+# Characters people type for an operator the language spells in ASCII.
+_LOOKALIKES = {
+    "^": ("**", "powers are written **"),
+    "\u2212": ("-", "a minus is written -"),  # − MINUS SIGN
+    "\u2013": ("-", "a minus is written -"),  # – EN DASH
+    "\u00d7": ("*", "multiplication is written *"),  # ×
+    "\u00b7": ("*", "multiplication is written *"),  # ·
+    "\u22c5": ("*", "multiplication is written *"),  # ⋅
+    "\u2217": ("*", "multiplication is written *"),  # ∗
+    "\u00f7": ("/", "division is written /"),  # ÷
+    "\u00b2": ("**2", "powers are written **"),  # ²
+    "\u00b3": ("**3", "powers are written **"),  # ³
+}
+
+
+def _unexpected_character(source: str, position: int) -> ExprError:
+    """An unknown character, with the ASCII spelling that was meant when that is clear."""
+    char = source[position]
+    suggestion = None
+    if char in _LOOKALIKES:
+        replacement, why = _LOOKALIKES[char]
+        suggestion = f"{why} (did you mean '{_corrected(source, position, 1, replacement)}'?)"
+    elif unicodedata.decimal(char, None) is not None:
+        digit = str(unicodedata.decimal(char))
+        suggestion = f"only the digits 0-9 are numbers (did you mean '{_corrected(source, position, 1, digit)}'?)"
+    return ExprError(f"unexpected character {char!r}", position=position, suggestion=suggestion, source=source)
 
 
 # ------------------------------------------------------------------ tokens
 
+# Only ASCII digits are numbers ([0-9], not \\d, which matches every script's digits); a '#'
+# starts a comment that runs to the end of the line.
+NUMBER = r"(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
 _TOKEN = re.compile(
-    r"(?P<space>[ \t\r]+)"
-    r"|(?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)"
+    r"(?P<space>[ \t\r]+|\#[^\n]*)"
+    r"|(?P<number>" + NUMBER + ")"
     r"|(?P<name>[A-Za-z_][A-Za-z_0-9]*)"
     r"|(?P<op>\*\*|[-+*/(),;=\n])"
 )
@@ -69,8 +170,7 @@ def tokenize(source: str) -> list[Token]:
     while position < len(source):
         match = _TOKEN.match(source, position)
         if match is None:
-            char = source[position]
-            raise ExprError(f"unexpected character {char!r} at column {position + 1}")
+            raise _unexpected_character(source, position)
         kind = match.lastgroup
         if kind != "space":
             tokens.append(Token(kind, match.group(), position + 1))
@@ -175,10 +275,21 @@ class Statement:
 class _Parser:
     """Recursive descent over the token list, with a hard limit on nesting depth."""
 
-    def __init__(self, tokens: list[Token]) -> None:
+    def __init__(self, tokens: list[Token], source: str = "") -> None:
         self.tokens = tokens
+        self.source = source
         self.index = 0
         self.depth = 0
+
+    def error(self, message: str, column: int, suggestion: str | None = None) -> ExprError:
+        """An error at a (1-based) column of the program, with the line and a caret."""
+        return ExprError(message, position=column - 1, suggestion=suggestion, source=self.source)
+
+    def unexpected(self, expected: str = "", hint: str | None = None) -> ExprError:
+        """The current token cannot come here; suggest the '*' or '.' that was meant when clear."""
+        token, previous = self.current, self.tokens[self.index - 1] if self.index else None
+        message = f"expected {expected}, found {_show(token)}" if expected else f"unexpected {_show(token)}"
+        return self.error(message, token.column, _juxtaposed(self.source, previous, token) or hint)
 
     @property
     def current(self) -> Token:
@@ -194,7 +305,7 @@ class _Parser:
 
     def expect(self, text: str, what: str) -> Token:
         if not self.at(text):
-            raise ExprError(f"expected {what} at column {self.current.column}, found {_show(self.current)}")
+            raise self.unexpected(what)
         return self.advance()
 
     def program(self) -> list[Statement]:
@@ -206,12 +317,9 @@ class _Parser:
                 break
             statements.append(self.statement())
             if not self.at(";", "\n", ""):
-                raise ExprError(
-                    f"unexpected {_show(self.current)} at column {self.current.column} "
-                    "(statements are separated by ';' or new lines)"
-                )
+                raise self.unexpected(hint="statements are separated by ';' or new lines")
         if not statements:
-            raise ExprError("the program is empty: write at least one expression, e.g. 'f = x * y'")
+            raise ExprError("the program is empty", suggestion="write at least one expression, e.g. 'f = x * y'")
         return statements
 
     def statement(self) -> Statement:
@@ -226,7 +334,7 @@ class _Parser:
     def nested(self, column: int) -> None:
         self.depth += 1
         if self.depth > MAX_NESTING:
-            raise ExprError(f"the expression nests more than {MAX_NESTING} levels deep at column {column}")
+            raise self.error(f"the expression nests more than {MAX_NESTING} levels deep", column)
 
     def sum(self) -> Node:
         node = self.product()
@@ -269,7 +377,7 @@ class _Parser:
         token = self.current
         if token.kind == "number":
             self.advance()
-            return _number(token)
+            return _number(token, self.source)
         if token.kind == "name":
             self.advance()
             if self.at("("):
@@ -280,14 +388,13 @@ class _Parser:
             self.nested(token.column)
             node = self.sum()
             self.depth -= 1
-            self.expect(")", "')' to close the '(' at column %d" % token.column)
+            self.expect(")", "')' to close the '(' of column %d" % token.column)
             return node
-        raise ExprError(f"expected a number, a name or '(' at column {token.column}, found {_show(token)}")
+        raise self.unexpected("a number, a name or '('")
 
     def call(self, name: Token) -> Node:
         if name.text not in FUNCTIONS:
-            known = " ".join(FUNCTIONS)
-            raise ExprError(f"unknown function '{name.text}' at column {name.column} (known: {known})")
+            raise self.error(f"unknown function '{name.text}'", name.column, self.meant_function(name))
         self.advance()  # the '('
         self.nested(name.column)
         args = [self.sum()]
@@ -295,14 +402,53 @@ class _Parser:
             self.advance()
             args.append(self.sum())
         self.depth -= 1
-        self.expect(")", f"')' to close {name.text}( at column {name.column}")
+        self.expect(")", f"')' to close {name.text}( of column {name.column}")
         wanted = FUNCTIONS[name.text]
         if len(args) != wanted:
-            raise ExprError(
-                f"{name.text}() takes {wanted} argument{'s' * (wanted > 1)}, "
-                f"got {len(args)} at column {name.column}"
-            )
+            raise self.error(f"{name.text}() takes {wanted} argument{'s' * (wanted > 1)}, got {len(args)}",
+                             name.column)
         return Call(name.text, tuple(args), name.column)
+
+
+    def meant_function(self, name: Token) -> str:
+        """The known function a misspelt name most likely meant, or '*' for a product x(…)."""
+        position = name.column - 1
+        meant = _ALIASES.get(name.text) or nearest(name.text, FUNCTIONS)
+        if meant:
+            fix = f"did you mean '{_corrected(self.source, position, len(name.text), meant)}'?"
+            return f"the natural logarithm is log ({fix})" if name.text == "ln" else fix
+        functions = f"the functions are {' '.join(FUNCTIONS)}"
+        used_as_name = any(t.kind == "name" and t.text == name.text and t is not name for t in self.tokens)
+        if len(name.text) <= 2 or used_as_name:  # x(y + 1): a quantity times a bracket
+            fix = _corrected(self.source, position + len(name.text), 0, "*")
+            return f"multiplication is written * (did you mean '{fix}'?); {functions}"
+        return functions
+
+
+_ALIASES = {"ln": "log"}  # names from other notations whose meaning is certain
+
+
+def nearest(name: str, known) -> str | None:
+    """The known name closest to a misspelt one (difflib's ratio ≥ 0.6), or None."""
+    import difflib
+
+    match = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    return match[0] if match else None
+
+
+def _juxtaposed(source: str, previous: Token | None, token: Token) -> str | None:
+    """'2x', '2(x+1)', '(a)(b)' mean a product; '1,5' a decimal: the suggestion, or None."""
+    if previous is None or token.kind == "end":
+        return None
+    touching = previous.column + len(previous.text) == token.column
+    position = token.column - 1
+    if (previous.kind == "number" and touching and (token.kind == "name" or token.text == "(")) or (
+        previous.text == ")" and token.text == "("
+    ):
+        return f"multiplication is written * (did you mean '{_corrected(source, position, 0, '*')}'?)"
+    if previous.kind == "number" and token.text == "," and source[position + 1 : position + 2].isdigit():
+        return f"decimals are written with a point (did you mean '{_corrected(source, position, 1, '.')}'?)"
+    return None
 
 
 def _show(token: Token) -> str:
@@ -313,12 +459,14 @@ def _show(token: Token) -> str:
     return f"'{token.text}'"
 
 
-def _number(token: Token) -> Num:
+def _number(token: Token, source: str = "") -> Num:
     if len(token.text) > MAX_NUMBER_LENGTH:
-        raise ExprError(f"the number at column {token.column} is longer than {MAX_NUMBER_LENGTH} characters")
+        raise ExprError(f"the number is longer than {MAX_NUMBER_LENGTH} characters", position=token.column - 1,
+                        source=source)
     value = float(token.text)  # a float from the start: no giant integers, ever
     if math.isinf(value):
-        raise ExprError(f"the number {token.text} at column {token.column} is too large for a float")
+        raise ExprError(f"the number {token.text} is too large for a float", position=token.column - 1,
+                        source=source)
     return Num(value, token.text, token.column)
 
 
@@ -353,9 +501,12 @@ class Program:
         if len(source) > MAX_PROGRAM_LENGTH:
             raise ExprError(f"the program is longer than {MAX_PROGRAM_LENGTH} characters")
         self.source = source
-        statements = _Parser(tokenize(source)).program()
-        self.statements = _name_statements(statements)
-        self.inputs = _inputs(self.statements)
+        try:
+            statements = _Parser(tokenize(source), source).program()
+            self.statements = _name_statements(statements)
+            self.inputs = _inputs(self.statements)
+        except ExprError as error:
+            raise error.locate(source)  # the line and the caret, wherever it was raised
 
     @property
     def output(self) -> str:
@@ -385,18 +536,18 @@ def _name_statements(statements: list[Statement]) -> list[Statement]:
     for i, statement in enumerate(statements):
         if not statement.name:
             if i != len(statements) - 1:
-                raise ExprError(
-                    f"the expression at column {statement.column} is not assigned to a name; "
-                    "only the last statement may be a bare expression"
-                )
+                raise ExprError("this expression is not assigned to a name", position=statement.column - 1,
+                                suggestion="only the last statement may be a bare expression; write 'name = ...'")
             statement = Statement("f", statement.expression, statement.column)
         if statement.name in FUNCTIONS:
-            raise ExprError(f"'{statement.name}' is a function and cannot be assigned (column {statement.column})")
+            raise ExprError(f"'{statement.name}' is a function and cannot be assigned",
+                            position=statement.column - 1)
         named.append(statement)
     seen: set[str] = set()
     for statement in named:
         if statement.name in seen:
-            raise ExprError(f"'{statement.name}' is assigned twice (column {statement.column}); each name is assigned once")
+            raise ExprError(f"'{statement.name}' is assigned twice", position=statement.column - 1,
+                            suggestion="each name is assigned once")
         seen.add(statement.name)
     return named
 
@@ -410,8 +561,8 @@ def _inputs(statements: list[Statement]) -> list[str]:
         for name in _names_in(statement.expression):
             if name.name in assigned and name.name not in assigned_so_far:
                 if name.name == statement.name:
-                    raise ExprError(f"'{name.name}' is used in its own definition at column {name.column}")
-                raise ExprError(f"'{name.name}' is used at column {name.column} before it is assigned")
+                    raise ExprError(f"'{name.name}' is used in its own definition", position=name.column - 1)
+                raise ExprError(f"'{name.name}' is used before it is assigned", position=name.column - 1)
             if name.name not in assigned and name.name not in inputs:
                 inputs.append(name.name)
         assigned_so_far.add(statement.name)
@@ -437,17 +588,46 @@ def _names_in(node: Node) -> list[Name]:
 
 def _check_inputs(program: Program, at: dict[str, float]) -> None:
     assigned = {s.name for s in program.statements}
+    missing = [name for name in program.inputs if name not in at]
     for name, value in at.items():
         if name in assigned:
             raise ExprError(f"'{name}' is computed by the program and cannot be given a value")
         if name not in program.inputs:
-            raise ExprError(f"'{name}' is given a value but the program does not use it")
+            meant = nearest(name, missing) or nearest(name, program.inputs)
+            raise ExprError(f"'{name}' is given a value but the program does not use it",
+                            suggestion=f"did you mean '{meant}'?" if meant else None)
         if not isinstance(value, (int, float)) or not math.isfinite(value):
             raise ExprError(f"the value of '{name}' must be a finite number, got {value!r}")
-    missing = [name for name in program.inputs if name not in at]
     if missing:
-        listed = ", ".join(f"'{m}'" for m in missing)
-        raise ExprError(f"no value for {listed}: give each input with --at NAME=NUMBER")
+        raise _missing_inputs(program, missing, at)
+
+
+def _missing_inputs(program: Program, missing: list[str], at: dict[str, float]) -> ExprError:
+    """'no value for ...', pointing at the first use, with what a misspelt name (or e**x) meant."""
+    listed = ", ".join(f"'{m}'" for m in missing)
+    first = missing[0]
+    uses = [n for s in program.statements for n in _names_in(s.expression) if n.name == first]
+    suggestion = "give each input with --at NAME=NUMBER"
+    known = [*at, *(s.name for s in program.statements)]
+    if first == "e":
+        powers = [node for s in program.statements for node in _nodes_in(s.expression)
+                  if isinstance(node, Binary) and node.op == "**" and node.left == Name("e", node.left.column)]
+        meant = f"exp({unparse(powers[0].right)})" if powers else "exp(1)"
+        suggestion = f"Euler's number is not a name; e**x is written exp(x) (did you mean '{meant}'?)"
+    elif nearest(first, known):
+        suggestion = f"did you mean '{nearest(first, known)}'? (or give {first} a value with --at {first}=NUMBER)"
+    position = uses[0].column - 1 if uses else None
+    return ExprError(f"no value for {listed}", position=position, suggestion=suggestion, source=program.source)
+
+
+def _nodes_in(node: Node) -> list[Node]:
+    """Every node of an expression (an explicit stack: no recursion)."""
+    found, stack = [], [node]
+    while stack:
+        node = stack.pop()
+        found.append(node)
+        stack += _children(node)
+    return found
 
 
 _UNARY_METHODS = {
