@@ -12,10 +12,17 @@ Backpropagation is then one generic loop over the graph in reverse topological o
     child.grad += local * node.grad        # ∂L/∂child += ∂node/∂child · ∂L/∂node
 
 There is no closure per node and no recursion anywhere, so a graph of a million operations
-neither exhausts memory nor the recursion limit. Plain numbers used with a `Value`
-(``x * 2``) are constants: they take part in the arithmetic but are not nodes of the graph.
+neither exhausts memory nor the recursion limit.
 
-This module imports only the standard library and knows nothing of the rest of the package.
+Plain numbers used with a `Value` (``x + 3``) are constants: they take part in the arithmetic
+but are not nodes of the graph. The node keeps such a constant as the last item of its
+``edges``, which then has an odd length (``x + 3`` stores ``(x, 1.0, 3.0)``) — except
+``x * c``, whose local derivative already is exactly c. A constant on the left of ``-``, ``/``
+or ``**`` is recorded under the names "r-", "r/" and "r**".
+
+What each operation computes, and its derivative, comes from the table in `autograd.ops`; only
+the hottest operations (+, *, and the fused neuron node) are written out here for speed. This
+module imports only the standard library and `ops`, and knows nothing of the rest.
 """
 
 from __future__ import annotations
@@ -23,17 +30,28 @@ from __future__ import annotations
 import math
 import numbers
 import operator
-from functools import reduce
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import reduce
 from typing import Union
+
+from autograd import ops
 
 __all__ = ["Value", "no_grad", "is_grad_enabled", "sum_values", "linear", "neuron_sum", "topological_order"]
 
 Number = Union[int, float]
 Operand = Union["Value", Number]
 
-_grad_enabled = True  # switched off inside `no_grad()`
+# ------------------------------------------------------------------ recording on and off
+
+# Whether operations record a graph, per thread and per asyncio task. Reading a ContextVar on
+# every operation would cost about 3% of the engine's speed, so a global count of open
+# `no_grad()` blocks (in any thread) is checked first: while it is 0, nobody has switched off.
+_recording: ContextVar[bool] = ContextVar("autograd_recording", default=True)
+_open_no_grad_blocks = 0
+_count_lock = threading.Lock()
 
 
 @contextmanager
@@ -44,26 +62,34 @@ def no_grad() -> Iterator[None]:
 
         with no_grad():
             prediction = model(x)
+
+    It holds for the current thread (and asyncio task) only.
     """
-    global _grad_enabled
-    previous = _grad_enabled
-    _grad_enabled = False
+    global _open_no_grad_blocks
+    token = _recording.set(False)
+    with _count_lock:
+        _open_no_grad_blocks += 1
     try:
         yield
     finally:
-        _grad_enabled = previous
+        with _count_lock:
+            _open_no_grad_blocks -= 1
+        _recording.reset(token)
 
 
 def is_grad_enabled() -> bool:
-    """True unless inside a `no_grad()` block."""
-    return _grad_enabled
+    """True unless inside a `no_grad()` block (of this thread)."""
+    return _open_no_grad_blocks == 0 or _recording.get()
+
+
+# ------------------------------------------------------------------ numbers
 
 
 def _real(x: object, what: str) -> float:
     """Convert a real number (int, float, bool, numpy scalar, Fraction) to a finite float."""
     if type(x) is float:
         value = x
-    elif isinstance(x, numbers.Real):
+    elif isinstance(x, numbers.Real) and not isinstance(x, Value):
         value = float(x)
     else:
         raise TypeError(f"{what}: expected a real number, got {type(x).__name__} {x!r}")
@@ -99,34 +125,81 @@ class Value:
     `backward()`.
     """
 
-    __slots__ = ("data", "grad", "label", "op", "edges")
+    # `op` and `label` share the slot `_tag`, which saves 8 bytes on every node: a leaf keeps
+    # its label there (a leaf has no op); an inner node its op, or (op, label) once labelled.
+    __slots__ = ("_data", "grad", "_tag", "edges")
 
-    data: float
     grad: float
-    label: str
-    op: str  # the operation that made this node; "" for a leaf
-    edges: tuple  # (child₀, ∂self/∂child₀, child₁, ∂self/∂child₁, ...)
+    edges: tuple  # (child₀, ∂self/∂child₀, child₁, ∂self/∂child₁, ...[, constant])
 
     def __init__(self, data: Number, label: str = "") -> None:
         if isinstance(data, Value):
             raise TypeError("Value: data must be a real number, got a Value (use it directly)")
-        self.data = _real(data, "Value")
+        self._data = _real(data, "Value")
         self.grad = 0.0
-        self.label = label
-        self.op = ""
         self.edges = ()
+        self.label = label
 
-    # ------------------------------------------------------------------ building nodes
+    @property
+    def data(self) -> float:
+        """The value, a finite float. Assignable (parameter updates); inf and nan are refused."""
+        return self._data
+
+    @data.setter
+    def data(self, value: Number) -> None:
+        self._data = _real(value, f"setting the data of {self._name()}")
+
+    @property
+    def op(self) -> str:
+        """The name of the operation in `autograd.ops` that made this node; "" for a leaf."""
+        if not self.edges:
+            return ""
+        tag = self._tag
+        return tag if type(tag) is str else tag[0]
+
+    @property
+    def label(self) -> str:
+        """A name for display ("" when none was given)."""
+        tag = self._tag
+        if not self.edges:
+            return tag
+        return "" if type(tag) is str else tag[1]
+
+    @label.setter
+    def label(self, label: str) -> None:
+        if not isinstance(label, str):
+            raise TypeError(f"Value: a label must be a str, got {type(label).__name__} {label!r}")
+        if not self.edges:
+            self._tag = label
+        else:
+            self._tag = (self.op, label) if label else self.op
+
+    def _name(self) -> str:
+        return repr(self.label) if self.label else (f"a {self.op} node" if self.op else "a Value")
+
+    # ------------------------------------------------------------------ the graph around a node
 
     @property
     def children(self) -> tuple[Value, ...]:
         """The nodes this one was computed from, in order (a child may appear twice)."""
-        return self.edges[0::2]
+        edges = self.edges
+        return edges[0 : len(edges) - 1 : 2]
 
     @property
     def local_grads(self) -> tuple[float, ...]:
         """∂self/∂child for each of `children`, computed in the forward pass."""
-        return self.edges[1::2]
+        edges = self.edges
+        return edges[1 : len(edges) : 2] if len(edges) % 2 == 0 else edges[1 : len(edges) - 1 : 2]
+
+    @property
+    def constant(self) -> float | None:
+        """The plain-number operand of this node's operation (``3`` in ``x + 3``), or None."""
+        edges = self.edges
+        if len(edges) % 2:
+            return edges[-1]
+        if self.op == "*" and len(edges) == 2:
+            return edges[1]  # x * c keeps c as its local derivative
+        return None
 
     @property
     def is_leaf(self) -> bool:
@@ -135,213 +208,82 @@ class Value:
 
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
-        return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
+        return f"Value(data={self._data!r}, grad={self.grad!r}{label})"
 
     def __float__(self) -> float:
-        return self.data
+        return self._data
 
     # ------------------------------------------------------------------ arithmetic
 
     def __add__(self, other: Operand) -> Value:
         """a + b;  ∂/∂a = 1, ∂/∂b = 1."""
         if isinstance(other, Value):
-            data = _checked(self.data + other.data, "+", self.data, other.data)
+            data = _checked(self._data + other._data, "+", self._data, other._data)
             return _node(data, "+", (self, 1.0, other, 1.0))
         c = _constant(other, "+")
         if c is None:
             return NotImplemented
-        return _node(_checked(self.data + c, "+", self.data, c), "+", (self, 1.0))
+        return _node(_checked(self._data + c, "+", self._data, c), "+", (self, 1.0, c))
 
-    __radd__ = __add__
-
-    def __sub__(self, other: Operand) -> Value:
-        """a - b;  ∂/∂a = 1, ∂/∂b = -1."""
-        if isinstance(other, Value):
-            data = _checked(self.data - other.data, "-", self.data, other.data)
-            return _node(data, "-", (self, 1.0, other, -1.0))
-        c = _constant(other, "-")
-        if c is None:
-            return NotImplemented
-        return _node(_checked(self.data - c, "-", self.data, c), "-", (self, 1.0))
-
-    def __rsub__(self, other: Number) -> Value:
-        """c - a;  ∂/∂a = -1."""
-        c = _constant(other, "-")
-        if c is None:
-            return NotImplemented
-        return _node(_checked(c - self.data, "-", c, self.data), "-", (self, -1.0))
+    __radd__ = __add__  # c + a is exactly a + c in floating point
 
     def __mul__(self, other: Operand) -> Value:
         """a · b;  ∂/∂a = b, ∂/∂b = a."""
         if isinstance(other, Value):
-            data = _checked(self.data * other.data, "*", self.data, other.data)
-            return _node(data, "*", (self, other.data, other, self.data))
+            data = _checked(self._data * other._data, "*", self._data, other._data)
+            return _node(data, "*", (self, other._data, other, self._data))
         c = _constant(other, "*")
         if c is None:
             return NotImplemented
-        return _node(_checked(self.data * c, "*", self.data, c), "*", (self, c))
+        return _node(_checked(self._data * c, "*", self._data, c), "*", (self, c))
 
     __rmul__ = __mul__
 
+    def __sub__(self, other: Operand) -> Value:
+        return _binary(self, other, "-")
+
+    def __rsub__(self, other: Number) -> Value:
+        return _reflected(self, other, "-")
+
     def __truediv__(self, other: Operand) -> Value:
-        """a / b;  ∂/∂a = 1/b, ∂/∂b = -a/b²."""
-        if isinstance(other, Value):
-            b = other.data
-            if b == 0.0:
-                raise ZeroDivisionError(f"division by zero: {self.data!r} / {b!r}")
-            data = _checked(self.data / b, "/", self.data, b)
-            return _node(data, "/", (self, 1.0 / b, other, -data / b))
-        c = _constant(other, "/")
-        if c is None:
-            return NotImplemented
-        if c == 0.0:
-            raise ZeroDivisionError(f"division by zero: {self.data!r} / {c!r}")
-        return _node(_checked(self.data / c, "/", self.data, c), "/", (self, 1.0 / c))
+        return _binary(self, other, "/")
 
     def __rtruediv__(self, other: Number) -> Value:
-        """c / a;  ∂/∂a = -c/a²."""
-        c = _constant(other, "/")
-        if c is None:
-            return NotImplemented
-        a = self.data
-        if a == 0.0:
-            raise ZeroDivisionError(f"division by zero: {c!r} / {a!r}")
-        data = _checked(c / a, "/", c, a)
-        return _node(data, "/", (self, -data / a))
+        return _reflected(self, other, "/")
+
+    def __pow__(self, other: Operand) -> Value:
+        return _binary(self, other, "**")
+
+    def __rpow__(self, other: Number) -> Value:
+        return _reflected(self, other, "**")
 
     def __neg__(self) -> Value:
-        """-a;  ∂/∂a = -1."""
-        return _node(-self.data, "neg", (self, -1.0))
+        return _unary(self, _NEG)
 
     def __pos__(self) -> Value:
         return self
 
-    def __pow__(self, other: Operand) -> Value:
-        """a ** n.  For a constant n: ∂/∂a = n·a^(n-1).
-
-        For a `Value` exponent b also ∂/∂b = a^b · ln a, which needs a > 0
-        (at a = 0 with b > 0 the limit 0 is used).
-        """
-        if isinstance(other, Value):
-            return _power(self, other.data, other)
-        c = _constant(other, "**")
-        if c is None:
-            return NotImplemented
-        return _power(self, c, None)
-
-    def __rpow__(self, other: Number) -> Value:
-        """c ** b;  ∂/∂b = c^b · ln c (c > 0; at c = 0 with b > 0 the limit 0)."""
-        c = _constant(other, "**")
-        if c is None:
-            return NotImplemented
-        b = self.data
-        if c < 0.0:
-            raise ValueError(
-                f"** of a negative base {c!r} to a Value exponent {b!r}: "
-                "the derivative with respect to the exponent is not real"
-            )
-        data = _raw_power(c, b)
-        local = data * math.log(c) if c > 0.0 else 0.0
-        return _node(data, "**", (self, local))
-
-    # ------------------------------------------------------------------ functions
-
-    def exp(self) -> Value:
-        """e^a;  ∂/∂a = e^a."""
-        try:
-            data = math.exp(self.data)
-        except OverflowError:
-            raise OverflowError(f"exp of {self.data!r} overflows a float") from None
-        return _node(data, "exp", (self, data))
-
-    def log(self) -> Value:
-        """ln a (a > 0);  ∂/∂a = 1/a."""
-        a = self.data
-        if a <= 0.0:
-            raise ValueError(f"log of {a!r}: the logarithm needs a positive number")
-        return _node(math.log(a), "log", (self, 1.0 / a))
-
-    def sqrt(self) -> Value:
-        """√a (a ≥ 0);  ∂/∂a = 1/(2√a), which is infinite at a = 0."""
-        a = self.data
-        if a < 0.0:
-            raise ValueError(f"sqrt of {a!r}: the square root needs a number >= 0")
-        data = math.sqrt(a)
-        if not _grad_enabled:
-            return _node(data, "sqrt", ())
-        if data == 0.0:
-            raise ZeroDivisionError(
-                f"sqrt of {a!r}: its derivative 1/(2·sqrt(a)) is infinite at 0 "
-                "(use no_grad() if no gradient is needed)"
-            )
-        return _node(data, "sqrt", (self, 0.5 / data))
-
-    def tanh(self) -> Value:
-        """tanh a;  ∂/∂a = 1 - tanh²a.  Saturates to ±1 without overflow."""
-        t = math.tanh(self.data)
-        return _node(t, "tanh", (self, 1.0 - t * t))
-
-    def sigmoid(self) -> Value:
-        """σ(a) = 1 / (1 + e^-a);  ∂/∂a = σ(a)(1 - σ(a)).
-
-        Computed as e^a / (1 + e^a) for negative a, so that no exponent ever overflows.
-        """
-        a = self.data
-        if a >= 0.0:
-            s = 1.0 / (1.0 + math.exp(-a))
-        else:
-            e = math.exp(a)
-            s = e / (1.0 + e)
-        return _node(s, "sigmoid", (self, s * (1.0 - s)))
-
-    def relu(self) -> Value:
-        """max(0, a);  ∂/∂a = 1 for a > 0, else 0 (0 at a = 0 by convention)."""
-        a = self.data
-        if a > 0.0:
-            return _node(a, "relu", (self, 1.0))
-        return _node(0.0, "relu", (self, 0.0))
-
     def __abs__(self) -> Value:
-        """|a|;  ∂/∂a = sign(a), and 0 at a = 0 by convention."""
-        a = self.data
-        sign = 1.0 if a > 0.0 else (-1.0 if a < 0.0 else 0.0)
-        return _node(abs(a), "abs", (self, sign))
+        return _unary(self, _ABS)
 
-    def abs(self) -> Value:
-        """|a|; the same as ``abs(value)``."""
-        return self.__abs__()
-
-    def sin(self) -> Value:
-        """sin a;  ∂/∂a = cos a."""
-        return _node(math.sin(self.data), "sin", (self, math.cos(self.data)))
-
-    def cos(self) -> Value:
-        """cos a;  ∂/∂a = -sin a."""
-        return _node(math.cos(self.data), "cos", (self, -math.sin(self.data)))
-
-    def maximum(self, other: Operand) -> Value:
-        """max(a, b): the gradient goes to the larger; on a tie, to the first (``self``)."""
-        return _select(self, other, "max", operator.ge)
-
-    def minimum(self, other: Operand) -> Value:
-        """min(a, b): the gradient goes to the smaller; on a tie, to the first (``self``)."""
-        return _select(self, other, "min", operator.le)
+    # The named functions (exp, log, tanh, sigmoid, relu, maximum, ...) are added below from
+    # the table in `autograd.ops`.
 
     # ------------------------------------------------------------------ comparisons
 
     # Comparisons look at `data` and return a bool. Equality and hashing are left by
     # identity on purpose: nodes live in sets and dicts during graph walks.
     def __lt__(self, other: Operand) -> bool:
-        return self.data < _compared(other)
+        return self._data < _compared(other)
 
     def __le__(self, other: Operand) -> bool:
-        return self.data <= _compared(other)
+        return self._data <= _compared(other)
 
     def __gt__(self, other: Operand) -> bool:
-        return self.data > _compared(other)
+        return self._data > _compared(other)
 
     def __ge__(self, other: Operand) -> bool:
-        return self.data >= _compared(other)
+        return self._data >= _compared(other)
 
     __hash__ = object.__hash__
 
@@ -362,7 +304,14 @@ class Value:
         no children) are kept and this graph's gradient is *added* to them, as when summing
         gradients over the samples of a mini-batch, one graph each. Inner nodes are still
         reset, so each of them holds this graph's gradient only.
+
+        A gradient that overflows to inf or nan raises OverflowError naming the node.
         """
+        if accumulate is not True and accumulate is not False:
+            raise TypeError(
+                f"backward: accumulate must be True or False, got {type(accumulate).__name__} {accumulate!r} "
+                "(backward() takes no gradient argument: the output's gradient is always 1)"
+            )
         order = topological_order(self)
         if accumulate:
             for node in order:
@@ -377,8 +326,30 @@ class Value:
             if g == 0.0:  # nothing to pass on; skipping also spares constant subgraphs
                 continue
             edges = node.edges
-            for i in range(0, len(edges), 2):
+            for i in range(0, len(edges) - 1, 2):  # len - 1: an odd last item is a constant
                 edges[i].grad += edges[i + 1] * g
+        # An inf or nan gradient reaches the leaves' (inf·0 and inf - inf are nan): one sum,
+        # run in C, finds it, and only then is the graph searched for where it began.
+        total = sum(map(_grad_of, order))
+        if total - total != 0.0:
+            _raise_first_non_finite_gradient(order)
+
+
+_grad_of = operator.attrgetter("grad")
+
+
+def _raise_first_non_finite_gradient(order: list[Value]) -> None:
+    """Name the first node, in the order backward() visits them, whose gradient is inf or nan."""
+    for node in reversed(order):
+        g = node.grad
+        if g - g != 0.0:
+            what = f"the {node.op} node" if node.op else "the leaf"
+            label = f" {node.label!r}" if node.label else ""
+            raise OverflowError(
+                f"backward: the gradient of {what}{label} (value {node._data!r}) is {g}: "
+                "a product of local derivatives overflowed a float"
+            )
+    # a sum of large finite gradients overflowed, but no gradient is itself infinite: fine
 
 
 def topological_order(root: Value) -> list[Value]:
@@ -401,12 +372,14 @@ def topological_order(root: Value) -> list[Value]:
         stack.append(node)
         stack.append(_EMIT)
         edges = node.edges
-        for i in range(len(edges) - 2, -1, -2):  # reversed, so the first child comes out first
+        # reversed, so the first child comes out first; (len & ~1) skips an odd last constant
+        for i in range((len(edges) & ~1) - 2, -1, -2):
             if edges[i] not in visited:
                 stack.append(edges[i])
     return order
 
 
+_EMIT = object()  # a stack marker: the node beneath it is ready to be emitted
 _new_value = object.__new__
 
 
@@ -417,104 +390,177 @@ def _node(data: float, op: str, edges: tuple) -> Value:
     skipping the attribute lookup is measurably faster.)
     """
     out = _new_value(Value)
-    out.data = data
+    out._data = data
     out.grad = 0.0
-    out.label = ""
-    if _grad_enabled:
-        out.op = op
+    if _open_no_grad_blocks == 0 or _recording.get():
+        out._tag = op
         out.edges = edges
     else:
-        out.op = ""
+        out._tag = ""  # a leaf: the slot holds its (empty) label
         out.edges = ()
     return out
-
-_EMIT = object()  # a stack marker: the node beneath it is ready to be emitted
 
 
 def _compared(other: Operand) -> float:
     if isinstance(other, Value):
-        return other.data
+        return other._data
     c = _constant(other, "comparison")
     if c is None:
         raise TypeError(f"cannot compare a Value with {type(other).__name__} {other!r}")
     return c
 
 
-def _raw_power(a: float, n: float) -> float:
-    """a ** n as a real float, with a clear error where it is undefined or overflows."""
-    if a == 0.0 and n < 0.0:
-        raise ZeroDivisionError(f"** : 0 to the negative power {n!r} is undefined (division by zero)")
-    if a < 0.0 and not float(n).is_integer():
-        raise ValueError(f"** : a negative base {a!r} to the non-integer power {n!r} is not real")
+# ------------------------------------------------------------------ operations from the table
+
+
+def _finite(op: ops.Op, value: float, locals_: tuple[float, ...], operands: tuple) -> None:
+    """Raise OverflowError when a value or a local derivative is inf or nan."""
+    for x in (value, *locals_):
+        if x - x != 0.0:
+            shown = ", ".join(repr(a) for a in operands)
+            what = "its value" if x is value else "its derivative"
+            raise OverflowError(f"{op.name} of {shown}: {what} overflows a float ({x})")
+
+
+def _apply(op: ops.Op, operands: tuple) -> tuple[float, tuple[float, ...]]:
+    """The table's forward rule, with its errors; inside no_grad an infinite slope is no error."""
     try:
-        result = a**n
-    except OverflowError:
-        raise OverflowError(f"** : {a!r} ** {n!r} overflows a float") from None
-    return _checked(result, "**", a, n)
+        value, locals_ = op.forward(*operands)
+    except ZeroDivisionError:
+        if is_grad_enabled() or op.name == "/":
+            raise
+        # only the derivative is infinite (sqrt(0), 0 ** 0.5, arcsin(1)): the value is fine
+        value, locals_ = _value_only(op, operands), ()
+    _finite(op, value, locals_, operands)
+    return value, locals_
 
 
-def _power(base: Value, n: float, exponent: Value | None) -> Value:
-    """base ** n, with ``exponent`` the `Value` that n came from (None for a constant)."""
-    a = base.data
-    data = _raw_power(a, n)
-    if not _grad_enabled:
-        return _node(data, "**", ())
-    if n == 0.0:
-        d_base = 0.0
-    elif a == 0.0 and n < 1.0:
-        raise ZeroDivisionError(
-            f"** : the derivative of a ** {n!r} is infinite at a = 0 "
-            "(use no_grad() if no gradient is needed)"
-        )
-    else:
-        d_base = n * _raw_power(a, n - 1.0)
-    if exponent is None:
-        return _node(data, "**", (base, d_base))
-    if a < 0.0:
-        raise ValueError(
-            f"** of a negative base {a!r} to a Value exponent {n!r}: "
-            "the derivative with respect to the exponent is not real"
-        )
-    d_exponent = data * math.log(a) if a > 0.0 else 0.0
-    return _node(data, "**", (base, d_base, exponent, d_exponent))
+def _value_only(op: ops.Op, operands: tuple) -> float:
+    if op.name == "**":
+        return ops._real_power(*operands)
+    return {"sqrt": math.sqrt, "arcsin": math.asin, "arccos": math.acos}[op.name](*operands)
 
 
-def _select(a: Value, other: Operand, op: str, self_wins: Callable[[float, float], bool]) -> Value:
-    """max or min of two operands: the winner's data, local gradient 1 to the winner only."""
+def _unary(a: Value, op: ops.Op) -> Value:
+    """op(a) for a one-argument operation of the table (the activations' path: kept short)."""
+    x = a._data
+    try:
+        value, (local,) = op.forward(x)
+    except ZeroDivisionError:
+        return _node(_apply(op, (x,))[0], "", ())  # inside no_grad: a value with no slope
+    if value - value != 0.0 or local - local != 0.0:  # inf or nan
+        _finite(op, value, (local,), (x,))
+    return _node(value, op.name, (a, local))
+
+
+def _binary(a: Value, other: Operand, name: str) -> Value:
+    """a (op) other for a two-argument operation of the table; other a Value or a number."""
+    op = ops.OPS[name]
     if isinstance(other, Value):
-        if self_wins(a.data, other.data):
-            return _node(a.data, op, (a, 1.0, other, 0.0))
-        return _node(other.data, op, (a, 0.0, other, 1.0))
-    c = _constant(other, op)
+        value, locals_ = _apply(op, (a._data, other._data))
+        if not locals_:
+            return _node(value, "", ())
+        if name == "**" and locals_[1] == 0.0 and a._data < 0.0:
+            _negative_base_error(a._data, other._data)
+        return _node(value, name, (a, locals_[0], other, locals_[1]))
+    c = _constant(other, name)
     if c is None:
-        raise TypeError(f"{op}: expected a Value or a real number, got {type(other).__name__}")
-    if self_wins(a.data, c):
-        return _node(a.data, op, (a, 1.0))
-    return _node(c, op, (a, 0.0))
+        return NotImplemented
+    value, locals_ = _apply(op, (a._data, c))
+    if not locals_:
+        return _node(value, "", ())
+    return _node(value, name, (a, locals_[0], c))
+
+
+def _reflected(a: Value, other: Number, name: str) -> Value:
+    """other (op) a, with the constant on the left: recorded as "r" + name."""
+    c = _constant(other, name)
+    if c is None:
+        return NotImplemented
+    if name == "**" and c < 0.0:
+        _negative_base_error(c, a._data)
+    value, locals_ = _apply(ops.OPS[name], (c, a._data))
+    if not locals_:
+        return _node(value, "", ())
+    return _node(value, ops.REFLECTED_PREFIX + name, (a, locals_[1], c))
+
+
+def _negative_base_error(base: float, exponent: float) -> None:
+    raise ValueError(
+        f"** of a negative base {base!r} to a Value exponent {exponent!r}: "
+        "the derivative with respect to the exponent is not real"
+    )
+
+
+_NEG, _ABS = ops.OPS["neg"], ops.OPS["abs"]
+
+
+def _function_method(op: ops.Op) -> Callable:
+    """A Value method for one function of the table: ``x.tanh()``, ``x.maximum(y)``."""
+    if op.arity == 1:
+        forward, name = op.forward, op.name
+
+        def method(self: Value) -> Value:  # _unary, inlined: activations are on the hot path
+            x = self._data
+            try:
+                value, (local,) = forward(x)
+            except ZeroDivisionError:
+                return _unary(self, op)
+            if value - value != 0.0 or local - local != 0.0:  # inf or nan
+                _finite(op, value, (local,), (x,))
+            return _node(value, name, (self, local))
+    else:
+        def method(self: Value, other: Operand) -> Value:
+            if not isinstance(other, (Value, numbers.Real)):
+                raise TypeError(f"{op.name}: expected a Value or a real number, got {type(other).__name__}")
+            return _binary(self, other, op.name)
+    method.__name__ = method.__qualname__ = op.method_name
+    method.__doc__ = f"{op.formula.replace('a', 'self').replace('b', 'other')}: {op.doc}.  " \
+                     f"∂/∂ = {', '.join(op.derivatives)}"
+    return method
+
+
+for _op in ops.OPS.values():
+    if _op.function:
+        setattr(Value, _op.method_name, _function_method(_op))
+del _op
+
+
+# ------------------------------------------------------------------ fused nodes
 
 
 def sum_values(values: Iterable[Operand]) -> Value:
-    """Σ values as one node: ∂/∂vᵢ = 1 for each `Value`; plain numbers are constants.
+    """Σ values as one node: ∂/∂vᵢ = 1 for each `Value`.
 
     The sum is taken left to right, so the result is bit-for-bit that of ``v0 + v1 + ...``
-    with binary ``+``, with one node instead of n - 1.
+    with binary ``+``, with one node instead of n - 1. Plain numbers among the terms are
+    constants; the sum is then built with binary ``+`` so that each constant is kept.
     """
     items = list(values)
     if not items:
         raise ValueError("sum_values: needs at least one value")
+    if not all(type(item) is Value for item in items):
+        for item in items:
+            if not isinstance(item, Value) and _constant(item, "sum") is None:
+                raise TypeError(f"sum: expected Values or real numbers, got {type(item).__name__}")
+        return reduce(operator.add, items) if isinstance(items[0], Value) else _constant_first_sum(items)
     edges: list = []
     total = None
     for item in items:
-        if isinstance(item, Value):
-            edges += (item, 1.0)
-            x = item.data
-        else:
-            x = _constant(item, "sum")
-            if x is None:
-                raise TypeError(f"sum: expected Values or real numbers, got {type(item).__name__}")
-        total = x if total is None else total + x
+        edges += (item, 1.0)
+        total = item._data if total is None else total + item._data
     _checked(total, "sum", total)
     return _node(total, "sum", tuple(edges))
+
+
+def _constant_first_sum(items: list) -> Value | float:
+    """c0 + v1 + ... when the first term is a plain number (left to right, as Python would)."""
+    total = items[0]
+    for item in items[1:]:
+        total = total + item
+    if not isinstance(total, Value):
+        raise TypeError("sum_values: needs at least one Value among the terms")
+    return total
 
 
 def linear(weights: Iterable[Operand], inputs: Iterable[Operand], bias: Operand | None = None) -> Value:
@@ -522,7 +568,8 @@ def linear(weights: Iterable[Operand], inputs: Iterable[Operand], bias: Operand 
 
     ∂/∂wᵢ = xᵢ, ∂/∂xᵢ = wᵢ, ∂/∂b = 1. The products are summed left to right and the bias
     added last, bit-for-bit as ``w0*x0 + w1*x1 + ... + b`` with binary operations.
-    Either side of a product may be a plain number, which is then a constant.
+    With Value weights and bias and inputs that are all Values (op "linear") or all plain
+    numbers (op "affine") it is one node; any other mix is built from binary operations.
     """
     ws = list(weights)
     xs = list(inputs)
@@ -534,27 +581,15 @@ def linear(weights: Iterable[Operand], inputs: Iterable[Operand], bias: Operand 
         input_types = set(map(type, xs))
         if input_types == {float} or input_types == {Value}:
             return neuron_sum(ws, xs, bias, input_types == {Value})
-    edges: list = []
-    total = None
-    for w, x in zip(ws, xs):
-        w_is_value = isinstance(w, Value)
-        x_is_value = isinstance(x, Value)
-        wd = w.data if w_is_value else _operand(w)
-        xd = x.data if x_is_value else _operand(x)
-        if w_is_value:
-            edges += (w, xd)
-        if x_is_value:
-            edges += (x, wd)
-        product = wd * xd
-        total = product if total is None else total + product
+    for item in (*ws, *xs, *([] if bias is None else [bias])):
+        if not isinstance(item, Value) and _constant(item, "linear") is None:
+            raise TypeError(f"linear: expected Values or real numbers, got {type(item).__name__}")
+    total = reduce(operator.add, [w * x for w, x in zip(ws, xs)])
     if bias is not None:
-        if isinstance(bias, Value):
-            edges += (bias, 1.0)
-            total += bias.data
-        else:
-            total += _operand(bias)
-    _checked(total, "linear", total)
-    return _node(total, "linear", tuple(edges))
+        total = total + bias
+    if not isinstance(total, Value):
+        raise TypeError("linear: needs at least one Value among the weights, inputs and bias")
+    return total
 
 
 def neuron_sum(ws: list[Value], xs: list, bias: Value, inputs_are_values: bool) -> Value:
@@ -564,11 +599,12 @@ def neuron_sum(ws: list[Value], xs: list, bias: Value, inputs_are_values: bool) 
     use it directly; everyone else calls `linear`.
 
     The same left-to-right sum as the general path (``reduce`` adds in order, unlike ``sum``,
-    which compensates rounding on Python 3.12+), with the loops run in C.
+    which compensates rounding on Python 3.12+), with the loops run in C. With float inputs
+    the node is "affine" and each input is kept exactly as its weight's local derivative.
     """
-    wd = [w.data for w in ws]
-    xd = [x.data for x in xs] if inputs_are_values else xs
-    total = reduce(operator.add, map(operator.mul, wd, xd)) + bias.data
+    wd = [w._data for w in ws]
+    xd = [x._data for x in xs] if inputs_are_values else xs
+    total = reduce(operator.add, map(operator.mul, wd, xd)) + bias._data
     _checked(total, "linear", total)
     n = len(ws)
     if inputs_are_values:
@@ -578,11 +614,4 @@ def neuron_sum(ws: list[Value], xs: list, bias: Value, inputs_are_values: bool) 
         edges = [None] * (2 * n + 2)
         edges[0:2 * n:2], edges[1:2 * n:2] = ws, xd
     edges[-2], edges[-1] = bias, 1.0
-    return _node(total, "linear", tuple(edges))
-
-
-def _operand(x: object) -> float:
-    c = _constant(x, "linear")
-    if c is None:
-        raise TypeError(f"linear: expected Values or real numbers, got {type(x).__name__}")
-    return c
+    return _node(total, "linear" if inputs_are_values else "affine", tuple(edges))
