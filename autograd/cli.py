@@ -7,23 +7,58 @@ without a traceback and without writing any file.
 from __future__ import annotations
 
 import argparse
+import errno
+import inspect
 import json
 import math
 import re
 import sys
+import time
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
+from autograd.files import OutputError, plan_outputs, write_outputs
 from autograd.check import judge, parse_claim, path_to, where_it_went_wrong
 from autograd.expr import ExprError, Program, parse
 from autograd.report import grad_report
 from autograd.trace import fmt, trace
 
 EXIT_BAD_INPUT = 2
+MAX_WALK_STEPS = 10_000   # walkthrough --steps: about 2 s and 100 MB at the most
+MAX_AT = 5_000            # --at values: more than a program of the longest allowed length can use
 
 
 class UsageError(Exception):
     """Bad input from the command line: reported as one `error:` line, exit status 2."""
+
+
+# The project's own bad-input errors become one `error:` line and exit status 2; anything else
+# escaping a command is a bug and keeps its traceback. ZeroDivisionError and OverflowError: a
+# program's arithmetic at the given numbers; OutputError: an output path; MemoryError: a request
+# past what the machine holds (the flags' limits are meant to prevent it).
+BAD_INPUT = (UsageError, ExprError, ValueError, ZeroDivisionError, OverflowError, OutputError, MemoryError)
+# Errors of modules loaded only by the commands that need them (found without importing them):
+# RenderError, a picture Graphviz cannot lay out; MissingDependency, an optional package missing.
+LAZY_BAD_INPUT = (("autograd.viz", "RenderError"), ("autograd.data", "MissingDependency"))
+_ADDRESS_ERRORS = {errno.EADDRINUSE, errno.EADDRNOTAVAIL}
+
+
+def _is_bad_input(error: Exception) -> bool:
+    if isinstance(error, BAD_INPUT):
+        return True
+    for module, name in LAZY_BAD_INPUT:
+        loaded = sys.modules.get(module)
+        if loaded is not None and isinstance(error, getattr(loaded, name)):
+            return True
+    # a file that cannot be read, or a port that cannot be opened, is bad input too
+    return isinstance(error, OSError) and (error.filename is not None or error.errno in _ADDRESS_ERRORS)
+
+
+def _message(error: Exception) -> str:
+    if isinstance(error, MemoryError):
+        return "out of memory: ask for less (see the limits in the command's --help)"
+    return str(error)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -41,9 +76,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.print_help()
             return EXIT_BAD_INPUT
         return args.run(args)
-    except (UsageError, ExprError, ValueError, ArithmeticError, OSError, KeyError, ImportError) as error:
-        message = str(error).strip("'\"") if isinstance(error, KeyError) else str(error)
-        print(f"error: {message}", file=sys.stderr)
+    except Exception as error:
+        if not _is_bad_input(error):
+            raise  # a bug: keep the traceback, so that it is reported and fixed
+        print(f"error: {_message(error)}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
@@ -109,7 +145,8 @@ def build_parser() -> _Parser:
     walk.add_argument("--w2", type=_finite, default=0.3, help="the output weight (default 0.3)")
     walk.add_argument("--target", type=_finite, default=0.5, help="the target y (default 0.5)")
     walk.add_argument("--lr", type=_finite, default=0.01, help="the learning rate η (default 0.01)")
-    walk.add_argument("--steps", type=_positive_int, default=1, help="gradient-descent steps (default 1)")
+    walk.add_argument("--steps", type=_bounded(int, 1, MAX_WALK_STEPS), default=1,
+                      help=f"gradient-descent steps (default 1, at most {MAX_WALK_STEPS:,})")
     walk.add_argument("--digits", type=_digits, default=6, help="significant digits shown (default 6)")
     _add_output_options(walk)
     walk.set_defaults(run=run_walkthrough)
@@ -137,6 +174,7 @@ def build_parser() -> _Parser:
     check.set_defaults(run=run_check)
 
     _add_train_command(commands)
+    _add_explore_command(commands)
     return parser
 
 
@@ -152,13 +190,139 @@ def _add_output_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--html", metavar="PATH", help="also write a page that steps through the backward pass")
 
 
+class _Names:
+    """A list of names read from a module only when argparse needs it (help, or a check), so that
+    `autograd grad` does not pay for importing numpy; the names still live in one place."""
+
+    def __init__(self, module: str, attribute: str) -> None:
+        self.module, self.attribute = module, attribute
+
+    def _names(self) -> list[str]:
+        from importlib import import_module
+
+        return sorted(getattr(import_module(self.module), self.attribute))
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._names()
+
+    def __iter__(self):
+        return iter(self._names())
+
+
+# Limits that keep one `autograd train` within seconds and a few hundred MB; --allow-large lifts
+# them (not the basic checks). Work is counted in parameter·sample·epoch, memory in parameter·sample
+# per step (the graph of one batch holds about 40 bytes for each).
+TRAIN_LIMITS = {"width": 512, "layers": 6, "parameters": 100_000, "epochs": 5_000,
+                "work": 50_000_000, "graph": 5_000_000}
+
+TRAIN_EPILOG = f"""limits (raise them with --allow-large): hidden layers at most {TRAIN_LIMITS['layers']}, each at most
+{TRAIN_LIMITS['width']} wide and {TRAIN_LIMITS['parameters']:,} parameters in all; --epochs at most {TRAIN_LIMITS['epochs']:,};
+parameters × samples × epochs at most {TRAIN_LIMITS['work']:,} (about 20 s), parameters × batch size
+at most {TRAIN_LIMITS['graph']:,} (about 200 MB for one step's graph).
+
+examples:
+  autograd train moons
+  autograd train digits --json
+  autograd train spirals --hidden 32,32 --activation tanh --optimizer adam --lr 0.02
+"""
+
+
+EXPLORE_HELP = """\
+A live explorer in the browser: edit a program, move its inputs, step through the forward and
+backward passes, take gradient-descent steps, check an answer; or train a small network on a
+2-D dataset step by step. Without PROGRAM it opens the worked example; inputs not given with
+--at start at 1. The server listens on 127.0.0.1 only (a free port unless --port is given),
+prints its URL and opens the browser; Ctrl-C stops it.
+
+examples:
+  autograd explore
+  autograd explore "f = (x - 3)**2 + y**2" --at x=0 y=1
+  autograd explore --port 8765 --no-browser
+"""
+
+
+def _add_explore_command(commands) -> None:
+    explore = commands.add_parser(
+        "explore", help="a live explorer in the browser (127.0.0.1 only)", description=EXPLORE_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    explore.add_argument("program", metavar="PROGRAM", nargs="?", help="the program to open (default: the worked example)")
+    explore.add_argument("--at", nargs="+", action="append", default=[], metavar="NAME=NUMBER",
+                         help="starting input values, e.g. --at x=2 y=-1")
+    explore.add_argument("--port", type=_port, default=0, help="the port on 127.0.0.1 (default: a free one)")
+    explore.add_argument("--no-browser", action="store_true", help="print the URL but do not open a browser")
+    explore.set_defaults(run=run_explore)
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or not 0 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (0 to 65535; 0 picks a free one)")
+    return int(text)
+
+
+def run_explore(args: argparse.Namespace) -> int:
+    from autograd.explore import serve
+
+    program = None if args.program is None else read_program(args.program).source
+    return serve(program, parse_assignments(args.at), port=args.port, open_browser=not args.no_browser)
+
+
 def _add_train_command(commands) -> None:
-    """`autograd train` lives in train.py; it is added here only when that module exists."""
-    try:
-        from autograd.train import add_train_command
-    except ImportError:
-        return
-    add_train_command(commands)
+    """`autograd train`: always present; a missing optional package is reported when it runs."""
+    from autograd.nn import ACTIVATIONS, INITS
+
+    train = commands.add_parser(
+        "train", help="train an MLP on a small dataset",
+        description="Train an MLP with gradient descent on a dataset made from a seed. "
+                    "Defaults are chosen per dataset so that the plain command trains well.",
+        epilog=TRAIN_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    train.add_argument("dataset", choices=_Names("autograd.data", "DATASETS"), metavar="DATASET",
+                       help="one of: %(choices)s")
+    train.add_argument("--hidden", type=_layer_sizes, help="hidden layer sizes, e.g. 16,16")
+    train.add_argument("--activation", choices=ACTIVATIONS[:3], default="relu")
+    train.add_argument("--loss", choices=_Names("autograd.train", "LOSSES"))
+    train.add_argument("--optimizer", choices=("sgd", "adam"))
+    train.add_argument("--lr", type=_bounded(float, 0.0, 1000.0, low_open=True), help="learning rate, > 0 and <= 1000")
+    train.add_argument("--epochs", type=_bounded(int, 1, None), help="passes over the training set")
+    train.add_argument("--batch-size", type=_bounded(int, 0, 1_000_000), help="samples per step; 0 = the full set")
+    train.add_argument("--init", choices=INITS, default="uniform")
+    train.add_argument("--l2", type=_bounded(float, 0.0, 1000.0), help="L2 penalty weight, 0 to 1000")
+    train.add_argument("--seed", type=_bounded(int, 0, 2**32 - 1), default=1337)
+    train.add_argument("--save", metavar="PATH", help="save the trained model as JSON")
+    train.add_argument("--no-compile", dest="compile", action="store_false",
+                       help="run every step through the graph instead of a compiled replay")
+    train.add_argument("--allow-large", action="store_true", help="lift the size limits listed below")
+    train.add_argument("--json", action="store_true", help="print one JSON object")
+    train.set_defaults(run=run_train)
+
+
+def _bounded(kind, low, high, low_open: bool = False):
+    """An argparse type: a finite ``kind`` (int or float) in [low, high] (or (low, high])."""
+
+    def convert(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"{text!r} is not a {'whole ' if kind is int else ''}number") from None
+        if kind is float and not math.isfinite(value):
+            raise argparse.ArgumentTypeError(f"{text!r} is not a finite number")
+        if (value <= low if low_open else value < low) or (high is not None and value > high):
+            bounds = f"{'more than' if low_open else 'at least'} {low}" + (f" and at most {high}" if high is not None else "")
+            raise argparse.ArgumentTypeError(f"{text!r} must be {bounds}")
+        return value
+
+    convert.__name__ = kind.__name__  # argparse names the type in its messages
+    return convert
+
+
+def _layer_sizes(text: str) -> list[int]:
+    """'16,16' → [16, 16]: one or more whole numbers >= 1, separated by commas."""
+    parts = [part.strip() for part in text.split(",")]
+    if not parts or not all(part.isdigit() for part in parts) or any(int(p) < 1 for p in parts):
+        raise argparse.ArgumentTypeError(f"{text!r} is not layer sizes like 16,16 (whole numbers >= 1)")
+    return [int(part) for part in parts]
 
 
 def _finite(text: str) -> float:
@@ -200,6 +364,9 @@ _NAME = re.compile(r"[A-Za-z_][A-Za-z_0-9]*\Z")
 
 def parse_assignments(groups: list[list[str]]) -> dict[str, float]:
     """``--at x=2 y=3 --at z=1`` → {"x": 2.0, "y": 3.0, "z": 1.0}; each name once, finite numbers."""
+    count = sum(map(len, groups))
+    if count > MAX_AT:
+        raise UsageError(f"--at gives {count:,} values, at most {MAX_AT:,} (a program has fewer inputs than that)")
     values: dict[str, float] = {}
     for token in (t for group in groups for t in group):
         name, sep, number = token.partition("=")
@@ -227,23 +394,23 @@ def read_program(text: str) -> Program:
 def run_walkthrough(args: argparse.Namespace) -> int:
     from autograd import worked
 
+    _plan_pictures(args)
     example = worked.Example(x=args.x, w1=args.w1, w2=args.w2, y=args.target, lr=args.lr)
     results = worked.run(example, steps=args.steps)
     first = results[0]
     outputs = _pictures(args, first.evaluation, "The worked example", parameters=worked.PARAMETERS)
-    if args.json:
-        print(json.dumps(worked.to_json(example, results), indent=2))
-    else:
-        print(worked.report(example, results, args.digits))
+    text = json.dumps(worked.to_json(example, results), indent=2) if args.json else worked.report(example, results, args.digits)
     _write_all(outputs)
+    print(text)
     return 0
 
 
 def run_grad(args: argparse.Namespace) -> int:
+    _plan_pictures(args)
     program = read_program(args.program)
     evaluation = program.evaluate(parse_assignments(args.at))
     record = trace(evaluation.root, evaluation.constants)
-    outputs = _pictures(args, evaluation, program.source)
+    _write_all(_pictures(args, evaluation, program.source))  # before printing: a failure prints nothing
     values = {name: node.data for name, node in evaluation.values.items()}
     grads = evaluation.grads()
     output = program.output
@@ -266,7 +433,6 @@ def run_grad(args: argparse.Namespace) -> int:
             print()
             print("backward pass (in the order backward() runs):")
             print(_indent(record.backward_table(digits)))
-    _write_all(outputs)
     return 0
 
 
@@ -303,6 +469,97 @@ def run_check(args: argparse.Namespace) -> int:
     return 0 if right == len(verdicts) else 1
 
 
+def run_train(args: argparse.Namespace) -> int:
+    """Train an MLP on a dataset; every limit and path is checked before any training."""
+    save = plan_outputs([(args.save, "--save")])
+    try:
+        from autograd import train
+        from autograd.data import DATASETS, train_test_split
+        from autograd.nn import MLP
+        from autograd.optim import SGD, Adam, constant, linear_decay
+    except ImportError as error:  # numpy or tqdm, both required: a broken installation
+        from autograd.data import MissingDependency
+
+        raise MissingDependency(f"autograd train needs {error.name or 'a package'}, which is not installed: "
+                                "pip install scalar-autograd") from None
+    settings = dict(train.DEFAULTS[args.dataset])
+    for key in ("hidden", "loss", "optimizer", "lr", "epochs", "batch_size", "l2"):
+        if getattr(args, key) is not None:
+            settings[key] = getattr(args, key)
+    hidden = settings["hidden"] if isinstance(settings["hidden"], list) else _layer_sizes(settings["hidden"])
+    X, y = DATASETS[args.dataset]() if args.dataset == "digits" else DATASETS[args.dataset](n=settings["n"], seed=args.seed)
+    Xtr, Xte, ytr, yte = train_test_split(X, y, 0.25, seed=args.seed)
+    classes = int(y.max()) + 1
+    loss = settings["loss"]
+    if classes > 2 and loss != "softmax":
+        raise UsageError(f"{args.dataset} has {classes} classes: use --loss softmax")
+    outputs = classes if loss == "softmax" else 1
+    sizes = [X.shape[1], *hidden, outputs]
+    _check_train_size(args, sizes, len(Xtr), settings)
+    model = MLP(X.shape[1], sizes[1:], activation=args.activation, init=args.init, seed=args.seed)
+    params = model.named_parameters()
+    steps_per_epoch = 1 if not settings["batch_size"] else -(-len(Xtr) // settings["batch_size"])
+    if settings["optimizer"] == "sgd":
+        schedule = linear_decay(settings["lr"], settings["epochs"] * steps_per_epoch, 0.1 * settings["lr"])
+        optimizer = SGD(params, lr=schedule)
+    else:
+        optimizer = Adam(params, lr=constant(settings["lr"]))
+    options = {}
+    if not args.compile:
+        if "compile" not in inspect.signature(train.fit).parameters:
+            raise UsageError("--no-compile: this version of train.fit has no compiled replay to turn off")
+        options["compile"] = False
+    started = time.perf_counter()
+    history = train.fit(model, Xtr, ytr, loss=loss, optimizer=optimizer, epochs=settings["epochs"],
+                        batch_size=settings["batch_size"] or None, l2=settings["l2"], seed=args.seed,
+                        progress=False if args.json else None, **options)
+    seconds = time.perf_counter() - started
+    result = {"dataset": args.dataset, "train_accuracy": train.accuracy(model, Xtr, ytr),
+              "test_accuracy": train.accuracy(model, Xte, yte), "seconds": seconds,
+              "loss_history": history.loss, "accuracy_history": history.accuracy,
+              "settings": {**settings, "hidden": hidden, "activation": args.activation, "init": args.init}}
+    if save:
+        model.save(save[0])
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        print(f"{args.dataset}: MLP({X.shape[1]}, {sizes[1:]}), {settings['epochs']} epochs in {seconds:.1f} s")
+        print(f"  final loss      {history.loss[-1]:.4f}")
+        print(f"  train accuracy  {result['train_accuracy']:.3f}")
+        print(f"  test accuracy   {result['test_accuracy']:.3f}")
+    if save:
+        print(f"wrote {save[0]}", file=sys.stderr)
+    return 0
+
+
+def _check_train_size(args: argparse.Namespace, sizes: list[int], samples: int, settings: dict) -> None:
+    """Refuse, before building anything, a network or a run past `TRAIN_LIMITS` (unless --allow-large)."""
+    if args.allow_large:
+        return
+    limits = TRAIN_LIMITS
+    hidden = sizes[1:-1]
+    parameters = sum((a + 1) * b for a, b in zip(sizes, sizes[1:]))
+    batch = settings["batch_size"] or samples
+    work = parameters * samples * settings["epochs"]
+    problems = []
+    if len(hidden) > limits["layers"]:
+        problems.append(f"--hidden has {len(hidden)} layers, at most {limits['layers']}")
+    if max(hidden, default=0) > limits["width"]:
+        problems.append(f"--hidden has a layer of {max(hidden):,}, at most {limits['width']}")
+    if parameters > limits["parameters"]:
+        problems.append(f"--hidden makes {parameters:,} parameters, at most {limits['parameters']:,}")
+    if settings["epochs"] > limits["epochs"]:
+        problems.append(f"--epochs {settings['epochs']:,} is more than {limits['epochs']:,}")
+    if parameters * batch > limits["graph"]:
+        problems.append(f"--batch-size {batch:,} × {parameters:,} parameters needs a graph of about "
+                        f"{parameters * batch * 40 / 1e6:,.0f} MB, at most {limits['graph'] * 40 / 1e6:,.0f} MB")
+    if not problems and work > limits["work"]:
+        problems.append(f"{parameters:,} parameters × {samples:,} samples × {settings['epochs']:,} --epochs is "
+                        f"{work:,} steps of work, at most {limits['work']:,}")
+    if problems:
+        raise UsageError("; ".join(problems) + " (--allow-large lifts the limits)")
+
+
 def _number_text(claim_text: str) -> str:
     return claim_text.split("=", 1)[1].strip()
 
@@ -315,27 +572,34 @@ def _indent(text: str) -> str:
 
 
 def _pictures(args: argparse.Namespace, evaluation, title: str, parameters=()) -> list[tuple[Path, bytes]]:
-    """Render requested pictures before anything is written, so that bad input writes nothing."""
+    """Render the requested pictures (paths already checked by `_plan_pictures`)."""
     outputs = []
-    if getattr(args, "svg", None) or getattr(args, "html", None):
+    if args.svg is not None or args.html is not None:
         from autograd import viz
 
-        if args.svg:
-            picture = viz.draw(evaluation.root, constants=evaluation.constants,
-                               parameters=[evaluation.values[name] for name in parameters])
+        if args.svg is not None:
+            with warnings.catch_warnings(record=True) as notes:  # "showing the 543 nearest…": one line
+                warnings.simplefilter("always")
+                picture = viz.draw(evaluation.root, constants=evaluation.constants,
+                                   parameters=[evaluation.values[name] for name in parameters])
+            for note in notes:
+                print(f"note: {note.message}", file=sys.stderr)
             outputs.append((Path(args.svg), picture.svg().encode()))
-        if args.html:
+        if args.html is not None:
             page = viz.stepper_html(evaluation.root, title=title, constants=evaluation.constants)
             outputs.append((Path(args.html), page.encode()))
-    for path, _ in outputs:
-        if not path.parent.exists():
-            raise UsageError(f"cannot write {path}: the folder {path.parent} does not exist")
     return outputs
 
 
-def _write_all(outputs) -> None:
-    for path, content in outputs:
-        path.write_bytes(content)
+def _plan_pictures(args: argparse.Namespace) -> None:
+    """Check --svg and --html before any work: empty, a folder, no such folder, the same file twice…"""
+    plan_outputs([(args.svg, "--svg"), (args.html, "--html")])
+
+
+def _write_all(outputs: list[tuple[Path, bytes]]) -> None:
+    """Write every output of the command, or none (see autograd.files)."""
+    write_outputs(outputs)
+    for path, _ in outputs:
         print(f"wrote {path}", file=sys.stderr)
 
 

@@ -10,7 +10,11 @@ from collections.abc import Iterator
 
 import numpy as np
 
-__all__ = ["moons", "circles", "xor", "spirals", "blobs", "digits", "DATASETS", "train_test_split", "batches"]
+__all__ = ["MissingDependency", "moons", "circles", "xor", "spirals", "blobs", "digits", "DATASETS", "train_test_split", "batches"]
+
+
+class MissingDependency(ImportError):
+    """An optional package a feature needs is not installed; the message says how to install it."""
 
 
 def moons(n: int = 100, noise: float = 0.1, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -69,7 +73,7 @@ def digits():
     try:
         from sklearn.datasets import load_digits
     except ImportError:
-        raise ImportError(
+        raise MissingDependency(
             "the digits dataset needs scikit-learn: pip install 'scalar-autograd[digits]'"
         ) from None
     data = load_digits()

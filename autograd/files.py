@@ -1,0 +1,214 @@
+"""The one output writer: every file autograd writes goes through here.
+
+Two steps, so that bad input writes nothing and a failure leaves nothing half-written:
+
+1. ``plan_outputs([(path, label), ...])`` (or ``validate_path(path)``) checks every output
+   path *before any work*: not empty, not a folder, not a device/pipe/socket, its folder
+   exists and is writable, and no file named twice. A bad path raises `OutputError`
+   (an `OSError`) reading ``cannot write PATH: reason``.
+2. ``write_outputs({path: data, ...})`` (or ``atomic_write(path, data)``) writes each file to
+   a temporary file in the target's own folder, flushes and fsyncs it, gives it the mode
+   (and, when running as root, the owner) of the file it replaces, and only when *every*
+   temporary file is complete renames them over their targets with `os.replace`. On any
+   failure, including KeyboardInterrupt, the temporary files are removed and the old files
+   are left exactly as they were.
+
+Symbolic links are written *through*: ``save("link.json")`` where link.json → real.json
+replaces real.json and leaves the link in place (as `open(path, "w")` would, but atomically).
+
+Limits of the all-or-nothing promise: the renames of one command happen one after another;
+renames within a folder do not fail for lack of space, so in practice either all outputs are
+replaced or none, but a crash between two renames can leave the first replaced.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+import tempfile
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+__all__ = ["OutputError", "validate_path", "plan_outputs", "write_outputs", "atomic_write"]
+
+PathLike = str | os.PathLike
+
+
+class OutputError(OSError):
+    """An output path that cannot be written: ``cannot write PATH: reason``."""
+
+    def __init__(self, path: PathLike, reason: str) -> None:
+        super().__init__(f"cannot write {os.fspath(path) or repr('')}: {reason}")
+        self.path, self.reason = os.fspath(path), reason
+
+    def __str__(self) -> str:  # OSError's own str() would add "[Errno ...]" noise
+        return self.args[0]
+
+
+def _target(path: PathLike) -> Path:
+    """The file that will really be replaced: a symbolic link's final target, else the path."""
+    return Path(os.path.realpath(os.fspath(path)))
+
+
+def validate_path(path: PathLike, label: str = "") -> Path:
+    """Check that ``path`` can be written, without writing anything; return the real target.
+
+    Raises `OutputError` for: an empty path, a folder, something that is not a regular file
+    (a device node, a FIFO, a socket), a missing or non-folder parent, or a folder this process
+    may not write into. ``label`` (e.g. "--svg") is added to the message.
+    """
+    text = os.fspath(path)
+    where = f" ({label})" if label else ""
+    if not isinstance(text, str) or not text.strip():
+        raise OutputError(text, f"the path is empty{where}")
+    target = _target(text)
+    try:
+        info = os.stat(target)
+    except (FileNotFoundError, NotADirectoryError):
+        info = None  # the folder checks below say why
+    except OSError as error:
+        raise OutputError(text, f"{error.strerror or error}{where}") from None
+    if info is not None:
+        if stat.S_ISDIR(info.st_mode):
+            raise OutputError(text, f"it is a folder{where}")
+        if not stat.S_ISREG(info.st_mode):
+            raise OutputError(text, f"it is not a regular file (a device, pipe or socket){where}")
+    folder = target.parent
+    if not folder.exists():
+        raise OutputError(text, f"the folder {folder} does not exist{where}")
+    if not folder.is_dir():
+        raise OutputError(text, f"{folder} is not a folder{where}")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise OutputError(text, f"the folder {folder} is not writable{where}")
+    return target
+
+
+def plan_outputs(outputs: Iterable[tuple[PathLike | None, str]]) -> list[Path]:
+    """Validate every (path, label) of one command before any work; ``None`` paths are skipped.
+
+    Also refuses the same file twice (``--svg X --html X``, or through a link), which would
+    otherwise be written twice with the second output winning. Returns the paths as given.
+    """
+    seen: dict[Path, str] = {}
+    planned = []
+    for path, label in outputs:
+        if path is None:
+            continue
+        target = validate_path(path, label)
+        if target in seen:
+            raise OutputError(path, f"the same file is given twice ({seen[target]} and {label})")
+        seen[target] = label
+        planned.append(Path(path))
+    return planned
+
+
+def write_outputs(outputs: Mapping[PathLike, bytes | str] | Iterable[tuple[PathLike, bytes | str]]) -> None:
+    """Write all outputs of one command atomically: all temporary files first, then the renames.
+
+    ``str`` data is written as UTF-8. Raises `OutputError` naming the path on failure, after
+    removing every temporary file; existing files are then unchanged.
+    """
+    items = list(outputs.items() if isinstance(outputs, Mapping) else outputs)
+    targets = [validate_path(path) for path, _ in items]
+    if len(set(targets)) < len(targets):
+        raise OutputError(items[0][0], "the same file is given twice")
+    written: list[tuple[str, Path]] = []  # temporary files not yet renamed over their target
+    current = items[0][0] if items else ""
+    try:
+        for (path, data), target in zip(items, targets):
+            current = path
+            written.append((_write_temporary(path, target, data), target))
+        for path, _ in items:
+            current = path
+            temporary, target = written[0]
+            os.replace(temporary, target)
+            written.pop(0)
+            _sync_folder(target.parent)
+    except OutputError:
+        raise
+    except OSError as error:
+        raise OutputError(current, error.strerror or str(error)) from None
+    finally:
+        for temporary, _ in written:
+            _remove(temporary)
+
+
+def atomic_write(path: PathLike, data: bytes | str) -> Path:
+    """Write one file atomically (see `write_outputs`); returns the path."""
+    write_outputs([(path, data)])
+    return Path(path)
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def _write_temporary(path: PathLike, target: Path, data: bytes | str) -> str:
+    """A complete, fsynced copy of ``data`` beside ``target``, with the target's mode and owner."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+            os.fsync(fd)
+            _copy_metadata(fd, target)
+        finally:
+            os.close(fd)
+    except BaseException as error:
+        _remove(temporary)
+        if isinstance(error, OSError) and not isinstance(error, OutputError):
+            raise OutputError(path, error.strerror or str(error)) from None
+        raise
+    return temporary
+
+
+def _copy_metadata(fd: int, target: Path) -> None:
+    """An existing target's mode (and owner, as root); a new file gets 0666 minus the umask
+    (mkstemp's 0600 would silently make outputs private)."""
+    try:
+        info = os.stat(target)
+    except FileNotFoundError:
+        os.fchmod(fd, 0o666 & ~_umask())
+        return
+    os.fchmod(fd, stat.S_IMODE(info.st_mode))
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        os.fchown(fd, info.st_uid, info.st_gid)
+
+
+def _umask() -> int:
+    """This process's umask, read without changing it where Linux allows (thread-safe)."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _sync_folder(folder: Path) -> None:
+    """fsync the folder so the rename itself survives a power cut (best effort)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError as error:
+        if error.errno not in (errno.EINVAL, errno.EBADF, errno.EROFS):
+            raise
+    finally:
+        os.close(fd)
+
+
+def _remove(temporary: str) -> None:
+    try:
+        os.unlink(temporary)
+    except FileNotFoundError:
+        pass
