@@ -17,7 +17,9 @@ import shutil
 import subprocess
 import warnings
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from contextlib import contextmanager
+from importlib import resources
 from pathlib import Path
 
 import graphviz
@@ -26,7 +28,8 @@ from autograd import files
 from autograd.engine import Value, topological_order
 from autograd.trace import display_names, fmt, trace
 
-__all__ = ["draw", "draw_steps", "stepper_html", "GraphPicture", "render_svg", "RenderError"]
+__all__ = ["draw", "draw_steps", "stepper_html", "stepper", "page_model", "GraphPicture", "render_svg",
+           "RenderError"]
 
 COLOURS = {
     "input": "#cfe8ff",
@@ -385,79 +388,230 @@ def draw_steps(root: Value, digits: int = 4, **options) -> list[tuple[str, Graph
     return pictures
 
 
-def stepper_html(root: Value, title: str = "autograd", digits: int = 4, constants: Iterable[Value] = ()) -> str:
+def stepper_html(
+    root: Value,
+    title: str = "autograd",
+    digits: int = 6,
+    constants: Iterable[Value] = (),
+    parameters=(),
+    extra_steps: Iterable[dict] = (),
+) -> str:
     """A self-contained page (no server, no network, no external script) that steps through
-    the forward values and then every backward step, with Prev/Next buttons and the arrow keys."""
+    the forward values, every backward step, then any ``extra_steps`` (the walkthrough adds
+    the update and the check of the published figures), with Prev/Next and the arrow keys.
+
+    A value appears from its forward step on and a gradient from its backward step on; a
+    switch shows them all. ``parameters`` are coloured and named: Values (named by their
+    labels), a mapping name → Value, or a module with ``named_parameters()``.
+    """
+    model = page_model(root, digits=digits, constants=constants, parameters=parameters,
+                       extra_steps=extra_steps, title=title)
+    return _PAGE.format(title=html.escape(title), css=_asset("graph.css"), script=_asset("graph.js"),
+                        model=_script_json(model))
+
+
+class Stepper:
+    """The step-through page inline in a notebook (offline: the page is the iframe's srcdoc)."""
+
+    def __init__(self, page: str, height: int = 720) -> None:
+        self.page = page
+        self.height = height
+
+    def _repr_html_(self) -> str:
+        return (f'<iframe srcdoc="{html.escape(self.page, quote=True)}" '
+                f'style="width:100%;height:{self.height}px;border:1px solid #ddd" '
+                'sandbox="allow-scripts"></iframe>')
+
+
+def stepper(root: Value, title: str = "autograd", height: int = 720, **options) -> Stepper:
+    """Show `stepper_html` in Jupyter: ``autograd.viz.stepper(loss, parameters=model)``."""
+    return Stepper(stepper_html(root, title=title, **options), height)
+
+
+MAX_PAGE_NODES = DEFAULT_MAX_NODES
+
+
+def page_model(
+    root: Value,
+    digits: int = 6,
+    constants: Iterable[Value] = (),
+    parameters=(),
+    extra_steps: Iterable[dict] = (),
+    title: str = "",
+) -> dict:
+    """The graph and its steps as plain data for the page's script (graph.js).
+
+    ``nodes[i]`` is node i of the topological order (name, kind, formula, final value and
+    gradient as text); ``edges`` go child → node with the local derivative ∂node/∂child;
+    each step has a ``text`` and ``set``: the ``[index, field, text]`` it reveals
+    (field ``value``, ``grad``, ``local`` (an edge) or ``next`` (an updated value)).
+    Numbers are formatted here, with `fmt`, so the page shows the terminal's digits.
+    An extra step may name nodes: ``{"phase", "text", "focus": [names], "set": [[name,
+    "next", text]], "table": {"head": [...], "rows": [[...]]}}``.
+    """
     constants = list(constants)
-    record = trace(root, constants)
-    svg = draw(root, digits=digits, constants=constants).svg()
-    svg = svg[svg.index("<svg"):]  # drop the XML prolog and doctype: it is inlined in HTML
-    # draw() names node i of the topological order "v{i}" and an edge "e_{child}_{node}_{k}"
-    steps = [
-        {"phase": "forward", "nodes": [f"v{f.index}"], "edges": [],
-         "text": f"{f.name} = {f.formula} = {fmt(f.value, digits)}"}
-        for f in record.forward if f.kind == "computed"
-    ]
+    named = _named_parameters(parameters)
+    order = topological_order(root)
+    if len(order) > MAX_PAGE_NODES:
+        raise ValueError(f"stepper: the graph has {len(order):,} values; a step-through page shows at most "
+                         f"{MAX_PAGE_NODES:,} (step through a smaller graph, e.g. one sample's loss)")
+    with _labelled(named):
+        record = trace(root, constants)
+    params, consts = {p for _, p in named}, set(constants)
+    position = {node: i for i, node in enumerate(order)}
+    names = {f.index: f.name for f in record.forward}
+    nodes, edges, edge_ids = [], [], {}
+    for i, node in enumerate(order):
+        nodes.append({
+            "index": i, "name": names[i], "kind": _kind(node, root, params, consts), "leaf": node.is_leaf,
+            "symbol": OP_SYMBOLS.get(node.op, node.op), "formula": record.forward[i].formula,
+            "value": fmt(node.data, digits), "grad": None if node in consts else fmt(node.grad, digits),
+        })
+        for k, (child, local) in enumerate(zip(node.children, node.local_grads)):
+            edge_ids[(i, k)] = len(edges)
+            edges.append({"child": position[child], "node": i, "position": k, "local": fmt(local, digits)})
+    steps = _forward_steps(record, order, edges, digits) + _backward_steps(record, order, edge_ids, digits)
+    by_name = {nd["name"]: nd["index"] for nd in nodes}
+    steps += [_resolve(step, by_name) for step in extra_steps]
+    return {"title": title, "output": record.output, "digits": digits, "nodes": nodes, "edges": edges,
+            "steps": steps}
+
+
+def _forward_steps(record, order: list[Value], edges: list[dict], digits: int) -> list[dict]:
+    """One step per computed node: its value, and the local derivatives on its edges."""
+    incoming: dict[int, list[int]] = {}
+    for e, edge in enumerate(edges):
+        incoming.setdefault(edge["node"], []).append(e)
+    steps = []
+    for f in record.forward:
+        if f.kind != "computed":
+            continue
+        sets = [[f.index, "value", fmt(f.value, digits)]]
+        sets += [[e, "local", edges[e]["local"]] for e in incoming.get(f.index, [])]
+        how = "" if f.formula == f.name else f" = {f.formula}"
+        steps.append({"phase": "forward", "text": f"{f.name}{how} = {fmt(f.value, digits)}",
+                      "focus": [f.index], "edges": [], "set": sets})
+    return steps
+
+
+def _backward_steps(record, order: list[Value], edge_ids: dict, digits: int) -> list[dict]:
+    """∂out/∂out = 1, then one step per chain-rule contribution, in the order backward() adds them."""
+    out = record.output
+    root_index = len(order) - 1
+    steps = [{"phase": "backward", "text": f"∂{out}/∂{out} = 1   (the output's gradient with respect to itself)",
+              "focus": [root_index], "edges": [], "set": [[root_index, "grad", "1"]]}]
     lines = iter(record.chain_lines(digits))
     for step in record.backward:
+        parent = order[step.index]
+        taken: dict[int, int] = {}
         for c in step.contributions:
-            steps.append({"phase": "backward", "nodes": [f"v{step.index}", f"v{c.child_index}"],
-                          "edges": [f"e_v{c.child_index}_v{step.index}_"], "text": next(lines)})
-    return _PAGE.format(title=html.escape(title), svg=svg, steps=json.dumps(steps).replace("</", "<\\/"))
+            # the k-th edge from this child into the parent (a child may feed it twice, as in x * x)
+            positions = [k for k, child in enumerate(parent.children) if child is order[c.child_index]]
+            k = positions[taken.get(c.child_index, 0)]
+            taken[c.child_index] = taken.get(c.child_index, 0) + 1
+            steps.append({"phase": "backward", "text": next(lines), "focus": [step.index, c.child_index],
+                          "edges": [edge_ids[(step.index, k)]],
+                          "set": [[c.child_index, "grad", fmt(c.total, digits)]]})
+    return steps
+
+
+def _resolve(step: dict, by_name: dict[str, int]) -> dict:
+    """An extra step's node names → indices; unknown names are an error, not a silent no-op."""
+    def index(name):
+        if isinstance(name, int):
+            return name
+        if name not in by_name:
+            raise ValueError(f"stepper: extra step names {name!r}, which is not a node of the graph")
+        return by_name[name]
+
+    resolved = {"phase": step.get("phase", "note"), "text": step.get("text", ""), "edges": [],
+                "focus": [index(n) for n in step.get("focus", ())],
+                "set": [[index(n), field, text] for n, field, text in step.get("set", ())]}
+    if step.get("table"):
+        resolved["table"] = step["table"]
+    return resolved
+
+
+def _named_parameters(parameters) -> list[tuple[str, Value]]:
+    """(name, Value) pairs from Values, a mapping, or a module's ``named_parameters()``."""
+    if hasattr(parameters, "named_parameters"):
+        return [(readable_parameter_name(name), p) for name, p in parameters.named_parameters()]
+    if isinstance(parameters, Mapping):
+        return list(parameters.items())
+    return [(p.label, p) for p in parameters]
+
+
+def readable_parameter_name(name: str) -> str:
+    """``layers.0.neurons.3.w.1`` → ``L1_n4_w2``: layer, neuron and weight counted from 1, as
+    written in the maths (w2 multiplies the neuron's second input), and a valid name in the
+    program language, so that chain-rule lines and formulas can use it as it is."""
+    parts = name.split(".")
+    short, i = [], 0
+    prefixes = {"layers": "L", "neurons": "n", "w": "w"}
+    while i < len(parts):
+        if parts[i] in prefixes and i + 1 < len(parts) and parts[i + 1].isdigit():
+            short.append(f"{prefixes[parts[i]]}{int(parts[i + 1]) + 1}")
+            i += 2
+        else:
+            short.append(parts[i])
+            i += 1
+    return "_".join(short)
+
+
+@contextmanager
+def _labelled(named: list[tuple[str, Value]]):
+    """Name unlabelled parameters while the page is built, then leave the caller's Values as they were."""
+    changed = [p for name, p in named if name and not p.label]
+    for name, p in named:
+        if name and not p.label:
+            p.label = name
+    try:
+        yield
+    finally:
+        for p in changed:
+            p.label = ""
+
+
+def _asset(name: str) -> str:
+    """A page asset shared with the explorer (autograd/explore/static), read from package files."""
+    return resources.files("autograd.explore").joinpath("static", name).read_text(encoding="utf-8")
+
+
+def _script_json(data) -> str:
+    """JSON safe inside a <script> element: no '</' can end it early."""
+    return json.dumps(data, ensure_ascii=False).replace("</", "<\\/").replace("<!--", "<\\!--")
 
 
 _PAGE = """<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}: stepping through backpropagation</title>
 <style>
-  body {{ font-family: system-ui, sans-serif; margin: 1.5em; color: #222; }}
-  #graph svg {{ max-width: 100%; height: auto; }}
-  #controls {{ margin: 1em 0; display: flex; gap: 0.6em; align-items: center; }}
-  button {{ font-size: 1em; padding: 0.3em 1em; }}
-  #line {{ font-family: ui-monospace, monospace; font-size: 1.1em; padding: 0.6em; background: #f6f6f6;
-          border-left: 4px solid #ff5a36; white-space: pre-wrap; }}
-  .active polygon, .active ellipse {{ stroke: #ff5a36 !important; stroke-width: 3px; }}
-  .active path {{ stroke: #ff5a36 !important; stroke-width: 3px; }}
-  .active text {{ fill: #c0391b; font-weight: bold; }}
+{css}
+body {{ margin: 1.2em 1.5em; }}
 </style>
 </head>
 <body>
 <h1>{title}</h1>
-<p>Forward values first, then every backward step: each passes ∂out/∂node along one edge,
-multiplied by the local derivative on that edge. Use the buttons or the ← → keys.</p>
-<div id="controls">
+<p class="intro">Forward values first, then every backward step: each passes ∂out/∂node along one edge,
+multiplied by the local derivative on that edge. A value appears when it is computed, a gradient when the
+backward pass reaches it. Use the buttons or the ← → keys (Home, End); drag to pan, wheel or ± to zoom.</p>
+<div class="controls">
   <button id="prev" type="button">◀ Prev</button>
   <button id="next" type="button">Next ▶</button>
-  <span id="counter"></span> <span id="phase"></span>
+  <span id="counter"></span> <span id="phase" class="phase"></span>
+  <label class="switch"><input id="show-all" type="checkbox"> show all values and gradients</label>
 </div>
-<div id="line"></div>
-<div id="graph">{svg}</div>
+<div id="line" class="line"></div>
+<div id="table" class="table"></div>
+<div id="graph" class="graph"></div>
 <script>
-const steps = {steps};
-let current = 0;
-function show(i) {{
-  current = Math.max(0, Math.min(steps.length - 1, i));
-  document.querySelectorAll(".active").forEach(el => el.classList.remove("active"));
-  const step = steps[current];
-  if (!step) {{ document.getElementById("line").textContent = "(no steps)"; return; }}
-  step.nodes.forEach(id => {{ const el = document.getElementById(id); if (el) el.classList.add("active"); }});
-  step.edges.forEach(prefix => document.querySelectorAll('[id^="' + prefix + '"]')
-      .forEach(el => el.classList.add("active")));
-  document.getElementById("line").textContent = step.text;
-  document.getElementById("counter").textContent = "step " + (current + 1) + " of " + steps.length;
-  document.getElementById("phase").textContent = step.phase === "forward" ? "(forward pass)" : "(backward pass)";
-  document.getElementById("prev").disabled = current === 0;
-  document.getElementById("next").disabled = current === steps.length - 1;
-}}
-document.getElementById("prev").addEventListener("click", () => show(current - 1));
-document.getElementById("next").addEventListener("click", () => show(current + 1));
-document.addEventListener("keydown", e => {{
-  if (e.key === "ArrowRight") show(current + 1);
-  if (e.key === "ArrowLeft") show(current - 1);
-}});
-show(0);
+{script}
+</script>
+<script>
+AutogradGraph.page(document, {model});
 </script>
 </body>
 </html>

@@ -228,6 +228,27 @@ def published_section(example: Example, step: Step, digits: int = 6) -> list[str
     return lines
 
 
+def page_steps(example: Example, step: Step, digits: int = 6) -> list[dict]:
+    """The step-through page's last two steps (for `viz.stepper_html`'s ``extra_steps``):
+    the gradient-descent update, then the published figures checked, as the terminal shows them."""
+    lines, sets = ["w ← w - η · ∂L/∂w"], []
+    for w in PARAMETERS:
+        old, new = step.evaluation.values[w].data, step.updated[w]
+        lines.append(f"{w} = {fmt(old, digits)} - {fmt(example.lr)} · ({fmt(step.grads[w], digits)}) = {fmt(new, 9)}")
+        sets.append([w, "next", fmt(new, 9)])
+    update = {"phase": "update", "text": "\n".join(lines), "focus": list(PARAMETERS), "set": sets}
+    if example != Example():
+        return [update, {"phase": "check", "text": published_section(example, step, digits)[-1].strip()}]
+    comparisons = compare_published(step)
+    wrong = [c.published.quantity for c in comparisons if not c.right]
+    rows = [[c.published.quantity, c.published.text, fmt(c.true_value, digits), f"{c.difference:+.2g}",
+             "right" if c.right else "wrong"] for c in comparisons]
+    text = (f"The article's published figures, checked: {len(wrong)} of {len(rows)} are wrong "
+            f"({', '.join(wrong) or 'none'}); each is right only when it agrees to the precision printed.")
+    return [update, {"phase": "check", "text": text,
+                     "table": {"head": ["quantity", "published", "correct", "difference", "verdict"], "rows": rows}}]
+
+
 def to_json(example: Example, results: list[Step]) -> dict:
     """Everything the walkthrough shows, as one JSON-ready object."""
     first = results[0]

@@ -1,0 +1,305 @@
+/* The explorer's page: it only asks the Python engine (the JSON API) and shows the answers.
+ * Numbers on the page are formatted by the server, so they read as the terminal's. */
+(function () {
+  "use strict";
+  var $ = function (id) { return document.getElementById(id); };
+  var state = { program: "", values: {}, learn: {}, inputs: [], history: [], historyKey: "", seq: 0, shown: 0, model: null };
+
+  function api(path, body) {
+    return fetch(path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) })
+      .then(function (r) { return r.json().then(function (data) { return { ok: r.ok, data: data }; }); });
+  }
+
+  /* ------------------------------------------------------------------ the graph and its stepper */
+
+  var stepper = new AutogradGraph.Stepper(new AutogradGraph.View($("graph")), {
+    prev: $("step-backward"), next: $("step-forward"), counter: $("counter"), phase: $("phase"),
+    line: $("line"), table: null, showAll: $("show-all") });
+  stepper.onShow = function (shown) { fillQuantities(shown); };
+
+  function parameters() {
+    var names = state.inputs.length ? state.inputs : Object.keys(state.values);
+    return names.filter(function (n) { return state.learn[n]; });
+  }
+  function at() {
+    var out = {};
+    state.inputs.forEach(function (n) { out[n] = state.values[n]; });
+    for (var n in state.values) if (!(n in out)) out[n] = state.values[n];
+    return out;
+  }
+
+  var timer = null;
+  function refreshSoon() { clearTimeout(timer); timer = setTimeout(refresh, 120); }
+
+  function refresh() {
+    var seq = ++state.seq;
+    state.program = $("program").value;
+    return api("/api/graph", { program: state.program, at: at(), parameters: parameters() }).then(function (answer) {
+      if (seq < state.shown) return;   // a later answer is already on the page
+      state.shown = seq;
+      if (!answer.ok) { showError(answer.data); return; }
+      hideError();
+      show(answer.data);
+    });
+  }
+
+  function show(data) {
+    var report = data.report, model = data.model;
+    var sameInputs = report.inputs.join(",") === state.inputs.join(",");
+    report.inputs.forEach(function (n) { state.values[n] = report.values[n]; });
+    state.inputs = report.inputs;
+    if (!sameInputs) buildInputs(); else syncInputs();
+    var key = model.nodes.map(function (nd) { return nd.name; }).join("\u0001");
+    var same = state.model && key === state.modelKey;
+    state.model = model; state.modelKey = key; state.report = report;
+    $("grad-head").textContent = "∂" + report.output + "/∂name";
+    buildQuantities(report);
+    stepper.load(model, same);
+    var output = model.nodes[model.nodes.length - 1];
+    $("loss-name").textContent = report.output;
+    $("loss").textContent = output.value;
+    var historyKey = state.program + "\u0001" + parameters().join(",");
+    if (historyKey !== state.historyKey) { state.history = []; state.historyKey = historyKey; }
+    if (!state.history.length) { state.history.push(report.value); drawHistory($("history"), state.history, report.output); }
+  }
+
+  /* ------------------------------------------------------------------ errors, inline at the column */
+
+  function showError(data) {
+    $("error").hidden = false;
+    var where = "";
+    if (data.line && data.column) {
+      var line = state.program.split("\n")[data.line - 1] || "";
+      where = line + "\n" + " ".repeat(Math.max(0, data.column - 1)) + "^  line " + data.line + ", column " + data.column;
+      var textarea = $("program");
+      if (document.activeElement !== textarea && data.position !== undefined) textarea.setSelectionRange(data.position, data.position + 1);
+    }
+    $("error-where").textContent = where;
+    $("error-where").hidden = !where;
+    $("error-message").textContent = data.message || data.error;
+    $("error-suggestion").textContent = data.suggestion || "";
+    $("graph").style.opacity = 0.4;
+  }
+  function hideError() { $("error").hidden = true; $("graph").style.opacity = 1; }
+
+  /* ------------------------------------------------------------------ inputs: a number field and a slider each */
+
+  function buildInputs() {
+    var holder = $("inputs");
+    holder.textContent = "";
+    state.inputs.forEach(function (name) {
+      if (!(name in state.learn)) state.learn[name] = /^(w|b)\d*$|^w_?\w*$/.test(name);
+      var row = document.createElement("div");
+      row.className = "row";
+      var learn = document.createElement("input");
+      learn.type = "checkbox"; learn.checked = state.learn[name]; learn.title = "learn " + name + " (gradient descent changes it)";
+      learn.setAttribute("data-testid", "learn-" + name);
+      learn.addEventListener("change", function () { state.learn[name] = learn.checked; refreshSoon(); });
+      var label = document.createElement("b"); label.textContent = name; label.title = name;
+      var number = document.createElement("input");
+      number.type = "number"; number.step = "any"; number.setAttribute("data-testid", "input-" + name); number.id = "input-" + name;
+      var slider = document.createElement("input");
+      slider.type = "range"; slider.step = "0.01"; slider.setAttribute("data-testid", "slider-" + name);
+      number.addEventListener("input", function () {
+        var v = parseFloat(number.value);
+        if (!isFinite(v)) return;
+        state.values[name] = v; fitSlider(slider, v); slider.value = v; refreshSoon();
+      });
+      slider.addEventListener("input", function () {
+        var v = parseFloat(slider.value);
+        state.values[name] = v; number.value = v; refreshSoon();
+      });
+      row.appendChild(learn); row.appendChild(label); row.appendChild(number); row.appendChild(slider);
+      holder.appendChild(row);
+    });
+    syncInputs();
+  }
+
+  function fitSlider(slider, v) {
+    var lo = parseFloat(slider.min), hi = parseFloat(slider.max);
+    if (!(v >= lo && v <= hi) || isNaN(lo)) {
+      var span = Math.max(5, Math.abs(v) * 2);
+      slider.min = Math.floor(Math.min(-span, v - 1)); slider.max = Math.ceil(Math.max(span, v + 1));
+    }
+  }
+
+  function syncInputs() {
+    state.inputs.forEach(function (name) {
+      var number = document.querySelector('[data-testid="input-' + name + '"]');
+      var slider = document.querySelector('[data-testid="slider-' + name + '"]');
+      if (!number) return;
+      var v = state.values[name];
+      if (document.activeElement !== number) number.value = v;
+      fitSlider(slider, v); slider.value = v;
+    });
+  }
+
+  /* ------------------------------------------------------------------ the table of values and gradients (follows the stepper) */
+
+  function buildQuantities(report) {
+    var body = $("quantities").tBodies[0];
+    body.textContent = "";
+    Object.keys(report.values).forEach(function (name) {
+      var tr = body.insertRow();
+      tr.insertCell().textContent = name;
+      var v = tr.insertCell(), g = tr.insertCell();
+      v.setAttribute("data-testid", "value-" + name);
+      g.setAttribute("data-testid", "grad-" + name);
+    });
+  }
+
+  function fillQuantities(shown) {
+    var model = state.model;
+    if (!model || !state.report) return;
+    var index = {};
+    model.nodes.forEach(function (nd) { index[nd.name] = nd.index; });
+    Object.keys(state.report.values).forEach(function (name) {
+      var i = index[name];
+      var v = document.querySelector('[data-testid="value-' + name + '"]');
+      var g = document.querySelector('[data-testid="grad-' + name + '"]');
+      if (!v) return;
+      var vt = shown.value[i], gt = shown.grad[i];
+      v.textContent = vt === undefined ? "?" : vt; v.classList.toggle("pending", vt === undefined);
+      g.textContent = gt === undefined ? "?" : gt; g.classList.toggle("pending", gt === undefined);
+    });
+  }
+
+  /* ------------------------------------------------------------------ gradient descent */
+
+  $("take-step").addEventListener("click", function () {
+    var lr = parseFloat($("lr").value);
+    var seq = ++state.seq;
+    api("/api/step", { program: $("program").value, at: at(), parameters: parameters(), lr: lr }).then(function (answer) {
+      if (seq < state.shown) return;
+      state.shown = seq;
+      if (!answer.ok) { showError(answer.data); return; }
+      hideError();
+      var data = answer.data;
+      for (var n in data.at) state.values[n] = data.at[n];
+      show(data);
+      state.history.push(data.report.value);
+      drawHistory($("history"), state.history, data.report.output);
+    });
+  });
+
+  function drawHistory(svg, values, name) {
+    while (svg.firstChild) svg.removeChild(svg.firstChild);
+    if (!values.length) return;
+    var lo = Math.min.apply(null, values), hi = Math.max.apply(null, values);
+    if (hi === lo) { hi += 1e-12 + Math.abs(hi) * 1e-6; lo -= 1e-12 + Math.abs(lo) * 1e-6; }
+    var n = Math.max(values.length - 1, 1), W = 360, H = 110, top = 8, bottom = 8;
+    var points = values.map(function (v, i) {
+      return (8 + (W - 16) * i / n).toFixed(1) + "," + (top + (H - top - bottom) * (hi - v) / (hi - lo)).toFixed(1);
+    });
+    var line = document.createElementNS("http://www.w3.org/2000/svg", "polyline");
+    line.setAttribute("points", points.join(" "));
+    svg.appendChild(line);
+    svg.setAttribute("aria-label", name + " after each step: " + values.map(function (v) { return v.toPrecision(6); }).join(", "));
+    svg.setAttribute("data-count", values.length);
+  }
+
+  /* ------------------------------------------------------------------ check my answer */
+
+  $("check").addEventListener("click", function () {
+    api("/api/check", { program: $("program").value, at: at(), claims: $("claims").value }).then(function (answer) {
+      var list = $("check-result");
+      list.textContent = "";
+      if (!answer.ok) {
+        var li = document.createElement("li"); li.className = "wrong"; li.textContent = answer.data.error; list.appendChild(li);
+        return;
+      }
+      answer.data.claims.forEach(function (c) {
+        var li = document.createElement("li");
+        li.className = c.verdict; li.textContent = c.verdict + ": " + c.claim;
+        list.appendChild(li);
+      });
+    });
+  });
+
+  /* ------------------------------------------------------------------ training a small network */
+
+  var training = { session: null, losses: [], points: [], busy: false };
+
+  function trainNew() {
+    var body = { dataset: $("dataset").value, hidden: $("hidden").value };
+    var lr = parseFloat($("train-lr").value);
+    if (isFinite(lr)) body.lr = lr;
+    return api("/api/train/new", body).then(function (answer) {
+      if (!answer.ok) { trainError(answer.data.error); return; }
+      trainError("");
+      training.session = answer.data.session; training.points = answer.data.points; training.losses = [];
+      showTraining(answer.data);
+    });
+  }
+
+  function trainSteps(n) {
+    if (training.busy) return Promise.resolve();
+    if (!training.session) return trainNew().then(function () { return trainSteps(n); });
+    training.busy = true;
+    return api("/api/train/step", { session: training.session, steps: n }).then(function (answer) {
+      training.busy = false;
+      if (!answer.ok) { trainError(answer.data.error); return; }
+      training.losses = training.losses.concat(answer.data.losses);
+      showTraining(answer.data);
+    }, function () { training.busy = false; });
+  }
+
+  function trainError(text) { $("train-error").hidden = !text; $("train-error").textContent = text; }
+
+  function showTraining(data) {
+    $("train-step").textContent = data.step;
+    $("train-loss").textContent = data.loss === null ? "–" : data.loss.toPrecision(4);
+    $("accuracy").textContent = (100 * data.accuracy).toFixed(0) + "%";
+    $("accuracy").setAttribute("data-value", data.accuracy);
+    drawHistory($("train-history"), training.losses, "loss");
+    drawBoundary($("boundary"), data.boundary, training.points);
+  }
+
+  function drawBoundary(canvas, b, points) {
+    var ctx = canvas.getContext("2d"), W = canvas.width, H = canvas.height, cell = W / b.size;
+    for (var j = 0; j < b.size; j++) {
+      for (var i = 0; i < b.size; i++) {
+        var s = b.scores[j * b.size + i], a = 0.15 + 0.45 * Math.min(1, Math.abs(s));
+        ctx.fillStyle = s > 0 ? "rgba(255,140,40," + a + ")" : "rgba(50,120,220," + a + ")";
+        ctx.fillRect(Math.floor(i * cell), Math.floor(j * H / b.size), Math.ceil(cell), Math.ceil(H / b.size));
+      }
+    }
+    var box = b.box;
+    points.forEach(function (p) {
+      var x = (p[0] - box[0]) / (box[1] - box[0]) * W, y = (box[3] - p[1]) / (box[3] - box[2]) * H;
+      ctx.beginPath(); ctx.arc(x, y, 4.5, 0, 2 * Math.PI);
+      ctx.fillStyle = p[2] ? "#d35400" : "#1f4e9c"; ctx.fill();
+      ctx.lineWidth = 1.5; ctx.strokeStyle = "#fff"; ctx.stroke();
+    });
+  }
+
+  $("train-new").addEventListener("click", trainNew);
+  $("train-1").addEventListener("click", function () { trainSteps(1); });
+  $("train-10").addEventListener("click", function () { trainSteps(10); });
+  $("train-50").addEventListener("click", function () { trainSteps(50); });
+  $("dataset").addEventListener("change", trainNew);
+
+  function tab(which) {
+    $("program-mode").hidden = which !== "program";
+    $("train-mode").hidden = which !== "train";
+    $("tab-program").classList.toggle("on", which === "program");
+    $("tab-train").classList.toggle("on", which === "train");
+    if (which === "train" && !training.session) trainNew();
+    if (which === "program" && state.model) stepper.load(state.model, true);
+  }
+  $("tab-program").addEventListener("click", function () { tab("program"); });
+  $("tab-train").addEventListener("click", function () { tab("train"); });
+
+  /* ------------------------------------------------------------------ start */
+
+  $("program").addEventListener("input", refreshSoon);
+  fetch("/api/start").then(function (r) { return r.json(); }).then(function (start) {
+    $("program").value = start.program;
+    state.values = start.at;
+    start.parameters.forEach(function (n) { state.learn[n] = true; });
+    Object.keys(start.at).forEach(function (n) { if (!(n in state.learn)) state.learn[n] = false; });
+    document.body.setAttribute("data-ready", "1");
+    return refresh();
+  });
+  window.autogradExplore = { state: state, refresh: refresh, stepper: stepper };
+})();

@@ -1,0 +1,157 @@
+"""The one-file step-through page: gradients appear only from their backward step on, the
+walkthrough's page ends with the update and the published-figure check, parameters are
+coloured and named, the terminal's digits; and the page in headless chromium."""
+
+import json
+import re
+
+import pytest
+
+from autograd import worked
+from autograd.cli import main
+from autograd.expr import parse
+from autograd.nn import MLP
+from autograd.viz import page_model, readable_parameter_name, stepper, stepper_html
+from chromium_browser import launch
+
+
+def walkthrough_model():
+    example = worked.Example()
+    first = worked.run(example)[0]
+    evaluation = first.evaluation
+    return page_model(evaluation.root, constants=evaluation.constants,
+                      parameters=[evaluation.values[w] for w in worked.PARAMETERS],
+                      extra_steps=worked.page_steps(example, first))
+
+
+def revealed(model, upto):
+    """What the page knows after steps 0..upto (the rule graph.js applies)."""
+    known = {"value": {}, "grad": {}, "local": {}, "next": {}}
+    for node in model["nodes"]:
+        if node["leaf"]:
+            known["value"][node["index"]] = node["value"]
+    for step in model["steps"][: upto + 1]:
+        for index, field, text in step["set"]:
+            known[field][index] = text
+    return known
+
+
+def test_no_gradient_before_its_backward_step_and_all_at_the_end():
+    model = walkthrough_model()
+    steps = model["steps"]
+    phases = [s["phase"] for s in steps]
+    first_backward = phases.index("backward")
+    assert phases[:first_backward] == ["forward"] * first_backward
+    for k in range(first_backward):
+        assert revealed(model, k)["grad"] == {}, f"a gradient shows at forward step {k}"
+    output = len(model["nodes"]) - 1
+    assert revealed(model, first_backward)["grad"] == {output: "1"}
+    for k in range(first_backward, len(steps)):  # each backward step reveals only its child's gradient
+        grads = [t for t in steps[k]["set"] if t[1] == "grad"]
+        assert len(grads) == (1 if phases[k] == "backward" else 0)
+    final = revealed(model, len(steps) - 1)["grad"]
+    assert final == {n["index"]: n["grad"] for n in model["nodes"] if n["grad"] is not None}
+
+
+def test_walkthrough_ends_with_the_update_and_the_published_figures():
+    model = walkthrough_model()
+    update, check = model["steps"][-2:]
+    assert update["phase"] == "update" and check["phase"] == "check"
+    assert "w1 = 0.5 - 0.01 · (-0.0331113) = 0.500331113" in update["text"]
+    by_name = {n["name"]: n for n in model["nodes"]}
+    assert [by_name["w1"]["index"], "next", "0.500331113"] in update["set"]
+    verdicts = {row[0]: row[-1] for row in check["table"]["rows"]}
+    assert verdicts == {"h": "right", "yhat": "right", "L": "wrong", "dL/dw2": "wrong", "dL/dw1": "wrong",
+                        "w2 updated": "wrong", "w1 updated": "wrong"}
+    assert "5 of 7 are wrong" in check["text"]
+
+
+def test_terminal_digits_parameters_coloured_and_local_derivatives():
+    model = walkthrough_model()
+    by_name = {n["name"]: n for n in model["nodes"]}
+    assert (by_name["L"]["value"], by_name["w1"]["grad"]) == ("0.0393913", "-0.0331113")  # fmt, 6 digits
+    assert by_name["w1"]["kind"] == by_name["w2"]["kind"] == "parameter"
+    assert by_name["x"]["kind"] == "input" and by_name["L"]["kind"] == "output"
+    into_yhat = [e for e in model["edges"] if e["node"] == by_name["yhat"]["index"]]
+    assert sorted(e["local"] for e in into_yhat) == ["0.3", "0.731059"]  # ∂yhat/∂w2 = h, ∂yhat/∂h = w2
+
+
+def test_mlp_parameters_get_readable_names():
+    assert readable_parameter_name("layers.0.neurons.3.w.1") == "L1_n4_w2"
+    assert readable_parameter_name("layers.1.neurons.0.b") == "L2_n1_b"
+    model = MLP(2, [2, 1], seed=0)
+    loss = (model([0.5, -1.0]) - 1.0) ** 2
+    page = page_model(loss, parameters=model)
+    names = {n["name"]: n["kind"] for n in page["nodes"]}
+    assert names["L1_n1_w1"] == names["L2_n1_b"] == "parameter"
+    assert all(p.label == "" for p in model.parameters())  # the caller's Values are left as they were
+
+
+def test_cli_walkthrough_html_is_one_file_without_network(tmp_path, capsys):
+    page = tmp_path / "walk.html"
+    assert main(["walkthrough", "--html", str(page)]) == 0
+    content = page.read_text()
+    assert "<script src" not in content and "<link" not in content
+    assert not re.search(r"https?://(?!www\.w3\.org)", content)
+    model = json.loads(re.search(r"AutogradGraph\.page\(document, (.*)\);", content).group(1))
+    assert [s["phase"] for s in model["steps"][-2:]] == ["update", "check"]
+
+
+def test_notebook_stepper_embeds_the_page_offline():
+    evaluation = parse("f = x * y + x").evaluate({"x": 2.0, "y": 3.0})
+    shown = stepper(evaluation.root, constants=evaluation.constants)._repr_html_()
+    assert shown.startswith("<iframe srcdoc=") and "AutogradGraph.page" in shown
+    assert "http://" not in shown.replace("http://www.w3.org", "")
+
+
+def test_a_huge_graph_is_refused_with_a_clear_message():
+    evaluation = parse("f = " + " + ".join(["x"] * 2000)).evaluate({"x": 1.0})
+    with pytest.raises(ValueError, match="at most 1,500"):
+        stepper_html(evaluation.root)
+
+
+# ---------------------------------------------------------------- in headless chromium
+
+
+@pytest.fixture(scope="module")
+def browser():
+    yield from launch()
+
+
+def test_page_reveals_gradients_step_by_step(browser, tmp_path):
+    page_file = tmp_path / "walk.html"
+    assert main(["walkthrough", "--html", str(page_file)]) == 0
+    page = browser.new_page(viewport={"width": 1200, "height": 800})
+    requests = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(page_file.as_uri())
+    grads = page.locator(".gnode .grad")
+    count = page.evaluate("autogradStepper.model.steps.length")
+    first_backward = page.evaluate("autogradStepper.model.steps.findIndex(s => s.phase === 'backward')")
+    assert page.locator("#counter").text_content() == f"step 1 of {count}"
+    for k in range(count):
+        texts = grads.all_text_contents()
+        shown = [t for t in texts if t != "grad ?"]
+        if k < first_backward:
+            assert shown == [], f"step {k + 1}: {shown}"
+        if k == first_backward:
+            assert shown == ["grad 1"]
+        page.keyboard.press("ArrowRight")
+    assert page.locator("#phase").text_content() == "(the published figures, checked)"
+    assert page.locator("#table td.wrong").count() == 5
+    page.keyboard.press("ArrowLeft")
+    assert "w1 = 0.5 - 0.01 · (-0.0331113) = 0.500331113" in page.locator("#line").text_content()
+    assert page.locator(".gnode .next", has_text="0.500331113").count() == 1
+    page.keyboard.press("Home")
+    assert all(t == "grad ?" for t in grads.all_text_contents())
+    page.check("#show-all")
+    assert "grad -0.0331113" in grads.all_text_contents()
+    # readable at the default zoom: actual size, no text under 12 px
+    smallest = page.evaluate("""Math.min(...[...document.querySelectorAll('#graph svg text')]
+        .map(t => parseFloat(getComputedStyle(t).fontSize)))""")
+    assert smallest >= 12
+    assert "scale(1)" in page.locator("#graph svg > g").get_attribute("transform")
+    page.click(".zoom button[title='zoom in']")
+    assert "scale(1.25)" in page.locator("#graph svg > g").get_attribute("transform")
+    page.close()
+    assert all(url.startswith("file://") or url.startswith("data:") for url in requests), requests
