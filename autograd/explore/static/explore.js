@@ -22,9 +22,11 @@
     return names.filter(function (n) { return state.learn[n]; });
   }
   function at() {
-    var out = {};
-    state.inputs.forEach(function (n) { out[n] = state.values[n]; });
-    for (var n in state.values) if (!(n in out)) out[n] = state.values[n];
+    // the values of the names the program text mentions (the server keeps those it reads as
+    // inputs and starts any other input at 1): a name typed again gets its old value back
+    var words = {}, out = {};
+    ($("program").value.match(/[A-Za-z_][A-Za-z_0-9]*/g) || []).forEach(function (w) { words[w] = true; });
+    for (var n in state.values) if (words[n]) out[n] = state.values[n];
     return out;
   }
 

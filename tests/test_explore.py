@@ -1,0 +1,259 @@
+"""The explorer: its JSON API (the same answer as `autograd grad --json`), its safety (Host and
+Origin checks, body limits, malformed requests), Ctrl-C, and the page in headless chromium."""
+
+import http.client
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+
+from autograd.cli import main
+from autograd.explore.api import Api, starting_point
+from autograd.explore.server import MAX_BODY, ExplorerServer
+from chromium_browser import launch
+
+PROGRAM = "q = x + y; f = q * z"
+AT = {"x": -2.0, "y": 5.0, "z": -4.0}
+
+
+@pytest.fixture(scope="module")
+def server():
+    served = ExplorerServer(Api(*starting_point(None, {})))
+    served.start_background()
+    yield served
+    served.shutdown()
+    served.server_close()
+
+
+def request(server, method, path, body=None, headers=None, host=None):
+    """One request on loopback; returns (status, JSON or text)."""
+    port = server.server_address[1]
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    sent = {"Host": host or f"127.0.0.1:{port}"}
+    if body is not None:
+        body = body if isinstance(body, bytes) else json.dumps(body).encode()
+        sent["Content-Type"] = "application/json"
+    sent.update(headers or {})
+    connection.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
+    for name, value in sent.items():
+        connection.putheader(name, value)
+    if body is not None:
+        connection.putheader("Content-Length", str(len(body)))
+    connection.endheaders(body)
+    response = connection.getresponse()
+    data = response.read()
+    connection.close()
+    kind = response.getheader("Content-Type", "")
+    return response.status, (json.loads(data) if kind.startswith("application/json") else data.decode())
+
+
+def test_api_grad_answers_what_grad_json_prints(server, capsys):
+    assert main(["grad", PROGRAM, "--at", "x=-2", "y=5", "z=-4", "--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    status, answer = request(server, "POST", "/api/grad", {"program": PROGRAM, "at": AT})
+    assert status == 200
+    assert answer == printed
+    assert answer["grads"] == {"x": -4.0, "y": -4.0, "z": 3.0, "q": -4.0, "f": 1.0}
+
+
+def test_a_bad_program_is_a_400_with_the_column_and_the_suggestion(server):
+    status, answer = request(server, "POST", "/api/grad", {"program": "f = x^2", "at": {"x": 1}})
+    assert status == 400
+    assert answer["column"] == 6 and answer["line"] == 1
+    assert "**" in answer["suggestion"] and answer["error"].startswith("unexpected character '^'")
+    status, answer = request(server, "POST", "/api/grad", {"program": "f = log(x)", "at": {"x": -1}})
+    assert status == 400 and "log" in answer["error"]
+    status, answer = request(server, "POST", "/api/grad", {"program": "f = x", "at": {"x": "2"}})
+    assert status == 400 and "finite number" in answer["error"]
+
+
+def test_step_descends_and_check_never_reveals_the_truth(server):
+    payload = {"program": "f = (x - 3)**2", "at": {"x": 0.0}, "parameters": ["x"], "lr": 0.1}
+    status, answer = request(server, "POST", "/api/step", payload)
+    assert status == 200
+    assert answer["at"]["x"] == pytest.approx(0.6)  # 0 - 0.1 · 2(0 - 3)
+    assert answer["report"]["value"] < answer["before"] == 9.0
+    status, answer = request(server, "POST", "/api/check",
+                             {"program": PROGRAM, "at": AT, "claims": "df/dx = -4\ndf/dz = 2.9\nq = 3"})
+    assert status == 200
+    assert [c["verdict"] for c in answer["claims"]] == ["right", "wrong", "right"]
+    assert "3.0" not in json.dumps(answer) and "true" not in json.dumps(answer)
+
+
+def test_foreign_host_or_origin_is_refused(server):
+    port = server.server_address[1]
+    body = {"program": PROGRAM, "at": AT}
+    assert request(server, "POST", "/api/grad", body, host=f"evil.example:{port}")[0] == 403
+    assert request(server, "GET", "/", host=f"evil.example:{port}")[0] == 403
+    assert request(server, "GET", "/", host="127.0.0.1")[0] == 403  # the right address names its port
+    assert request(server, "POST", "/api/grad", body, headers={"Origin": "http://evil.example"})[0] == 403
+    assert request(server, "POST", "/api/grad", body, headers={"Origin": "null"})[0] == 403
+    assert request(server, "POST", "/api/grad", body, headers={"Origin": f"http://127.0.0.1:{port}"})[0] == 200
+    assert request(server, "GET", "/", host=f"localhost:{port}")[0] == 200
+
+
+def test_oversized_body_wrong_type_and_unknown_paths(server):
+    status, answer = request(server, "POST", "/api/grad", b"{" + b" " * MAX_BODY + b"}")
+    assert status == 413 and "larger" in answer["error"]
+    status, _ = request(server, "POST", "/api/grad", b"{}", headers={"Content-Type": "text/plain"})
+    assert status == 415
+    assert request(server, "GET", "/static/../api.py")[0] == 404
+    assert request(server, "GET", "/static/api.py")[0] == 404
+    assert request(server, "POST", "/api/nothing", {"a": 1})[0] == 404
+
+
+def test_a_thousand_malformed_requests_leave_it_answering(server):
+    port = server.server_address[1]
+    garbage = [b"\x00\xff garbage\r\n\r\n", b"GET\r\n\r\n", b"POST /api/grad HTTP/1.1\r\nContent-Length: -5\r\n\r\n",
+               b"BREW / HTTP/1.1\r\nHost: x\r\n\r\n", b"GET / HTTP/9.9\r\n\r\n"]
+    bodies = [b"{", b"[1, 2]", b'"text"', b'{"program": 5}', b'{"program": "f = (", "at": {}}',
+              b'{"program": "f = x", "at": {"x": 1e999}}', b"\xff\xfe"]
+    started = time.perf_counter()
+    for i in range(1000):
+        if i % 2:
+            with socket.create_connection(("127.0.0.1", port), timeout=5) as raw:
+                raw.sendall(garbage[i % len(garbage)])
+                raw.recv(4096)
+        else:
+            status, answer = request(server, "POST", "/api/grad", bodies[i % len(bodies)])
+            assert status == 400 and "error" in answer
+    assert time.perf_counter() - started < 20
+    status, answer = request(server, "POST", "/api/grad", {"program": PROGRAM, "at": AT})
+    assert status == 200 and answer["value"] == -12.0
+
+
+def test_command_prints_the_url_serves_and_stops_cleanly_on_ctrl_c():
+    process = subprocess.Popen([sys.executable, "-m", "autograd", "explore", "f = x*y", "--at", "x=2", "--no-browser"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        line = process.stdout.readline()
+        url = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
+        assert url, line
+        connection = http.client.HTTPConnection("127.0.0.1", int(url.group(1)), timeout=10)
+        connection.request("GET", "/api/start")
+        start = json.loads(connection.getresponse().read())
+        assert start == {"program": "f = x*y", "at": {"x": 2.0, "y": 1.0}, "parameters": ["x", "y"]}
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=10)
+    finally:
+        process.kill()
+    assert process.returncode == 0, err
+    assert "stopped" in out and "Traceback" not in err
+
+
+def test_a_bad_program_or_port_is_one_error_line(capsys):
+    assert main(["explore", "f = x^2", "--no-browser"]) == 2
+    assert capsys.readouterr().err.startswith("error: unexpected character '^'")
+    assert main(["explore", "--port", "70000", "--no-browser"]) == 2
+    assert "port" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- the page in headless chromium
+
+
+@pytest.fixture(scope="module")
+def page(server):
+    for browser in launch():
+        tab = browser.new_page(viewport={"width": 1280, "height": 860})
+        tab.set_default_timeout(5000)
+        tab.goto(server.url)
+        tab.wait_for_selector("[data-testid=value-L]")
+        yield tab
+        tab.close()
+
+
+def text(page, testid):
+    return page.get_by_test_id(testid).text_content()
+
+
+def test_typing_a_program_and_moving_an_input_updates_within_a_second(page):
+    page.get_by_test_id("program").fill("q = x + y; f = q * z")
+    page.wait_for_selector("[data-testid=input-z]", timeout=1000)
+    page.get_by_test_id("input-x").fill("-2")
+    page.get_by_test_id("input-y").fill("5")
+    page.get_by_test_id("input-z").fill("-4")
+    page.wait_for_function("() => document.querySelector('[data-testid=value-f]').textContent === '-12'", timeout=1000)
+    assert (text(page, "grad-x"), text(page, "grad-z")) == ("-4", "3")
+    started = time.perf_counter()
+    page.get_by_test_id("input-z").fill("2")
+    page.wait_for_function("() => document.querySelector('[data-testid=value-f]').textContent === '6'", timeout=1000)
+    assert time.perf_counter() - started < 1
+    assert (text(page, "grad-x"), text(page, "value-q")) == ("2", "3")
+    assert page.get_by_test_id("slider-z").input_value() == "2"
+
+
+def test_stepping_forward_and_backward(page):
+    page.get_by_test_id("program").fill("q = x + y; f = q * z")
+    page.wait_for_function("() => document.querySelector('[data-testid=value-f]').textContent !== ''")
+    page.get_by_test_id("step-forward").click()  # leaves show-all: the first forward step
+    assert not page.get_by_test_id("show-all").is_checked()
+    assert text(page, "counter").startswith("step 1 of ")
+    assert text(page, "grad-x") == "?" and text(page, "value-f") == "?"
+    page.get_by_test_id("step-forward").click()
+    assert text(page, "counter").startswith("step 2 of ") and text(page, "value-f") != "?"
+    assert text(page, "grad-x") == "?"  # still the forward pass
+    page.get_by_test_id("step-backward").click()
+    assert text(page, "counter").startswith("step 1 of ") and text(page, "value-f") == "?"
+    for _ in range(2):  # past f's forward step to the first backward step
+        page.get_by_test_id("step-forward").click()
+    assert "∂f/∂f = 1" in text(page, "line") and text(page, "grad-f") == "1" and text(page, "grad-q") == "?"
+    page.get_by_test_id("show-all").check()
+
+
+def test_three_gradient_descent_steps_lower_the_loss(page):
+    page.get_by_test_id("program").fill("L = (w - 3)**2 + (b + 1)**2")
+    page.wait_for_selector("[data-testid=input-b]")
+    page.get_by_test_id("input-w").fill("0")
+    page.get_by_test_id("input-b").fill("0")
+    page.wait_for_function("() => document.querySelector('[data-testid=loss]').textContent === '10'")
+    page.get_by_test_id("lr").fill("0.1")
+    losses = [float(text(page, "loss"))]
+    for _ in range(3):
+        page.get_by_test_id("take-step").click()
+        page.wait_for_function(f"() => Number(document.querySelector('[data-testid=loss]').textContent) < {losses[-1]}")
+        losses.append(float(text(page, "loss")))
+    assert losses == sorted(losses, reverse=True) and losses[-1] < 0.6 * losses[0]
+    assert page.get_by_test_id("loss-history").get_attribute("data-count") == "4"
+    assert page.get_by_test_id("input-w").input_value() != "0"
+
+
+def test_a_broken_program_shows_the_error_inline_with_its_suggestion(page):
+    page.get_by_test_id("program").fill("f = x^2")
+    error = page.get_by_test_id("error")
+    error.wait_for(state="visible", timeout=1000)
+    shown = error.text_content()
+    assert "unexpected character '^'" in shown and "did you mean 'f = x**2'" in shown
+    assert "f = x^2\n     ^" in page.locator("#error-where").text_content()  # the caret under column 6
+    page.get_by_test_id("program").fill("f = x**2")
+    error.wait_for(state="hidden", timeout=1000)
+
+
+def test_check_my_answer_says_right_or_wrong_only(page):
+    page.get_by_test_id("program").fill("f = x * y")
+    page.wait_for_selector("[data-testid=input-y]")
+    page.get_by_test_id("input-x").fill("3")
+    page.get_by_test_id("input-y").fill("2")
+    page.wait_for_function("() => document.querySelector('[data-testid=value-f]').textContent === '6'")
+    page.get_by_test_id("claims").fill("df/dx = 2\ndf/dy = 4")
+    page.get_by_test_id("check").click()
+    page.wait_for_selector("[data-testid=check-result] li >> nth=1")
+    assert page.get_by_test_id("check-result").locator("li").all_text_contents() == \
+        ["right: df/dx = 2", "wrong: df/dy = 4"]
+
+
+def test_training_moons_for_fifty_steps_raises_the_accuracy(page):
+    page.get_by_test_id("tab-train").click()
+    page.wait_for_function("() => document.querySelector('[data-testid=accuracy]').dataset.value !== undefined")
+    before = float(page.get_by_test_id("accuracy").get_attribute("data-value"))
+    page.get_by_test_id("train-50").click()
+    page.wait_for_function("() => document.querySelector('[data-testid=train-step]').textContent === '50'", timeout=20000)
+    after = float(page.get_by_test_id("accuracy").get_attribute("data-value"))
+    assert after > before and after >= 0.85
+    page.get_by_test_id("tab-program").click()
