@@ -6,8 +6,9 @@ A program is statements separated by ``;`` or newlines::
 
 Each statement is ``name = expression``; the last one is the output, and a bare last
 expression is named ``f``. Expressions have numbers, names, ``+ - * / **``, unary minus,
-parentheses and the functions ``exp log sqrt tanh sigmoid relu abs sin cos`` (one
-argument) and ``max min`` (two). Nothing else exists in the language: no attributes,
+parentheses and the functions of the operation table `autograd.ops` (``exp``, ``log``,
+``tanh``, ``sigmoid``, ``relu``, ..., and ``max``, ``min`` of two arguments; `FUNCTIONS` lists
+them). Nothing else exists in the language: no attributes,
 subscripts, strings, comparisons or other calls, so nothing a user types can run Python.
 
 Grammar (``**`` binds tighter than unary minus on its left, as in Python: -x**2 = -(x**2))::
@@ -28,18 +29,16 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from autograd import ops
 from autograd.engine import Value
 
-__all__ = ["ExprError", "Program", "Evaluation", "parse", "FUNCTIONS"]
+__all__ = ["ExprError", "Program", "Evaluation", "parse", "FUNCTIONS", "number_value", "nearest"]
 
 MAX_PROGRAM_LENGTH = 10_000
 MAX_NESTING = 60
 MAX_NUMBER_LENGTH = 60
 
-FUNCTIONS = {
-    "exp": 1, "log": 1, "sqrt": 1, "tanh": 1, "sigmoid": 1, "relu": 1, "abs": 1,
-    "sin": 1, "cos": 1, "max": 2, "min": 2,
-}
+FUNCTIONS = ops.FUNCTIONS  # name -> number of arguments, from the operation table
 
 
 class ExprError(ValueError):
@@ -156,6 +155,38 @@ _TOKEN = re.compile(
 )
 
 
+_SIGNED_NUMBER = re.compile(r"[+-]?" + NUMBER + r"\Z")
+
+
+def number_value(text: str, what: str) -> float:
+    """A number as the command line takes it (``--at x=-1.5``, a claim): an optional sign (the
+    Unicode minus − too), ASCII digits, a point, an exponent. Raises `ExprError` naming ``what``
+    for anything else, with the spelling that was meant when it is clear (1,5 → 1.5; ١٠ → 10),
+    and for a number beyond a float's range (1e999, or 1e-999, which would round to 0)."""
+    written = text.strip().replace("\u2212", "-")
+    if len(written) > MAX_NUMBER_LENGTH:
+        raise ExprError(f"{what}: the number is longer than {MAX_NUMBER_LENGTH} characters")
+    if not _SIGNED_NUMBER.match(written):
+        raise ExprError(f"{what}: {text!r} is not a number", suggestion=_meant_number(written))
+    value = float(written)
+    if math.isinf(value) or (value == 0.0 and re.search(r"[1-9]", written.split("e")[0].split("E")[0])):
+        raise ExprError(f"{what}: {text!r} is not a finite number (it is beyond the range of a float)")
+    return value
+
+
+def _meant_number(written: str) -> str | None:
+    """'1,5' → did you mean 1.5; other scripts' digits → ASCII; nan and inf are not numbers here."""
+    if written.lower().lstrip("+-") in ("nan", "inf", "infinity"):
+        return "it is not a finite number"
+    ascii_digits = "".join(str(unicodedata.decimal(c)) if unicodedata.decimal(c, None) is not None else c
+                           for c in written)
+    meant = re.sub(r"(?<=[0-9]),(?=[0-9])", ".", ascii_digits)
+    if meant != written and _SIGNED_NUMBER.match(meant):
+        why = "decimals are written with a point" if "," in written else "only the digits 0-9 are numbers"
+        return f"{why} (did you mean {meant}?)"
+    return None
+
+
 @dataclass(frozen=True)
 class Token:
     kind: str  # "number", "name", "op" or "end"
@@ -246,16 +277,26 @@ def render(node: Node, parts: list[tuple[str, int]]) -> tuple[str, int]:
         return f"{node.function}({', '.join(text for text, _ in parts)})", 5
     if isinstance(node, Unary):
         (text, inner), mine = parts[0], _PRECEDENCE["neg"]
-        return (f"-{text}" if inner >= mine else f"-({text})"), mine
+        return (f"-{text}" if inner >= mine and not text.startswith("-") else f"-({text})"), mine
     (left, lp), (right, rp) = parts
     mine = _PRECEDENCE[node.op]
     if node.op == "**":  # right-associative, and binds tighter than a unary minus on its left
         left = left if lp > mine else f"({left})"
-        right = right if rp >= _PRECEDENCE["neg"] else f"({right})"
+        right = right if rp >= _PRECEDENCE["neg"] and not right.startswith("-") else f"({right})"
         return f"{left}**{right}", mine
     left = left if lp >= mine else f"({left})"
-    needs = rp < mine or (node.op in "-/" and rp == mine)
+    # a negative right operand is parenthesised: x - (-1), never x - -1
+    needs = rp < mine or (node.op in "-/" and rp == mine) or right.startswith("-")
     return f"{left} {node.op} {f'({right})' if needs else right}", mine
+
+
+def parse_expression(text: str) -> Node:
+    """One expression (no statements) as a syntax tree: how formulas of `autograd.ops` are read."""
+    parser = _Parser(tokenize(text), text)
+    node = parser.sum()
+    if parser.current.kind != "end":
+        raise ExprError(f"unexpected {_show(parser.current)} at column {parser.current.column} in {text!r}")
+    return node
 
 
 # ------------------------------------------------------------------ parser
@@ -359,7 +400,7 @@ class _Parser:
             if op.text == "+":
                 return operand
             if isinstance(operand, Num):
-                return Num(-operand.value, "-" + operand.text, op.column)
+                return Num(-operand.value, _negated(operand.text), op.column)
             return Unary("-", operand, op.column)
         return self.power()
 
@@ -449,6 +490,11 @@ def _juxtaposed(source: str, previous: Token | None, token: Token) -> str | None
     if previous.kind == "number" and token.text == "," and source[position + 1 : position + 2].isdigit():
         return f"decimals are written with a point (did you mean '{_corrected(source, position, 1, '.')}'?)"
     return None
+
+
+def _negated(number: str) -> str:
+    """The text of -number: "-2" for "2", "2" for "-2" (never "--2")."""
+    return number[1:] if number.startswith("-") else "-" + number
 
 
 def _show(token: Token) -> str:
@@ -630,25 +676,24 @@ def _nodes_in(node: Node) -> list[Node]:
     return found
 
 
-_UNARY_METHODS = {
-    "exp": Value.exp, "log": Value.log, "sqrt": Value.sqrt, "tanh": Value.tanh,
-    "sigmoid": Value.sigmoid, "relu": Value.relu, "abs": Value.abs, "sin": Value.sin,
-    "cos": Value.cos,
-}
 _BINARY = {
     "+": lambda a, b: a + b,
     "-": lambda a, b: a - b,
     "*": lambda a, b: a * b,
     "/": lambda a, b: a / b,
     "**": lambda a, b: a**b,
-    "max": Value.maximum,
-    "min": Value.minimum,
 }
+
+
+def call(function: str, args: list[Value]) -> Value:
+    """A function of the operation table applied to Values: ``call("max", [x, y])``."""
+    return getattr(args[0], ops.OPS[function].method_name)(*args[1:])
 
 
 class _Evaluator:
     """Interpret one expression into `Value`s. Number literals become labelled constant leaves,
-    so that a picture or a step table shows them; every inner node is labelled with its text."""
+    so that a picture or a step table shows them. Inner nodes get no label: `autograd.trace`
+    names them from their formula, and a statement's node gets the statement's name."""
 
     def __init__(self, values: dict[str, Value], constants: list[Value]) -> None:
         self.values = values
@@ -683,13 +728,10 @@ class _Evaluator:
                 out = args[0] ** node.right.value  # a constant power: x**2 works for negative x
             elif isinstance(node, Binary):
                 out = _BINARY[node.op](*args)
-            elif FUNCTIONS[node.function] == 1:
-                out = _UNARY_METHODS[node.function](args[0])
             else:
-                out = _BINARY[node.function](*args)
+                out = call(node.function, args)
         except (ValueError, ZeroDivisionError, OverflowError) as error:
             raise ExprError(f"{error} in '{_shorten(text)}'") from None
-        out.label = _shorten(text)
         return out
 
 

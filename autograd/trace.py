@@ -1,27 +1,41 @@
 """Step records of a graph: the forward pass in order, then every backward (chain-rule) step.
 
-The records are read straight from the graph that `engine` built: each node's ``op``,
-its children and its local derivatives ∂node/∂child. Nothing is recomputed here except the
-products the backward pass forms, so what a learner reads is what the engine did.
+The records are read straight from the graph that `engine` built: each node's ``op``, its
+operands and its local derivatives ∂node/∂child. Nothing is recomputed here except the products
+the backward pass forms, so what a learner reads is what the engine did. Every formula is
+written by `autograd.notation` from the table in `autograd.ops`.
 
 A backward step for a node n with gradient ∂L/∂n passes, to each child c::
 
     ∂L/∂c += ∂L/∂n · ∂n/∂c
 
 and when c feeds several nodes its running total is shown after each addition.
+
+Names. Every node gets an ``id`` that is a name in the program language (the program's own
+name where it has one, else ``t`` and its place in the order), and a display ``name``: its
+label, a constant's number, or — for an unnamed intermediate — its formula when that is short
+and no other node has the same one, else its id. A formula refers to other nodes by their
+display names, which are themselves valid program text, so every ``formula`` and ``local_expr``
+can be evaluated by the expression language and gives back the number shown beside it.
 """
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 
+from autograd import notation
 from autograd.engine import Value, topological_order
+from autograd.expr import FUNCTIONS, Name, Node
 
 __all__ = [
-    "ForwardStep", "Contribution", "BackwardStep", "Trace", "trace", "fmt", "local_formula", "table",
-    "node_names", "display_names",
+    "ForwardStep", "Contribution", "BackwardStep", "Trace", "Names", "trace", "fmt", "table",
+    "chain_line", "name_nodes", "display_names", "local_exprs",
 ]
+
+MAX_INLINE = 30  # an unnamed intermediate is shown by its formula up to this many characters
 
 
 def fmt(x: float, digits: int = 6) -> str:
@@ -34,27 +48,36 @@ def fmt(x: float, digits: int = 6) -> str:
 @dataclass
 class ForwardStep:
     index: int  # the node's place in the topological order (stable for a given graph)
-    name: str
-    formula: str  # how it is computed from its children, e.g. "sigmoid(z)"; "" for a leaf
+    id: str  # a valid name in the program language
+    name: str  # how the node is shown
+    formula: str  # how it is computed, in the program language; "" for a leaf
+    latex: str  # the same in LaTeX
     value: float
-    kind: str  # "input", "constant" or "computed"
+    kind: str  # "input", "parameter", "constant" or "computed"
 
 
 @dataclass
 class Contribution:
     child_index: int
-    child: str
-    local_formula: str  # ∂node/∂child as a formula in the children's names
+    child: str  # the child's display name
+    child_id: str
+    local_expr: str  # ∂node/∂child in the program language, over the display names
+    local_latex: str
     local: float  # its value
     product: float  # ∂L/∂node · ∂node/∂child
     total: float  # the child's gradient after this addition
     first: bool  # the child's first contribution (later ones add to a running total)
+
+    @property
+    def local_formula(self) -> str:  # the name older code used
+        return self.local_expr
 
 
 @dataclass
 class BackwardStep:
     index: int
     node: str
+    id: str
     grad: float  # ∂L/∂node, complete when this step runs
     contributions: list[Contribution] = field(default_factory=list)
 
@@ -72,11 +95,7 @@ class Trace:
 
     def chain_lines(self, digits: int = 4) -> list[str]:
         """One chain-rule line per contribution, in the order backward() adds them."""
-        lines = []
-        for step in self.backward:
-            for c in step.contributions:
-                lines.append(chain_line(self.output, step, c, digits))
-        return lines
+        return [chain_line(self.output, step, c, digits) for step in self.backward for c in step.contributions]
 
     def forward_table(self, digits: int = 6) -> str:
         rows = [("quantity", "computed as", "value")]
@@ -94,7 +113,7 @@ class Trace:
                     step.node if i == 0 else "",
                     fmt(step.grad, digits) if i == 0 else "",
                     c.child,
-                    c.local_formula,
+                    c.local_expr,
                     fmt(c.local, digits),
                     fmt(c.product, digits),
                     fmt(c.total, digits) + ("" if c.first else " (sum)"),
@@ -103,174 +122,172 @@ class Trace:
 
 
 def chain_line(output: str, step: BackwardStep, c: Contribution, digits: int = 4) -> str:
-    """``∂L/∂h = ∂L/∂ŷ · ∂ŷ/∂h = -0.2807 · 0.3 = -0.08420`` (``+=`` for a later contribution)."""
-    node, child = _wrap(step.node), _wrap(c.child)
+    """``∂L/∂h = ∂L/∂yhat · ∂yhat/∂h = -0.2807 · 0.3 = -0.0842`` (``+=`` for a later contribution).
+
+    The output's own step has ∂L/∂L = 1, so its line is just the local derivative:
+    ``∂L/∂(e**2) = 0.5``, never the circular ``∂L/∂(e**2) = ∂L/∂L · ∂L/∂(e**2)``.
+    """
+    node, child = wrap(step.node), wrap(c.child)
     sign = "=" if c.first else "+="
-    line = (
-        f"∂{output}/∂{child} {sign} ∂{output}/∂{node} · ∂{node}/∂{child} = "
-        f"{fmt(step.grad, digits)} · {fmt(c.local, digits)} = {fmt(c.product, digits)}"
-    )
+    if step.node == output:
+        shown = fmt(c.local, digits)
+        line = f"∂{output}/∂{child} {sign} {c.local_expr}" + ("" if c.local_expr == shown else f" = {shown}")
+    else:
+        line = (
+            f"∂{output}/∂{child} {sign} ∂{output}/∂{node} · ∂{node}/∂{child} = "
+            f"{fmt(step.grad, digits)} · {factor(c.local, digits)} = {fmt(c.product, digits)}"
+        )
     if not c.first:
         line += f"  (total {fmt(c.total, digits)})"
     return line
 
 
-def trace(root: Value, constants: Iterable[Value] = (), inputs: Iterable[Value] = ()) -> Trace:
+def factor(x: float, digits: int = 6) -> str:
+    """A number written as a right-hand factor: 0.5 · (-1), never 0.5 · -1."""
+    return f"({fmt(x, digits)})" if x < 0 else fmt(x, digits)
+
+
+# ------------------------------------------------------------------ names
+
+
+@dataclass
+class Names:
+    """Per node: ``ids`` (valid program names), ``shown`` (display names) and ``trees`` (the
+    formula a reference to the node is written as: its name, its number, or its own formula)."""
+
+    ids: dict[Value, str]
+    shown: dict[Value, str]
+    trees: dict[Value, Node]
+
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z_0-9]*\Z")
+
+
+def name_nodes(order: list[Value], constants: Iterable[Value] = ()) -> Names:
+    """Names for every node of ``order`` (children before parents); see the module docstring.
+
+    A reference to a node is written as its formula only while that stays short, so every
+    formula has a bounded length and naming a graph takes time linear in its size.
+    """
+    constant_set = set(constants)
+    ids = _ids(order)
+    trees: dict[Value, Node] = {}
+    inline: dict[Value, str] = {}  # unnamed intermediates written as their own formula
+    for node in order:
+        trees[node] = _reference(node, ids, trees, inline, constant_set)
+    repeated = {text for text, n in Counter(inline.values()).items() if n > 1}
+    if repeated:  # two nodes with one formula: each is named by its id, and users rewritten
+        for node in order:
+            if inline.get(node) in repeated:
+                del inline[node]
+            trees[node] = _reference(node, ids, trees, inline, constant_set, keep=True)
+    shown = {node: (notation.text(trees[node]) if node in constant_set or node in inline else ids[node])
+             for node in order}
+    return Names(ids, shown, trees)
+
+
+def _reference(node: Value, ids: dict, trees: dict, inline: dict, constants: set, keep: bool = False) -> Node:
+    """How ``node`` is written where another formula uses it (its children's already known).
+    With ``keep``, only the nodes already in ``inline`` are written as formulas."""
+    if node in constants:
+        return notation.number(node.data)
+    if node.edges and not node.label and (node in inline or not keep):
+        tree = notation.formula_tree(node, [trees[child] for child in node.children])
+        text = notation.text(tree)
+        if len(text) <= MAX_INLINE:
+            inline[node] = text
+            return tree
+        inline.pop(node, None)
+    return Name(ids[node], 0)
+
+
+def _ids(order: list[Value]) -> dict[Value, str]:
+    """The program's own name where a node has a usable one, else ``t<place in the order>``."""
+    ids: dict[Value, str] = {}
+    taken: set[str] = set()
+    for node in order:
+        label = node.label
+        if label and _IDENTIFIER.match(label) and label not in FUNCTIONS and label not in taken:
+            ids[node] = label
+            taken.add(label)
+    for i, node in enumerate(order):
+        if node not in ids:
+            candidate, k = f"t{i}", 0
+            while candidate in taken:
+                k += 1
+                candidate = f"t{i}_{k}"
+            ids[node] = candidate
+            taken.add(candidate)
+    return ids
+
+
+def local_exprs(node: Value, names: Names) -> list[str]:
+    """∂node/∂child for each edge of ``node``, in edge order, in the program language."""
+    kids = [names.trees[child] for child in node.children]
+    return [notation.text(notation.derivative_tree(node, k, kids)) for k in range(len(kids))]
+
+
+def display_names(root: Value, order: list[Value], constants: Iterable[Value] = ()) -> dict[Value, str]:
+    """The display name of every node of ``order``."""
+    return name_nodes(order, constants).shown
+
+
+# ------------------------------------------------------------------ the records
+
+
+def trace(
+    root: Value,
+    constants: Iterable[Value] = (),
+    inputs: Iterable[Value] = (),
+    parameters: Iterable[Value] = (),
+) -> Trace:
     """Run ``root.backward()`` and record every forward value and backward step.
 
     ``constants`` (number literals of a program) are shown in the forward pass but receive
-    no gradient steps; ``inputs`` are leaves to call inputs (every other leaf is too).
+    no gradient steps; leaves in ``parameters`` are called parameters, every other leaf an input.
     """
-    constant_set = set(constants)
+    constant_set, parameter_set = set(constants), set(parameters)
     order = topological_order(root)
-    names = display_names(root, order)
+    names = name_nodes(order, constant_set)
     position = {node: i for i, node in enumerate(order)}
-    forward = [
-        ForwardStep(
-            position[n],
-            names[n],
-            formula(n, names),
-            n.data,
-            "constant" if n in constant_set else ("input" if n.is_leaf else "computed"),
-        )
-        for n in order
-    ]
+    forward = [_forward_step(n, position[n], names, constant_set, parameter_set) for n in order]
     root.backward()
     totals: dict[Value, float] = {}
     backward = []
     for node in reversed(order):
         if node.is_leaf:
             continue
-        step = BackwardStep(position[node], names[node], node.grad)
-        for child, local in zip(node.children, node.local_grads):
+        step = BackwardStep(position[node], names.shown[node], names.ids[node], node.grad)
+        kids = [names.trees[child] for child in node.children]
+        for k, (child, local) in enumerate(zip(node.children, node.local_grads)):
             if child in constant_set:
                 continue
             product = local * node.grad
             first = child not in totals
             totals[child] = totals.get(child, 0.0) + product
-            step.contributions.append(
-                Contribution(position[child], names[child], local_formula(node, child, names), local, product,
-                             totals[child], first)
-            )
+            derivative = notation.derivative_tree(node, k, kids)
+            step.contributions.append(Contribution(
+                position[child], names.shown[child], names.ids[child], notation.text(derivative),
+                notation.latex(derivative), local, product, totals[child], first,
+            ))
         backward.append(step)
-    return Trace(names[root], forward, backward)
+    return Trace(names.shown[root], forward, backward)
 
 
-def display_names(root: Value, order: list[Value]) -> dict[Value, str]:
-    """`node_names`, with an unlabelled output called "out"."""
-    names = node_names(order)
-    if not root.label:
-        names[root] = "out"
-    return names
-
-
-def node_names(order: list[Value]) -> dict[Value, str]:
-    """A display name per node: its label, else the operation over its children's names,
-    else (when that gets long) a numbered name v1, v2, ..."""
-    names: dict[Value, str] = {}
-    for i, node in enumerate(order):
-        if node.label:
-            names[node] = node.label
-        elif node.is_leaf:
-            names[node] = fmt(node.data)
-        else:
-            text = formula(node, names)
-            names[node] = text if len(text) <= 30 else f"v{i}"
-    return names
-
-
-def formula(node: Value, names: dict[Value, str]) -> str:
-    """How ``node`` is computed from its children, in their names ("" for a leaf)."""
+def _forward_step(node: Value, index: int, names: Names, constants: set, parameters: set) -> ForwardStep:
     if node.is_leaf:
-        return ""
-    kids = [_wrap(names[c]) for c in node.children]
-    locals_ = node.local_grads
-    op = node.op
-    if op in ("+", "-", "*", "/") and len(kids) == 2:
-        return f"{kids[0]} {op} {kids[1]}"
-    if len(kids) == 1 and op in _WITH_CONSTANT:
-        return _WITH_CONSTANT[op](kids[0], node.data, node.children[0].data, locals_[0])
-    if op == "**":
-        return f"{kids[0]}**{kids[1]}"
-    if op == "neg":
-        return f"-{kids[0]}"
-    if op == "sum":
-        return " + ".join(kids)
-    if op == "linear":
-        return "w·x + b over " + ", ".join(kids)
-    return f"{op}({', '.join(kids)})"
+        kind = "constant" if node in constants else ("parameter" if node in parameters else "input")
+        return ForwardStep(index, names.ids[node], names.shown[node], "", "", node.data, kind)
+    tree = notation.formula_tree(node, [names.trees[child] for child in node.children])
+    return ForwardStep(index, names.ids[node], names.shown[node], notation.text(tree), notation.latex(tree),
+                       node.data, "computed")
 
 
-# A binary operation with a plain number keeps one child; the number is read back from
-# the node's value or local derivative, for display only.
-_WITH_CONSTANT = {
-    "+": lambda a, out, x, local: f"{a} + {fmt(out - x)}",
-    "-": lambda a, out, x, local: f"{a} - {fmt(x - out)}" if local > 0 else f"{fmt(out + x)} - {a}",
-    "*": lambda a, out, x, local: f"{fmt(local)} · {a}",
-    "/": lambda a, out, x, local: (
-        f"{a} / {fmt(1 / local)}" if abs(local * x - out) <= 1e-12 * max(1.0, abs(out)) else f"{fmt(out * x)} / {a}"
-    ),
-    "**": lambda a, out, x, local: f"{a}**{fmt(local * x / out)}" if out != 0 and x != 0 else f"{a}**n",
-    "max": lambda a, out, x, local: f"max({a}, {fmt(out)})" if local == 0 else f"max({a}, c)",
-    "min": lambda a, out, x, local: f"min({a}, {fmt(out)})" if local == 0 else f"min({a}, c)",
-}
-
-
-def local_formula(node: Value, child: Value, names: dict[Value, str]) -> str:
-    """∂node/∂child as a formula in the names of node's children."""
-    kids = node.children
-    a = _wrap(names[kids[0]])
-    position = kids.index(child)
-    op = node.op
-    if op in ("+", "sum"):
-        return "1"
-    if op == "-":
-        return "1" if node.local_grads[position] > 0 else "-1"
-    if op == "neg":
-        return "-1"
-    if op == "*":
-        return _wrap(names[kids[1 - position]]) if len(kids) == 2 else fmt(node.local_grads[0])
-    if op == "/":
-        if len(kids) == 1:
-            return fmt(node.local_grads[0])
-        b = _wrap(names[kids[1]])
-        return f"1/{b}" if position == 0 else f"-{a}/{b}²"
-    if op == "**":
-        if len(kids) == 2:
-            b = _wrap(names[kids[1]])
-            return f"{b}·{a}**({b} - 1)" if position == 0 else f"{a}**{b}·ln({a})"
-        base, out = kids[0].data, node.data
-        if base != 0.0 and out != 0.0:
-            n = node.local_grads[0] * base / out
-            return f"{fmt(n)}·{a}**{fmt(n - 1)}"
-        return f"n·{a}**(n - 1)"
-    simple = {
-        "exp": f"exp({a})",
-        "log": f"1/{a}",
-        "sqrt": f"1/(2·sqrt({a}))",
-        "tanh": f"1 - tanh({a})²",
-        "sigmoid": f"sigmoid({a})·(1 - sigmoid({a}))",
-        "relu": f"1 if {a} > 0 else 0",
-        "abs": f"sign({a})",
-        "sin": f"cos({a})",
-        "cos": f"-sin({a})",
-        "max": "1 if it is the larger, else 0",
-        "min": "1 if it is the smaller, else 0",
-    }
-    if op in simple:
-        return simple[op]
-    if op == "linear":
-        return "its factor in w·x (1 for b)"
-    return f"∂{_wrap(names[node])}/∂{_wrap(names[child])}"
-
-
-def _wrap(name: str) -> str:
-    """Parenthesise a compound name so that it reads as one quantity inside a formula."""
-    if name.startswith("(") and name.endswith(")"):
+def wrap(name: str) -> str:
+    """Parenthesise a compound name so that it reads as one quantity after ∂: ∂L/∂(e**2)."""
+    if _IDENTIFIER.match(name) or _is_number(name) or (name.startswith("(") and name.endswith(")")):
         return name
-    if any(ch in name for ch in " +-*/·") and not _is_number(name):
-        return f"({name})"
-    return name
+    return f"({name})"
 
 
 def _is_number(text: str) -> bool:

@@ -1,6 +1,6 @@
 """The worked example: one input, a sigmoid hidden unit, a linear output unit, no biases.
 
-    z = w1 · x          h = σ(z)          ŷ = w2 · h          L = ½ (y − ŷ)²
+    z = w1 · x        h = σ(z)        ŷ = w2 · h        e = y − ŷ        L = ½ e²
     w ← w − η · ∂L/∂w
 
 By the chain rule, with ∂L/∂ŷ = ŷ − y:
@@ -23,7 +23,7 @@ from autograd.trace import Trace, fmt, table, trace
 
 __all__ = ["Example", "Step", "Published", "PROGRAM", "PUBLISHED", "run", "compare_published"]
 
-PROGRAM = "z = w1 * x\nh = sigmoid(z)\nyhat = w2 * h\nL = 0.5 * (y - yhat)**2"
+PROGRAM = "z = w1 * x\nh = sigmoid(z)\nyhat = w2 * h\ne = y - yhat\nL = 0.5 * e**2"
 PARAMETERS = ("w1", "w2")
 
 
@@ -90,7 +90,8 @@ def run(example: Example = Example(), steps: int = 1) -> list[Step]:
     results = []
     for number in range(1, steps + 1):
         evaluation = program.evaluate(example.inputs(**weights))
-        record = trace(evaluation.root, evaluation.constants)
+        record = trace(evaluation.root, evaluation.constants,
+                       parameters=[evaluation.values[w] for w in PARAMETERS])
         values = {name: node.data for name, node in evaluation.values.items()}
         grads = evaluation.grads()
         updated = {w: weights[w] - example.lr * grads[w] for w in PARAMETERS}
@@ -143,13 +144,14 @@ def report(example: Example, results: list[Step], digits: int = 6) -> str:
         "",
         "1. Forward pass",
         "",
-        f"  z    = w1 · x          = {fmt(example.w1)} · {fmt(example.x)} = {fmt(v['z'], digits)}",
-        f"  h    = sigmoid(z)      = 1 / (1 + e^-{fmt(v['z'], digits)}) = {fmt(v['h'], digits)}",
+        f"  z    = w1 · x          = {fmt(example.w1)} · {_signed(example.x, 6)} = {fmt(v['z'], digits)}",
+        f"  h    = sigmoid(z)      = 1 / (1 + exp({fmt(-v['z'], digits)})) = {fmt(v['h'], digits)}",
         f"  yhat = w2 · h          = {fmt(example.w2)} · {fmt(v['h'], digits)} = {fmt(v['yhat'], digits)}",
         "",
         "2. Loss",
         "",
-        f"  L = ½ (y - yhat)²      = ½ ({fmt(example.y)} - {fmt(v['yhat'], digits)})² = {fmt(v['L'], digits)}",
+        f"  e = y - yhat           = {fmt(example.y)} - {_signed(v['yhat'], digits)} = {fmt(v['e'], digits)}",
+        f"  L = ½ e²               = ½ · {_signed(v['e'], digits)}² = {fmt(v['L'], digits)}",
         "",
         "3. Backward pass: the chain rule, one step at a time (the order backward() runs)",
         "",
@@ -167,7 +169,7 @@ def report(example: Example, results: list[Step], digits: int = 6) -> str:
         f"    ∂L/∂w2 = (yhat - y) · h = {fmt(v['yhat'] - example.y, digits)} · {fmt(v['h'], digits)}"
         f" = {fmt(g['w2'], digits)}",
         f"    ∂L/∂w1 = (yhat - y) · w2 · h(1 - h) · x = {fmt(v['yhat'] - example.y, digits)} · "
-        f"{fmt(example.w2)} · {fmt(v['h'] * (1 - v['h']), digits)} · {fmt(example.x)} = {fmt(g['w1'], digits)}",
+        f"{_signed(example.w2, 6)} · {fmt(v['h'] * (1 - v['h']), digits)} · {_signed(example.x, 6)} = {fmt(g['w1'], digits)}",
         "",
         "4. Gradient-descent update: w ← w - η · ∂L/∂w",
         "",
@@ -186,6 +188,11 @@ def report(example: Example, results: list[Step], digits: int = 6) -> str:
         lines += ["  " + line for line in table(rows).splitlines()]
     lines += ["", *published_section(example, first, digits)]
     return "\n".join(lines)
+
+
+def _signed(x: float, digits: int) -> str:
+    """A number as a factor: negative ones in parentheses, (-0.28)² and never -0.28²."""
+    return f"({fmt(x, digits)})" if x < 0 else fmt(x, digits)
 
 
 def published_section(example: Example, step: Step, digits: int = 6) -> list[str]:

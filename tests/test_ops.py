@@ -1,0 +1,310 @@
+"""The operation table: every entry's rule against finite differences, every written formula
+evaluated by our own expression language against the number the engine stored, and the places
+that must read the table (Value methods, the language's functions, the README) kept in step."""
+
+import math
+import re
+import threading
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from autograd import Value, no_grad, ops
+from autograd.expr import FUNCTIONS, ExprError, parse
+from autograd.trace import trace
+
+# Points where each function is defined and smooth (kinks and domain edges are tested apart).
+GENERAL = [-2.3, -0.7, -0.1, 0.35, 1.2, 2.9]
+POSITIVE = [0.05, 0.4, 1.0, 2.5, 7.0]
+DOMAINS = {
+    "log": POSITIVE, "log2": POSITIVE, "log10": POSITIVE, "sqrt": POSITIVE,
+    "log1p": [-0.9, -0.3, 0.2, 3.0], "arcsin": [-0.9, -0.3, 0.2, 0.8], "arccos": [-0.9, -0.3, 0.2, 0.8],
+    "tan": [-1.2, -0.4, 0.3, 1.1],
+}
+UNARY = [op for op in ops.OPS.values() if op.arity == 1]
+BINARY = [op for op in ops.OPS.values() if op.arity == 2]
+
+
+def close(a: float, b: float, rel: float = 1e-12) -> bool:
+    return a == b or abs(a - b) <= rel * max(abs(a), abs(b))
+
+
+def central_difference(f, x: float, h: float = 1e-6) -> float:
+    step = h * max(1.0, abs(x))
+    return (f(x + step) - f(x - step)) / (2 * step)
+
+
+# ---------------------------------------------------------------- the rules themselves
+
+
+@pytest.mark.parametrize("op", UNARY, ids=lambda op: op.name)
+def test_every_unary_rule_matches_central_differences(op):
+    for x in DOMAINS.get(op.name, GENERAL):
+        value, (local,) = op.forward(x)
+        numeric = central_difference(lambda t: op.forward(t)[0], x)
+        assert local == pytest.approx(numeric, rel=1e-6, abs=1e-8), (op.name, x)
+
+
+@pytest.mark.parametrize("op", BINARY, ids=lambda op: op.name)
+def test_every_binary_rule_matches_central_differences(op):
+    points = POSITIVE if op.name == "**" else GENERAL
+    for a in points:
+        for b in points[::2]:
+            if a == b:
+                continue
+            _, (da, db) = op.forward(a, b)
+            assert da == pytest.approx(central_difference(lambda t: op.forward(t, b)[0], a), rel=1e-6, abs=1e-8)
+            assert db == pytest.approx(central_difference(lambda t: op.forward(a, t)[0], b), rel=1e-6, abs=1e-8)
+
+
+def test_conventions_where_there_is_no_derivative():
+    assert ops.OPS["relu"].forward(0.0) == (0.0, (0.0,))
+    assert ops.OPS["abs"].forward(0.0)[1] == (0.0,)
+    assert ops.OPS["step"].forward(0.0) == (0.0, (0.0,))
+    assert ops.OPS["leaky_relu"].forward(0.0)[1] == (ops.LEAKY_SLOPE,)
+    assert ops.OPS["elu"].forward(0.0)[1] == (1.0,)
+    assert ops.OPS["max"].forward(2.0, 2.0)[1] == (1.0, 0.0)
+    assert ops.OPS["min"].forward(2.0, 2.0)[1] == (1.0, 0.0)
+
+
+@pytest.mark.parametrize("name, x, error", [
+    ("log", 0.0, ValueError), ("log2", -1.0, ValueError), ("log1p", -1.0, ValueError),
+    ("sqrt", -1.0, ValueError), ("arcsin", 1.5, ValueError), ("arccos", -2.0, ValueError),
+    ("arcsin", 1.0, ZeroDivisionError), ("sqrt", 0.0, ZeroDivisionError),
+    ("exp", 1000.0, OverflowError), ("sinh", 1000.0, OverflowError), ("cosh", -1000.0, OverflowError),
+])
+def test_domain_errors_name_the_operation_and_the_value(name, x, error):
+    with pytest.raises(error, match=re.escape(name) if error is not ZeroDivisionError else name) as info:
+        getattr(Value(x), name)()
+    assert repr(x) in str(info.value)
+
+
+def test_a_non_finite_local_derivative_is_an_overflow_error():
+    with pytest.raises(OverflowError, match="log of 1e-320"):
+        Value(1e-320).log()
+    with pytest.raises(OverflowError, match="/"):
+        Value(1.0) / Value(1e-200)
+
+
+# ---------------------------------------------------------------- every place reads the table
+
+
+def test_every_function_is_a_value_method_and_a_function_of_the_language():
+    for op in ops.OPS.values():
+        if not op.function:
+            continue
+        assert callable(getattr(Value, op.method_name)), op.name
+        assert FUNCTIONS[op.name] == op.arity
+        args = ", ".join(["x"] * op.arity)
+        x = 0.3
+        evaluation = parse(f"f = {op.name}({args})").evaluate({"x": x})
+        assert evaluation.root.data == op.forward(*[x] * op.arity)[0]
+
+
+def test_every_entry_is_complete():
+    for op in ops.OPS.values():
+        assert op.symbol and op.latex and op.doc and op.formula, op.name
+        if op.arity:
+            assert len(op.derivatives) == op.arity, op.name
+
+
+def test_the_readme_lists_every_function():
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    section = readme[readme.index("<!-- functions -->"):readme.index("<!-- /functions -->")]
+    listed = set(re.findall(r"`([a-z_0-9]+)\(", section))
+    assert listed == set(FUNCTIONS)
+
+
+def test_the_grad_help_lists_every_function(capsys):
+    from autograd.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["grad", "--help"])
+    shown = " ".join(capsys.readouterr().out.split())
+    for name in FUNCTIONS:
+        assert re.search(rf"\b{name}\b", shown), name
+
+
+# ---------------------------------------------------------------- written formulas are right
+
+
+def evaluate(text: str, values: dict[str, float]) -> float:
+    """A formula of a step record, evaluated by the expression language."""
+    program = parse(f"result_ = {text}")
+    return program.evaluate({name: values[name] for name in program.inputs}).root.data
+
+
+def assert_records_evaluate(root: Value, constants=()) -> None:
+    """Every node's formula gives its value; every contribution's local_expr gives its local."""
+    record = trace(root, constants)
+    values = {step.id: step.value for step in record.forward}
+    for step in record.forward:
+        assert re.fullmatch(r"[A-Za-z_][A-Za-z_0-9]*", step.id)
+        if step.formula:
+            assert close(evaluate(step.formula, values), step.value), (step.formula, step.value)
+    for step in record.backward:
+        for c in step.contributions:
+            assert close(evaluate(c.local_expr, values), c.local), (step.node, c.local_expr, c.local)
+    names = [step.name for step in record.forward if step.kind != "constant"]  # a literal may recur
+    assert len(names) == len(set(names)), "distinct nodes need distinct display names"
+
+
+@pytest.mark.parametrize("op", [op for op in UNARY if op.function or op.name == "neg"], ids=lambda op: op.name)
+def test_unary_formulas_evaluate_to_the_stored_numbers(op):
+    call = "-x" if op.name == "neg" else f"{op.name}(x)"
+    for x in DOMAINS.get(op.name, GENERAL):
+        evaluation = parse(f"f = {call}").evaluate({"x": x})
+        assert_records_evaluate(evaluation.root, evaluation.constants)
+
+
+REPEATED = ["x + x", "x - x", "x * x", "x / x", "x**x", "max(x, x)", "min(x, x)", "x * y - y / x",
+            "max(x, y) * min(y, x)", "y**x + x**y"]
+
+
+@pytest.mark.parametrize("program", REPEATED)
+def test_repeated_children_get_the_derivative_of_their_own_position(program):
+    for x, y in [(1.7, 0.6), (0.4, 2.2), (1.3, 1.3)]:
+        at = {name: value for name, value in {"x": x, "y": y}.items() if name in parse(program).inputs}
+        evaluation = parse(f"f = {program}").evaluate(at)
+        assert_records_evaluate(evaluation.root, evaluation.constants)
+
+
+def test_x_over_x_shows_both_derivatives():
+    record = trace(parse("f = x / x").evaluate({"x": 3.0}).root)
+    (step,) = record.backward
+    assert [(c.local_expr, round(c.local, 6)) for c in step.contributions] == [
+        ("1 / x", 0.333333), ("-x / x**2", -0.333333)]
+    record = trace(parse("f = x - x").evaluate({"x": 3.0}).root)
+    assert [(c.local_expr, c.local) for c in record.backward[0].contributions] == [("1", 1.0), ("-1", -1.0)]
+
+
+CONSTANT_GRAPHS = {
+    "x + 3": (lambda x: x + 3, "x + 3"), "3 + x": (lambda x: 3 + x, "x + 3"),
+    "x - 3": (lambda x: x - 3, "x - 3"), "3 - x": (lambda x: 3 - x, "3 - x"),
+    "x * 3": (lambda x: x * 3, "x * 3"), "3 * x": (lambda x: 3 * x, "x * 3"),
+    "x / 4": (lambda x: x / 4, "x / 4"), "3 / x": (lambda x: 3 / x, "3 / x"),
+    "x ** 3": (lambda x: x**3, "x**3"), "2 ** x": (lambda x: 2**x, "2**x"),
+    "x ** -1.5": (lambda x: x**-1.5, "x**(-1.5)"),
+    "max(x, 2)": (lambda x: x.maximum(2.0), "max(x, 2)"), "min(x, 0.1)": (lambda x: x.minimum(0.1), "min(x, 0.1)"),
+    "1e17 + x": (lambda x: 1e17 + x, "x + 1e+17"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CONSTANT_GRAPHS))
+def test_constants_are_kept_and_shown_exactly(case):
+    build, shown = CONSTANT_GRAPHS[case]
+    for x in [0.7, 2.5]:
+        root = build(Value(x, label="x"))
+        root.label = "f"
+        record = trace(root)
+        assert record.forward[-1].formula == shown
+        assert_records_evaluate(root)
+
+
+def test_a_zero_base_keeps_its_constant_power():
+    root = Value(0.0, label="x") ** 3
+    root.label = "f"
+    assert trace(root).forward[-1].formula == "x**3"
+
+
+def test_fused_nodes_are_written_and_evaluate():
+    from autograd import linear, sum_values
+
+    w = [Value(0.5, label="w0"), Value(-1.5, label="w1")]
+    b = Value(0.25, label="b")
+    xs = [Value(2.0, label="x0"), Value(3.0, label="x1")]
+    for root in (linear(w, xs, b), linear(w, [2.0, 3.0], b), sum_values(w + xs), linear(w, [Value(1.0), 2.0], 0.5)):
+        root.label = "f"
+        assert_records_evaluate(root)
+    affine = linear(w, [2.0, -3.0], b)
+    affine.label = "f"
+    assert trace(affine).forward[-1].formula == "w0 * 2 + w1 * (-3) + b"
+
+
+# ---------------------------------------------------------------- clean notation
+
+
+def test_the_walkthrough_reads_like_a_board():
+    from autograd import worked
+
+    for example in (worked.Example(), worked.Example(x=1.0, w1=-1.0)):
+        text = worked.report(example, worked.run(example))
+        for noise in (r"\*\*1\b", r"\(\(", r"--\d", r"- -\d", "∂L/∂L", r"· -\d", r"e\^-"):
+            assert not re.search(noise, text), (noise, example)
+        assert "e = y - yhat" in text
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_random_programs_formulas_evaluate_to_their_numbers(data):
+    functions = [name for name, arity in FUNCTIONS.items() if arity == 1]
+    leaves = st.sampled_from(["x", "y", "x", "2", "0.5"])
+
+    def extend(inner):
+        return st.one_of(
+            st.tuples(inner, st.sampled_from(["+", "-", "*", "/", "**"]), inner).map(
+                lambda t: f"({t[0]} {t[1]} {t[2]})"),
+            st.tuples(st.sampled_from(functions), inner).map(lambda t: f"{t[0]}({t[1]})"),
+            st.tuples(st.sampled_from(["max", "min"]), inner, inner).map(lambda t: f"{t[0]}({t[1]}, {t[2]})"),
+            inner.map(lambda e: f"-{e}"),
+        )
+
+    expression = data.draw(st.recursive(leaves, extend, max_leaves=8))
+    shared = data.draw(st.sampled_from(["", "s = x * y\n"]))  # a shared subexpression, used twice
+    source = f"{shared}f = {expression}" + (" + s * s" if shared else "")
+    program = parse(source)
+    at = {name: data.draw(st.floats(0.2, 2.0)) for name in program.inputs}
+    try:
+        evaluation = program.evaluate(at)
+    except ExprError:
+        return  # outside a domain (log of a negative, an overflow): nothing to write
+    assert_records_evaluate(evaluation.root, evaluation.constants)
+
+
+# ---------------------------------------------------------------- engine correctness
+
+
+def test_no_grad_in_one_thread_does_not_stop_another_recording():
+    inside, recorded = threading.Event(), {}
+
+    def quiet():
+        with no_grad():
+            inside.set()
+            done.wait(5)
+
+    done = threading.Event()
+    other = threading.Thread(target=quiet)
+    other.start()
+    assert inside.wait(5)
+    x = Value(2.0)
+    y = x * x + 1
+    recorded["edges"] = y.edges
+    done.set()
+    other.join()
+    assert recorded["edges"] and not y.is_leaf
+    with no_grad():
+        assert (x * x).is_leaf
+
+
+def test_backward_takes_only_a_bool():
+    y = Value(2.0) * 3
+    for wrong in (5, 1, "yes", None):
+        with pytest.raises(TypeError, match="accumulate"):
+            y.backward(wrong)
+
+
+def test_non_finite_gradients_and_data_are_refused():
+    x = Value(-1.0, label="x")
+    with pytest.raises(OverflowError, match="gradient of the .* node"):
+        ((x.relu() * 1e200) * 1e200).backward()
+    a, b = Value(10.0), Value(308.0)
+    with pytest.raises(OverflowError):
+        (a**b).backward()
+    with pytest.raises(ValueError, match="not a finite number"):
+        x.data = math.nan
+    with pytest.raises(ValueError, match="'x'"):
+        x.data = math.inf
+    x.data = 3
+    assert x.data == 3.0 and type(x.data) is float
