@@ -10,5 +10,15 @@
 
 from autograd.engine import Value, is_grad_enabled, linear, no_grad, sum_values
 
-__all__ = ["Value", "no_grad", "is_grad_enabled", "sum_values", "linear"]
+__all__ = ["Value", "no_grad", "is_grad_enabled", "sum_values", "linear", "compile"]
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str):
+    # `autograd.compile` (replay.py) needs numpy: loaded on first use, so that importing the
+    # engine stays standard-library only.
+    if name == "compile":
+        from autograd.replay import compile
+
+        return compile
+    raise AttributeError(f"module 'autograd' has no attribute {name!r}")

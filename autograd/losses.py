@@ -6,6 +6,7 @@ Every loss returns a scalar `Value` averaged over the samples given.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import reduce
 
 from autograd.engine import Value, sum_values
 
@@ -48,16 +49,31 @@ def bce_with_logits(logits: Sequence[Value], labels: Sequence[float]) -> Value:
     return _mean(terms)
 
 
-def softmax_cross_entropy(logits: Sequence[Sequence[Value]], labels: Sequence[int]) -> Value:
-    """mean of −log softmax(z)[y] = log Σ e^(zᵢ − m) + m − z_y, with m = max z (log-sum-exp)."""
+def softmax_cross_entropy(logits: Sequence[Sequence[Value]], labels: Sequence) -> Value:
+    """mean of −log softmax(z)[y] = log Σ e^(zᵢ − m) + m − z_y, with m = max z (log-sum-exp).
+
+    A label is a class index y, or a one-hot row (numbers or Values) whose dot product with
+    the logits picks z_y: the same graph for every label, as `autograd.compile` needs.
+    m is a node of the graph (max of the logits), not a number read from ``.data``, so that a
+    compiled replay recomputes it; mathematically its gradient cancels.
+    """
     terms = []
     for row, y in _pairs(logits, labels, "softmax_cross_entropy"):
-        if not 0 <= int(y) < len(row):
-            raise ValueError(f"softmax_cross_entropy: label {y} is not a class index below {len(row)}")
-        m = max(z.data for z in row)  # a constant shift: it cancels in the gradient
+        m = reduce(Value.maximum, row)
         log_sum = sum_values([(z - m).exp() for z in row]).log() + m
-        terms.append(log_sum - row[int(y)])
+        terms.append(log_sum - _picked(row, y))
     return _mean(terms)
+
+
+def _picked(row: Sequence[Value], y) -> Value:
+    """z_y: the logit of class y, or Σ yᵢ·zᵢ for a one-hot row y (left to right: exactly z_y)."""
+    if isinstance(y, Sequence):
+        if len(y) != len(row):
+            raise ValueError(f"softmax_cross_entropy: a one-hot label of {len(y)} entries for {len(row)} classes")
+        return sum_values([z * w for z, w in zip(row, y)])
+    if not 0 <= int(y) < len(row):
+        raise ValueError(f"softmax_cross_entropy: label {y} is not a class index below {len(row)}")
+    return row[int(y)]
 
 
 def l2_penalty(parameters: Sequence[Value]) -> Value:
