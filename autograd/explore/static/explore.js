@@ -62,7 +62,7 @@
     $("loss").textContent = output.value;
     var historyKey = state.program + "\u0001" + parameters().join(",");
     if (historyKey !== state.historyKey) { state.history = []; state.historyKey = historyKey; }
-    if (!state.history.length) { state.history.push(report.value); drawHistory($("history"), state.history, report.output); }
+    if (!state.history.length) { state.history.push(report.value); drawHistory($("history"), state.history, report.output, 1); }
   }
 
   /* ------------------------------------------------------------------ errors, inline at the column */
@@ -131,7 +131,7 @@
       var slider = document.querySelector('[data-testid="slider-' + name + '"]');
       if (!number) return;
       var v = state.values[name];
-      if (document.activeElement !== number) number.value = v;
+      if (document.activeElement !== number) number.value = String(Number(v.toPrecision(6)));  // the full value is kept
       fitSlider(slider, v); slider.value = v;
     });
   }
@@ -180,11 +180,12 @@
       for (var n in data.at) state.values[n] = data.at[n];
       show(data);
       state.history.push(data.report.value);
-      drawHistory($("history"), state.history, data.report.output);
+      drawHistory($("history"), state.history, data.report.output, 1);
     });
   });
 
-  function drawHistory(svg, values, name) {
+  function drawHistory(svg, values, name, stepsBefore) {
+    // stepsBefore: 1 when values[0] is the value before any step (the program's plot)
     while (svg.firstChild) svg.removeChild(svg.firstChild);
     if (!values.length) return;
     var lo = Math.min.apply(null, values), hi = Math.max.apply(null, values);
@@ -198,6 +199,14 @@
     svg.appendChild(line);
     svg.setAttribute("aria-label", name + " after each step: " + values.map(function (v) { return v.toPrecision(6); }).join(", "));
     svg.setAttribute("data-count", values.length);
+    var caption = $(svg.id + "-caption");
+    if (caption) {
+      var steps = values.length - (stepsBefore || 0);
+      caption.textContent = steps < 1 ? name + " before any step: " + values[0].toPrecision(6)
+        : name + ": " + values[0].toPrecision(6) + " → " + values[values.length - 1].toPrecision(6) +
+          " after " + steps + " step" + (steps > 1 ? "s" : "") +
+          " (lowest " + lo.toPrecision(4) + ", highest " + hi.toPrecision(4) + ")";
+    }
   }
 
   /* ------------------------------------------------------------------ check my answer */

@@ -233,6 +233,21 @@
       els.label.textContent = state.local[e] === undefined ? "" : state.local[e];
       els.group.classList.toggle("active", focusEdges.indexOf(e) >= 0);
     });
+    if (focus.length) this.follow(focus);
+  };
+
+  /* Pan (never zoom) so that the nodes of the current step are on screen. */
+  View.prototype.follow = function (focus) {
+    var r = this.svg.getBoundingClientRect(), t = this.t, boxes = this.size.boxes;
+    if (!r.width) return;
+    var xs = [], ys = [];
+    focus.forEach(function (i) { var b = boxes[i]; xs.push(b.x, b.x + b.w); ys.push(b.y, b.y + b.h); });
+    var left = t.x + t.k * Math.min.apply(null, xs), right = t.x + t.k * Math.max.apply(null, xs);
+    var top = t.y + t.k * Math.min.apply(null, ys), bottom = t.y + t.k * Math.max.apply(null, ys);
+    if (left >= 0 && right <= r.width && top >= 0 && bottom <= r.height) return;
+    t.x += r.width / 2 - (left + right) / 2;
+    t.y += r.height / 2 - (top + bottom) / 2;
+    this.place();
   };
 
   /* ------------------------------------------------------------------ stepping */
