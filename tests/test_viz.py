@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import time
 import warnings
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -150,3 +151,126 @@ def test_stepper_page_in_headless_chromium(tmp_path):
         page.screenshot(path=str(tmp_path / "steps.png"))
         browser.close()
     assert all(url.startswith("file://") for url in requests), requests
+
+
+# ---------------------------------------------------------------- bounded drawing cost
+
+
+def many_x(n):
+    from autograd.expr import parse
+
+    evaluation = parse("+".join(["x"] * n)).evaluate({"x": 1.0})
+    evaluation.backward()
+    return evaluation.root
+
+
+def drawn_elements(source):
+    lines = [line.strip() for line in source.splitlines()]
+    return sum(1 for line in lines if line.startswith(("v", "hidden")) and "[" in line)
+
+
+def test_parallel_edges_are_one_edge_with_the_count_and_the_summed_derivative():
+    from autograd.engine import sum_values
+
+    x = Value(1.0, label="x")
+    total = sum_values([x] * 100)
+    total.backward()
+    assert x.grad == 100.0
+    source = draw(total).source
+    edges = [line for line in source.splitlines() if line.strip().startswith("v0 ->")]
+    assert len(edges) == 1
+    assert 'label="×100: 100"' in edges[0]
+    assert "id=e_v0_v1_0" in edges[0]  # the page still finds the edge by its prefix e_v0_v1_
+
+
+def test_x_plus_x_is_labelled_times_two():
+    source = draw(many_x(2)).source
+    assert 'label="×2: 2"' in source
+
+
+def test_a_much_used_value_is_drawn_again_beside_its_far_uses():
+    root = many_x(100)
+    source = draw(root).source
+    references = [line for line in source.splitlines() if "_ref_" in line and "->" not in line]
+    assert 80 < len(references) < 100  # the near uses keep their direct edge
+    assert all("style=\"dashed,filled\"" in line for line in references)
+    assert "data 1" in source or "x" in references[0]
+
+
+def test_the_size_guard_counts_nodes_and_edges_before_layout():
+    from autograd.engine import sum_values
+
+    values = [Value(float(i)) for i in range(3000)]
+    root = sum_values(values)  # 3001 values but 3000 edges into one node
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        picture = draw(root, max_elements=1000)
+    assert any("nearest the output" in str(w.message) for w in caught)
+    assert drawn_elements(picture.source) <= 1000
+    assert "more values" in picture.source
+
+
+def test_x_plus_x_at_the_length_limit_draws_in_seconds(tmp_path, no_dot, capsys):
+    from autograd.expr import MAX_PROGRAM_LENGTH
+
+    n = (MAX_PROGRAM_LENGTH + 1) // 2
+    program = "+".join(["x"] * n)
+    assert len(program) <= MAX_PROGRAM_LENGTH
+    svg = tmp_path / "g.svg"
+    started = time.perf_counter()
+    assert main(["grad", program, "--at", "x=1", "--svg", str(svg)]) == 0
+    assert time.perf_counter() - started < 10  # was: 4.2 GB and a wasmtime traceback
+    assert ET.parse(svg).getroot().tag.endswith("svg")
+    err = capsys.readouterr().err
+    assert err.startswith("note: draw: the graph has 5,000 values; showing the")
+    assert f"wrote {svg}" in err
+
+
+def test_an_mlp_on_one_sample_draws_in_seconds(no_dot):
+    from autograd.nn import MLP
+
+    model = MLP(2, [16, 16, 1], seed=0)
+    out = model([0.5, -1.0])
+    out.backward()
+    started = time.perf_counter()
+    svg = draw(out, parameters=model.parameters()).svg()
+    assert time.perf_counter() - started < 10
+    assert svg.count('class="node"') > 400
+
+
+def test_graphviz_failures_are_one_render_error(no_dot, monkeypatch):
+    from autograd import viz
+
+    class Broken:
+        def render_bounded(self, source):
+            raise RuntimeError("error while executing at wasm backtrace:\n 0: <unknown>\nwasm trap: call stack exhausted")
+
+    monkeypatch.setattr(viz, "_wasm_backend", lambda: Broken())
+    loss, _ = worked_graph()
+    with pytest.raises(RenderError, match=r"could not render the graph: error while executing") as caught:
+        draw(loss).svg()
+    assert "\n" not in str(caught.value)
+
+
+def test_the_webassembly_graphviz_has_a_memory_cap(no_dot, monkeypatch):
+    from autograd import viz
+
+    loss, _ = worked_graph()
+    assert "<svg" in draw(loss).svg()
+    monkeypatch.setattr(viz, "RENDER_MEMORY", 1 << 20)  # 1 MiB: less than Graphviz needs to start
+    viz._discard_instance(viz._wasm_backend())
+    with pytest.raises(RenderError, match="Graphviz"):
+        draw(loss).svg()
+    monkeypatch.undo()
+    assert "<svg" in draw(loss).svg()  # a new instance with the normal cap works again
+
+
+def test_a_render_error_is_one_error_line_and_writes_nothing(tmp_path, no_dot, monkeypatch, capsys):
+    from autograd import viz
+
+    monkeypatch.setattr(viz, "render_svg", lambda source: (_ for _ in ()).throw(RenderError("Graphviz failed")))
+    svg = tmp_path / "g.svg"
+    assert main(["grad", "x*y", "--at", "x=1", "y=2", "--svg", str(svg)]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err == "error: Graphviz failed\n"
+    assert not svg.exists()
