@@ -19,8 +19,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from autograd.files import OutputError, plan_outputs, write_outputs
-from autograd.check import judge, parse_claim, path_to, where_it_went_wrong
-from autograd.expr import ExprError, Program, parse
+from autograd.check import CHECK_HELP, check_claims
+from autograd.expr import NUMBER, ExprError, Program, number_value, parse
 from autograd.report import grad_report
 from autograd.trace import fmt, trace
 
@@ -71,7 +71,7 @@ class _Parser(argparse.ArgumentParser):
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(_programs_may_start_with_minus(argv))
         if not getattr(args, "run", None):
             parser.print_help()
             return EXIT_BAD_INPUT
@@ -111,20 +111,6 @@ examples:
   autograd grad "q = x + y; f = q * z" --at x=-2 y=5 z=-4
   autograd grad "h = sigmoid(w*x); L = (h - 1)**2" --at w=0.5 x=2 --steps
   autograd grad "f = log(x) * exp(-x)" --at x=1.5 --json
-"""
-
-CHECK_HELP = """\
-Check homework answers. Each --claim is NAME=NUMBER, where NAME is a quantity (its value),
-dOUT/dNAME (the gradient of the output with respect to NAME), or the short dNAME.
-A claim is right when it agrees with the true value to the precision it is written with
-(-0.0331 means ±0.00005; 3.5e-5 means ±5e-7); --rtol sets a relative tolerance instead.
-For a wrong gradient, the chain-rule steps that lead to the right one are shown.
-Exit status: 0 all right, 1 some wrong, 2 bad input.
-
-examples:
-  autograd check "z = w1*x; h = sigmoid(z); yhat = w2*h; L = 0.5*(y - yhat)**2" \\
-      --at x=2 w1=0.5 w2=0.3 y=0.5 --claim L=0.0405 dL/dw2=-0.1473 dw1=-0.0652
-  autograd check "f = x**2 * y" --at x=3 y=2 --claim df/dx=12 dy=9 --hide
 """
 
 
@@ -170,7 +156,13 @@ def build_parser() -> _Parser:
                        help="a claimed value or gradient; may be repeated")
     check.add_argument("--rtol", type=_tolerance, default=None,
                        help="relative tolerance instead of the written precision")
-    check.add_argument("--hide", action="store_true", help="say only right or wrong: no true values, no steps")
+    check.add_argument("--hide", action="store_true",
+                       help="say only right, wrong or imprecise: no true values, no diagnoses, no steps")
+    check.add_argument("--sig", type=_digits, default=None, metavar="N",
+                       help="a claim that agrees but has fewer than N significant digits is 'imprecise'")
+    check.add_argument("--lr", type=_finite, default=None, help="the learning rate η, for claims NAME'=NUMBER "
+                       "(the input after one step w - η·dOUT/dw)")
+    check.add_argument("--json", action="store_true", help='print {"claims": [...]} instead of text')
     check.set_defaults(run=run_check)
 
     _add_train_command(commands)
@@ -375,17 +367,33 @@ def parse_assignments(groups: list[list[str]]) -> dict[str, float]:
             raise UsageError(f"--at {token!r} is not NAME=NUMBER")
         if name in values:
             raise UsageError(f"--at gives '{name}' twice")
-        try:
-            values[name] = _finite(number.strip())
-        except argparse.ArgumentTypeError as error:
-            raise UsageError(f"--at {name}: {error}") from None
+        values[name] = number_value(number, f"--at {name}")
     return values
 
 
 def read_program(text: str) -> Program:
     if text == "-":
         text = sys.stdin.read()
+    elif text.startswith(" -"):
+        text = text[1:]  # the space `_programs_may_start_with_minus` put there
     return parse(text)
+
+
+_OPTION_LIKE_NUMBER = re.compile(r"-" + NUMBER + r"\Z")
+
+
+def _programs_may_start_with_minus(argv: Sequence[str] | None) -> list[str]:
+    """A PROGRAM starting with '-' ("-x**2 + 1") would be read by argparse as an option; with a
+    space in front argparse reads it as the positional it is (and `read_program` drops the space)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in ("grad", "check"):
+        for i, arg in enumerate(argv[1:], 1):
+            if arg == "--":
+                break
+            if arg.startswith("-") and not arg.startswith("--") and arg not in ("-", "-h") \
+                    and not _OPTION_LIKE_NUMBER.match(arg):
+                argv[i] = " " + arg
+    return argv
 
 
 # ------------------------------------------------------------------ commands
@@ -440,33 +448,10 @@ def run_check(args: argparse.Namespace) -> int:
     program = read_program(args.program)
     evaluation = program.evaluate(parse_assignments(args.at))
     record = trace(evaluation.root, evaluation.constants)
-    values = {name: node.data for name, node in evaluation.values.items()}
-    grads = evaluation.grads()
-    output = program.output
-    claims = [parse_claim(text, output, values, args.rtol) for group in args.claim for text in group]
-    verdicts = [judge(claim, values, grads) for claim in claims]
-    right = sum(v.right for v in verdicts)
-    for verdict in verdicts:
-        claim = verdict.claim
-        what = f"d{output}/d{claim.target}" if claim.gradient else claim.target
-        if args.hide:
-            print(f"{'right' if verdict.right else 'wrong'}: {what} = {_number_text(claim.text)}")
-            continue
-        if verdict.right:
-            print(f"right: {what} = {_number_text(claim.text)}   (true value {fmt(verdict.true_value, 10)})")
-            continue
-        print(f"wrong: {what} = {_number_text(claim.text)}   true value {fmt(verdict.true_value, 10)}"
-              f" (off by {verdict.difference:+.3g})")
-        if claim.gradient:
-            print("  the chain rule to it:")
-            for line in path_to(record, claim.target):
-                print("    " + line)
-    print()
-    print(f"{right} of {len(verdicts)} right")
-    if not args.hide:
-        for line in where_it_went_wrong(record, verdicts):
-            print(line)
-    return 0 if right == len(verdicts) else 1
+    claims = [text for group in args.claim for text in group]
+    report = check_claims(evaluation, record, claims, rtol=args.rtol, sig=args.sig, lr=args.lr, hide=args.hide)
+    print(json.dumps(report.to_json(), indent=2) if args.json else "\n".join(report.lines()))
+    return report.exit_status
 
 
 def run_train(args: argparse.Namespace) -> int:
@@ -558,10 +543,6 @@ def _check_train_size(args: argparse.Namespace, sizes: list[int], samples: int, 
                         f"{work:,} steps of work, at most {limits['work']:,}")
     if problems:
         raise UsageError("; ".join(problems) + " (--allow-large lifts the limits)")
-
-
-def _number_text(claim_text: str) -> str:
-    return claim_text.split("=", 1)[1].strip()
 
 
 def _indent(text: str) -> str:
