@@ -287,3 +287,94 @@ def test_random_programs_gradients_match_finite_differences(source, x, y):
         up = evaluate_plain(source, {**at, name: at[name] + h})
         down = evaluate_plain(source, {**at, name: at[name] - h})
         assert grads[name] == pytest.approx((up - down) / (2 * h), rel=1e-5, abs=1e-6)
+
+
+# ---------------------------------------------------------------- program errors that teach
+
+TEACHING = [
+    # (program, what is wrong, the suggestion's words, line, column)
+    ("f = x^2", "unexpected character '^'", "did you mean 'f = x**2'?", 1, 6),
+    ("f = 2x + 1", "unexpected 'x'", "did you mean 'f = 2*x + 1'?", 1, 6),
+    ("f = 2(x + 1)", "unexpected '('", "did you mean 'f = 2*(x + 1)'?", 1, 6),
+    ("f = (x + 1)(x - 1)", "unexpected '('", "did you mean 'f = (x + 1)*(x - 1)'?", 1, 12),
+    ("f = 3 − x", "unexpected character '−'", "did you mean 'f = 3 - x'?", 1, 7),
+    ("f = 3 × x", "unexpected character '×'", "did you mean 'f = 3 * x'?", 1, 7),
+    ("f = 3 · x", "unexpected character '·'", "did you mean 'f = 3 * x'?", 1, 7),
+    ("f = ln(x)", "unknown function 'ln'", "the natural logarithm is log (did you mean 'f = log(x)'?)", 1, 5),
+    ("f = sigmod(x)", "unknown function 'sigmod'", "did you mean 'f = sigmoid(x)'?", 1, 5),
+    ("f = e**x", "no value for 'e'", "e**x is written exp(x) (did you mean 'exp(x)'?)", 1, 5),
+    ("f = 1,5 * x", "unexpected ','", "did you mean 'f = 1.5 * x'?", 1, 6),
+    ("f = ٣ * x", "unexpected character '٣'", "did you mean 'f = 3 * x'?", 1, 5),
+    ("q = x + 1\nf = qq * 2", "no value for 'qq'", "did you mean 'q'?", 2, 5),
+    ("f = x +", "expected a number, a name or '(', found the end of the program", None, 1, 8),
+]
+
+
+@pytest.mark.parametrize("program, message, suggestion, line, column", TEACHING)
+def test_program_errors_show_the_line_a_caret_and_a_suggestion(program, message, suggestion, line, column):
+    with pytest.raises(ExprError) as caught:
+        parse(program).evaluate({"x": 1.0})
+    error = caught.value
+    assert error.message == message
+    assert (error.line, error.column) == (line, column)
+    assert error.line_text == program.splitlines()[line - 1]
+    if suggestion:
+        assert suggestion in error.suggestion
+    text = str(error).splitlines()  # the full message for a person: what, where, how to fix it
+    assert text[0].startswith(message) and (f"column {column}" in text[0])
+    assert text[1] == "  " + error.line_text and text[2] == "  " + " " * (column - 1) + "^"
+    assert error.position == sum(len(l) + 1 for l in program.splitlines()[: line - 1]) + column - 1
+
+
+def test_program_error_through_the_cli_is_an_error_line_then_the_caret(capsys):
+    code, out, err = run_cli(capsys, "grad", "f = x^2", "--at", "x=1")
+    assert (code, out) == (2, "")
+    assert err == ("error: unexpected character '^' at column 6: powers are written ** (did you mean 'f = x**2'?)\n"
+                   "  f = x^2\n"
+                   "       ^\n")
+
+
+def test_hash_starts_a_comment(capsys):
+    code, out, _ = run_cli(capsys, "grad", "# the loss\nq = x * 2  # twice\nf = q + 1 # done", "--at", "x=3",
+                           "--json")
+    assert code == 0 and json.loads(out)["value"] == 7.0
+
+
+@pytest.mark.parametrize("program", ["f = ٣ * x", "f = x * ²", "f = x１"])
+def test_only_ascii_digits_are_numbers(program):
+    with pytest.raises(ExprError):
+        parse(program).evaluate({"x": 1.0})
+
+
+@pytest.mark.parametrize("value, words", [
+    ("x=١٠", "did you mean 10?"), ("x=1,5", "did you mean 1.5?"), ("x=nan", "not a finite number"),
+    ("x=1e-999", "beyond the range"),
+])
+def test_at_numbers_are_ascii_and_finite(value, words, capsys):
+    code, out, err = run_cli(capsys, "grad", "f = x", "--at", value)
+    assert (code, out) == (2, "") and err.startswith("error: --at x: ") and words in err
+
+
+def test_at_accepts_the_unicode_minus(capsys):
+    code, out, _ = run_cli(capsys, "grad", "f = x * 2", "--at", "x=−1.5", "--json")
+    assert json.loads(out)["value"] == -3.0
+
+
+@pytest.mark.parametrize("program, value", [("-x**2", -9.0), ("-x*y + 1", -5.0), ("-(x - y)", -1.0), ("-3*x", -9.0)])
+def test_a_program_may_start_with_a_minus(program, value, capsys):
+    at = ["x=3", "y=2"] if "y" in program else ["x=3"]
+    code, out, err = run_cli(capsys, "grad", program, "--at", *at, "--json")
+    assert code == 0, err
+    assert json.loads(out)["value"] == value
+    code, out, err = run_cli(capsys, "check", program, "--at", *at, "--claim", f"f={value:g}")
+    assert code == 0, err
+
+
+def test_a_program_starting_with_a_minus_keeps_its_columns(capsys):
+    code, _, err = run_cli(capsys, "grad", "-x^2", "--at", "x=3")
+    assert code == 2 and "at column 3" in err and err.splitlines()[2] == "    ^"
+
+
+def test_misspelt_input_given_with_at(capsys):
+    code, _, err = run_cli(capsys, "grad", "f = alpha * 2", "--at", "alpah=1")
+    assert code == 2 and "did you mean 'alpha'?" in err
