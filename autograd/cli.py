@@ -406,7 +406,8 @@ def run_walkthrough(args: argparse.Namespace) -> int:
     example = worked.Example(x=args.x, w1=args.w1, w2=args.w2, y=args.target, lr=args.lr)
     results = worked.run(example, steps=args.steps)
     first = results[0]
-    outputs = _pictures(args, first.evaluation, "The worked example", parameters=worked.PARAMETERS)
+    outputs = _pictures(args, first.evaluation, "The worked example", parameters=worked.PARAMETERS,
+                        extra_steps=worked.page_steps(example, first, args.digits))
     text = json.dumps(worked.to_json(example, results), indent=2) if args.json else worked.report(example, results, args.digits)
     _write_all(outputs)
     print(text)
@@ -552,7 +553,8 @@ def _indent(text: str) -> str:
 # ------------------------------------------------------------------ pictures
 
 
-def _pictures(args: argparse.Namespace, evaluation, title: str, parameters=()) -> list[tuple[Path, bytes]]:
+def _pictures(args: argparse.Namespace, evaluation, title: str, parameters=(),
+              extra_steps=()) -> list[tuple[Path, bytes]]:
     """Render the requested pictures (paths already checked by `_plan_pictures`)."""
     outputs = []
     if args.svg is not None or args.html is not None:
@@ -567,7 +569,9 @@ def _pictures(args: argparse.Namespace, evaluation, title: str, parameters=()) -
                 print(f"note: {note.message}", file=sys.stderr)
             outputs.append((Path(args.svg), picture.svg().encode()))
         if args.html is not None:
-            page = viz.stepper_html(evaluation.root, title=title, constants=evaluation.constants)
+            page = viz.stepper_html(evaluation.root, title=title, constants=evaluation.constants,
+                                    parameters=[evaluation.values[name] for name in parameters],
+                                    extra_steps=extra_steps, digits=args.digits)
             outputs.append((Path(args.html), page.encode()))
     return outputs
 
