@@ -21,7 +21,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
-from autograd.check import judge, parse_claim
+from autograd.check import check_claims
 from autograd.expr import ExprError, parse
 from autograd.report import grad_report
 from autograd.trace import fmt, trace
@@ -200,21 +200,20 @@ class Api:
         return {"at": at, "before": before, "stepped": names, **answer}
 
     def check(self, payload: dict) -> dict:
-        """Each claim right or wrong, as `autograd check --hide`: the true value is never sent."""
-        evaluation, _ = self._evaluate(payload, lenient=True)
-        text = _text(payload, "claims")
-        claims = [c.strip() for c in re.split(r"[\n;]", text) if c.strip()]
+        """Each claim judged as `autograd check --hide --json` judges it: right, wrong or
+        imprecise, never the true value, the diagnoses or the chain (they would give it away).
+        With ``lr`` (the page's learning rate), claims like ``w1' = 0.5003`` (after one step) too."""
+        evaluation, record = self._evaluate(payload, lenient=True)
+        claims = [c.strip() for c in re.split(r"[\n;]", _text(payload, "claims")) if c.strip()]
         if not claims:
             raise ApiError("write a claim such as dL/dw1 = -0.0331 (one per line)")
         if len(claims) > 50:
             raise ApiError("at most 50 claims at a time")
-        values = {name: node.data for name, node in evaluation.values.items()}
-        output = evaluation.program.output
-        verdicts = []
-        for text in claims:
-            verdict = judge(parse_claim(text.replace(" ", ""), output, values), values, evaluation.grads())
-            verdicts.append({"claim": text, "verdict": "right" if verdict.right else "wrong"})
-        return {"claims": verdicts, "right": sum(v["verdict"] == "right" for v in verdicts)}
+        lr = _number(payload["lr"], "the learning rate") if payload.get("lr") is not None else None
+        report = check_claims(evaluation, record, claims, lr=lr, hide=True).to_json()
+        keep = ("claim", "quantity", "verdict")
+        return {"claims": [{key: item[key] for key in keep} for item in report["claims"]],
+                **{key: report[key] for key in ("right", "wrong", "imprecise")}}
 
     # ------------------------------------------------------------------ training a small network
 

@@ -212,7 +212,9 @@
   /* ------------------------------------------------------------------ check my answer */
 
   $("check").addEventListener("click", function () {
-    api("/api/check", { program: $("program").value, at: at(), claims: $("claims").value }).then(function (answer) {
+    var lr = parseFloat($("lr").value);
+    api("/api/check", { program: $("program").value, at: at(), claims: $("claims").value,
+                        lr: isFinite(lr) && lr > 0 ? lr : null }).then(function (answer) {
       var list = $("check-result");
       list.textContent = "";
       if (!answer.ok) {
