@@ -21,7 +21,7 @@ from fractions import Fraction
 from itertools import combinations
 
 from autograd.engine import Value, no_grad, topological_order
-from autograd.expr import nearest, number_value
+from autograd.expr import MAX_NUMBER_LENGTH, nearest, number_value
 from autograd.ops import sigmoid_of
 from autograd import notation
 from autograd.trace import Names, Trace, chain_line, fmt, name_nodes, wrap
@@ -135,7 +135,7 @@ def read_number(text: str, what: str) -> float:
     fraction of integers such as "-3/8". nan, inf and numbers beyond a float are bad input."""
     written = _normal(text)
     fraction = _FRACTION.match(written)
-    if not fraction:
+    if not fraction or len(written) > MAX_NUMBER_LENGTH:
         return number_value(written, what)
     top, bottom = (int(part) for part in fraction.groups())
     if bottom == 0:
@@ -206,6 +206,8 @@ def parse_claim(text: str, output: str, quantities: Iterable[str], rtol: float |
     if kind == "update":
         if lr is None:
             raise ValueError(f"claim {text!r}: an updated value {left} needs the learning rate: give --lr")
+        if not lr > 0:
+            raise ValueError(f"claim {text!r}: the learning rate must be above 0, got --lr {lr:g}")
         if inputs is not None and target not in set(inputs):
             raise ValueError(f"claim {text!r}: only an input is updated by gradient descent; {target!r} is computed")
     return Claim(text, target, kind, claimed, tolerance, significant_digits(number), lr)
@@ -545,10 +547,13 @@ def _dropped_constants(chain: _Chain) -> Iterator[Variant]:
 
 def _quotient_rules(chain: _Chain) -> Iterator[Variant]:
     for node in chain.order:
-        if node.op not in ("/", "r/"):
-            continue
         kids, d = node.children, node.local_grads
-        den = len(kids) - 1  # the denominator's position: 1 for a / b, 0 for c / x
+        if node.op == "r/":  # c / x: the one child is the denominator
+            den = 0
+        elif node.op == "/" and len(kids) == 2 and kids[1] not in chain.constants:
+            den = 1
+        else:  # x / c divides by a constant: no quotient rule there
+            continue
         b = kids[den].data
         where = chain.formula(node)
         yield ("quotient-rule", f"take the derivative of {where} with respect to its denominator as +a/b² "
@@ -565,9 +570,13 @@ def _quotient_rules(chain: _Chain) -> Iterator[Variant]:
 def update_variants(chain: _Chain, weight: float, lr: float) -> Iterator[Variant]:
     """The weight after one step, w − η·g, under each mistake in the step or in g."""
     g = chain.gradient()
-    yield "update-sign", f"add η·∂L/∂w instead of subtracting it (w + η·g = {fmt(weight, 6)} + {fmt(lr)}·({fmt(g, 4)}))", weight + lr * g
-    yield "update-lr", f"leave out the learning rate η = {fmt(lr)} (w - g = {fmt(weight, 6)} - ({fmt(g, 4)}))", weight - g
-    both = f"add the gradient without the learning rate (w + g = {fmt(weight, 6)} + ({fmt(g, 4)}))"
+    w, grad = chain.name(chain.target), f"∂{chain.name(chain.root)}/∂{chain.name(chain.target)}"
+    shown_w, shown_g = fmt(weight, 6), f"({fmt(g, 4)})"
+    yield ("update-sign", f"add η·{grad} to {w} instead of subtracting it: {shown_w} + {fmt(lr)}·{shown_g} = "
+           f"{fmt(weight + lr * g, 6)}", weight + lr * g)
+    yield ("update-lr", f"leave out the learning rate η = {fmt(lr)}: {shown_w} - {shown_g} = {fmt(weight - g, 6)}",
+           weight - g)
+    both = f"add {grad} to {w} without the learning rate: {shown_w} + {shown_g} = {fmt(weight + g, 6)}"
     yield "update-sign", both, weight + g
     yield "update-lr", both, weight + g
     for code, what, wrong_g in gradient_variants(chain, whole_sign=False):

@@ -114,6 +114,7 @@ def test_rtol_still_replaces_the_written_precision(capsys):
     ("f=nan", "not a number"), ("f=inf", "not a number"), ("dx=1e999", "beyond the range"),
     ("dx=1e-999", "beyond the range"), ("dx=1/0", "divides by zero"), ("dx=١", "0-9"),
     ("w'=1", "needs the learning rate"), ("dq=1", "no quantity named 'q'"), ("dxx=1", "did you mean 'x'"),
+    ("dx=" + "9" * 5000 + "/1", "longer than"), ("f=" + "1" * 5000, "longer than"),
 ])
 def test_bad_claims_are_one_error_line_and_exit_2(claim, words, capsys):
     code, out, err = run_cli(capsys, "check", "f = x*w", "--at", "x=1", "w=2", "--claim", claim)
@@ -122,6 +123,12 @@ def test_bad_claims_are_one_error_line_and_exit_2(claim, words, capsys):
 
 
 # ---------------------------------------------------------------- the JSON contract
+
+
+def test_update_claims_need_a_positive_learning_rate(capsys):
+    for lr in ("0", "-0.1"):
+        code, out, err = run_cli(capsys, "check", "f = x*w", "--at", "x=1", "w=2", "--claim", "w'=1", "--lr", lr)
+        assert (code, out) == (2, "") and "above 0" in err
 
 
 def test_check_json_contract(capsys):
