@@ -90,7 +90,11 @@ class Handler(BaseHTTPRequestHandler):
         except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
             self._json(400, {"error": f"the request body is not JSON: {error}"})
             return
-        status, answer = self.server.api.handle(self.path, payload)
+        try:
+            status, answer = self.server.api.handle(self.path, payload)
+        except Exception as error:  # a bug, not bad input: say so, and keep serving
+            print(f"autograd explore: internal error on {self.path[:80]}: {error!r}", file=sys.stderr)
+            status, answer = 500, {"error": f"internal error: {type(error).__name__}: {error}"}
         self._json(status, answer)
 
     # ------------------------------------------------------------------ checks and answers
@@ -109,7 +113,11 @@ class Handler(BaseHTTPRequestHandler):
         return True
 
     def _json(self, status: int, data: dict) -> None:
-        self._send(status, json.dumps(data, allow_nan=False).encode(), "application/json")
+        try:
+            body = json.dumps(data, allow_nan=False)
+        except ValueError:  # JSON has no inf or nan: never send what a browser cannot parse
+            status, body = 500, json.dumps({"error": "the answer holds a number that is not finite"})
+        self._send(status, body.encode(), "application/json")
 
     def _send(self, status: int, body: bytes, content_type: str) -> None:
         self.send_response(status)
