@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from autograd.check import written_precision
+from autograd.check import agrees, written_precision
 from autograd.expr import Evaluation, parse
 from autograd.trace import Trace, fmt, table, trace
 
@@ -124,7 +124,7 @@ def compare_published(step: Step) -> list[Comparison]:
     comparisons = []
     for figure in PUBLISHED:
         truth = true_figure(step, figure.quantity)
-        right = abs(figure.value - truth) <= written_precision(figure.text)
+        right = agrees(figure.value, written_precision(figure.text), truth)  # check's precision rule
         comparisons.append(Comparison(figure, truth, right))
     return comparisons
 
