@@ -128,6 +128,17 @@ def test_a_thousand_malformed_requests_leave_it_answering(server):
     assert status == 200 and answer["value"] == -12.0
 
 
+def test_a_bug_in_a_route_is_a_500_json_answer_and_the_server_goes_on(server, monkeypatch, capsys):
+    def broken(payload):
+        raise RuntimeError("boom")
+
+    monkeypatch.setitem(server.api.routes, "/api/grad", broken)
+    status, answer = request(server, "POST", "/api/grad", {"program": PROGRAM, "at": AT})
+    assert status == 500 and "boom" in answer["error"]
+    monkeypatch.undo()
+    assert request(server, "POST", "/api/grad", {"program": PROGRAM, "at": AT})[0] == 200
+
+
 def test_command_prints_the_url_serves_and_stops_cleanly_on_ctrl_c():
     process = subprocess.Popen([sys.executable, "-m", "autograd", "explore", "f = x*y", "--at", "x=2", "--no-browser"],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
