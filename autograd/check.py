@@ -328,6 +328,7 @@ _SIGN_OPS = ("-", "r-", "neg", "cos")  # operations whose local derivative carri
 _ACTIVATIONS = ("sigmoid", "tanh")
 
 Variant = tuple[str, str, float]  # (code, what was done, the answer it gives)
+_NAMED = re.compile(r"[A-Za-z_][A-Za-z_0-9]*\Z")  # a quantity the program names (not a formula)
 
 
 class _Chain:
@@ -403,7 +404,11 @@ class _Chain:
         return written if shown == written else f"{shown} = {written}"
 
     def path_text(self, path: list[Value]) -> str:
+        """'E → out_o2 → net_o2 → out_h1 → net_h1 → w1': a long path by its named quantities."""
         shown = [self.names.shown[n] for n in path]
+        if len(shown) > 5:
+            named = [name for k, name in enumerate(shown) if k in (0, len(shown) - 1) or _NAMED.match(name)]
+            shown = named if len(named) >= 3 else shown
         if len(shown) > 8:
             shown = shown[:3] + ["…"] + shown[-3:]
         return " → ".join(shown)
@@ -628,8 +633,9 @@ agrees but has fewer than N significant digits is 'imprecise' (too imprecise to 
 that disagrees at its own precision is wrong whatever its digits.
 
 A wrong gradient or update gets its chain-rule steps and a diagnosis for each classic mistake
-that gives exactly the claimed answer: missed-path, overwrote, sign, dropped-local,
-activation-at-input, dropped-constant, quotient-rule, update-sign, update-lr.
+that gives the claimed answer (at its precision): missed-path, overwrote, sign, dropped-local,
+activation-at-input, dropped-constant, quotient-rule, update-sign, update-lr. A right or
+imprecise claim is never diagnosed.
 --json prints {"claims": [{claim, quantity, kind, claimed, verdict, tolerance, significant_digits,
 true, diagnoses: [{code, text}], chain: [lines]}], right, wrong, imprecise, notes, exit_status};
 --hide leaves out true values, diagnoses and steps.

@@ -122,6 +122,19 @@ def test_bad_claims_are_one_error_line_and_exit_2(claim, words, capsys):
     assert err.startswith("error: ") and err.count("\n") == 1 and words in err, err
 
 
+def test_the_help_examples_run(capsys):
+    import shlex
+
+    from autograd.check import CHECK_HELP
+
+    examples = CHECK_HELP.split("examples:\n")[1].replace("\\\n", " ").strip().splitlines()
+    assert len(examples) == 4
+    for line in examples:
+        args = shlex.split(line)[1:]
+        code, out, err = run_cli(capsys, *args)
+        assert code in (0, 1) and out and not err, line
+
+
 # ---------------------------------------------------------------- the JSON contract
 
 
@@ -156,8 +169,29 @@ def test_hide_leaves_out_true_values_diagnoses_and_steps(capsys):
 
 # ---------------------------------------------------------------- diagnoses on textbook exercises
 
+# Matt Mazur's "A step by step backpropagation example": two inputs, two sigmoid hidden units sharing
+# the bias b1, two sigmoid outputs sharing b2, squared error; his figures are right to the digits he printed.
+MAZUR = """net_h1 = w1*i1 + w2*i2 + b1; out_h1 = sigmoid(net_h1)
+net_h2 = w3*i1 + w4*i2 + b1; out_h2 = sigmoid(net_h2)
+net_o1 = w5*out_h1 + w6*out_h2 + b2; out_o1 = sigmoid(net_o1)
+net_o2 = w7*out_h1 + w8*out_h2 + b2; out_o2 = sigmoid(net_o2)
+E = 0.5*(t1 - out_o1)**2 + 0.5*(t2 - out_o2)**2"""
+MAZUR_AT = ["i1=.05", "i2=.10", "w1=.15", "w2=.20", "w3=.25", "w4=.30", "b1=.35", "w5=.40", "w6=.45", "w7=.50",
+            "w8=.55", "b2=.60", "t1=0.01", "t2=0.99"]
+
+
+def test_mazurs_published_figures_are_right(capsys):
+    results = check_json(capsys, MAZUR, MAZUR_AT, "E=0.298371109", "dE/dw5=0.082167041", "w5'=0.35891648",
+                         "dE/dw1=0.000438568", "w1_new=0.149780716", "dout_h1=0.036350306", extra=["--lr", "0.5"])
+    assert [r["verdict"] for r in results] == ["right"] * 6
+
+
 # (program, inputs, claim, learning rate, the diagnosis that must come out)
 EXERCISES = [
+    # Mazur: ∂E/∂out_h1 from out_o1's error only (0.055399425): the path through out_o2 is missed
+    (MAZUR, MAZUR_AT, "dout_h1=0.055399425", None, "missed-path"),
+    (MAZUR, MAZUR_AT, "dw1=0.000668", None, "missed-path"),
+    (MAZUR, MAZUR_AT, "dw5=0.1643", None, "dropped-constant"),
     # log(x)/x: x is used twice; 0.25 = 1/x² is the path through log alone
     ("f = log(x)/x", ["x=2"], "df/dx=0.25", None, "missed-path"),
     ("f = log(x)/x", ["x=2"], "df/dx=1/4", None, "missed-path"),
