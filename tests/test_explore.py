@@ -164,6 +164,11 @@ def test_a_bad_program_or_port_is_one_error_line(capsys):
     assert capsys.readouterr().err.startswith("error: unexpected character '^'")
     assert main(["explore", "--port", "70000", "--no-browser"]) == 2
     assert "port" in capsys.readouterr().err
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        assert main(["explore", "--port", str(taken.getsockname()[1]), "--no-browser"]) == 2
+    assert "is taken: choose another --port" in capsys.readouterr().err
 
 
 # ---------------------------------------------------------------- the page in headless chromium

@@ -16,6 +16,7 @@ Safe by default:
 
 from __future__ import annotations
 
+import errno
 import json
 import sys
 import threading
@@ -187,7 +188,14 @@ def serve(program: str | None = None, at: dict[str, float] | None = None, port: 
     bound (`OSError` when it is taken); the page opens with the program and its inputs.
     """
     out = out or sys.stdout
-    server = ExplorerServer(Api(*starting_point(program, dict(at or {}))), port)
+    api = Api(*starting_point(program, dict(at or {})))
+    try:
+        server = ExplorerServer(api, port)
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            raise ValueError(f"port {port} on {HOST} is taken: choose another --port, or leave it out "
+                             "for a free one") from None
+        raise
     print(f"autograd explore: serving on {server.url}  (Ctrl-C stops it)", file=out, flush=True)
     if open_browser:
         threading.Thread(target=webbrowser.open, args=(server.url,), daemon=True).start()
