@@ -564,7 +564,10 @@ class Program:
         values: dict[str, Value] = {name: Value(at[name], label=name) for name in self.inputs}
         constants: list[Value] = []
         for statement in self.statements:
-            node = _Evaluator(values, constants).run(statement.expression)
+            try:
+                node = _Evaluator(values, constants).run(statement.expression)
+            except ExprError as error:
+                raise error.locate(self.source)
             if any(node is named for named in values.values()):
                 node = node * 1.0  # an alias such as `q = x`: q gets a node of its own
             node.label = statement.name
@@ -731,7 +734,8 @@ class _Evaluator:
             else:
                 out = call(node.function, args)
         except (ValueError, ZeroDivisionError, OverflowError) as error:
-            raise ExprError(f"{error} in '{_shorten(text)}'") from None
+            raise ExprError(f"{error} in '{_shorten(text)}'",  # the caret under its operator or function
+                            position=node.column - 1 if node.column > 0 else None) from None
         return out
 
 
