@@ -378,3 +378,11 @@ def test_a_program_starting_with_a_minus_keeps_its_columns(capsys):
 def test_misspelt_input_given_with_at(capsys):
     code, _, err = run_cli(capsys, "grad", "f = alpha * 2", "--at", "alpah=1")
     assert code == 2 and "did you mean 'alpha'?" in err
+
+
+def test_arithmetic_errors_point_at_their_operation():
+    with pytest.raises(ExprError) as caught:
+        parse("q = x*2\nf = sqrt(q - 5) + 1").evaluate({"x": 1.0})
+    error = caught.value
+    assert (error.line, error.column, error.line_text) == (2, 5, "f = sqrt(q - 5) + 1")
+    assert error.message.startswith("sqrt of -3.0") and str(error).endswith("\n  f = sqrt(q - 5) + 1\n      ^")
