@@ -181,7 +181,11 @@
       var group = make("g", { "class": "gedge", id: "e_v" + e.child + "_v" + e.node + "_" + e.position }, edgeLayer);
       make("path", { d: "M" + x1 + "," + y1 + " C" + (x1 + dx) + "," + y1 + " " + (x2 - dx) + "," + y2 + " " + x2 + "," + y2 }, group);
       make("path", { d: "M" + (x2 - 7) + "," + (y2 - 4) + " L" + x2 + "," + y2 + " L" + (x2 - 7) + "," + (y2 + 4) }, group);
-      var label = make("text", { x: (x1 + x2) / 2, y: (y1 + y2) / 2 - 4, "text-anchor": "middle" }, group);
+      // the label a third of the way from the child: where edges into one node are still apart
+      var t = 0.35, u = 1 - t;
+      var lx = u * u * u * x1 + 3 * u * u * t * (x1 + dx) + 3 * u * t * t * (x2 - dx) + t * t * t * x2;
+      var ly = u * u * u * y1 + 3 * u * u * t * y1 + 3 * u * t * t * y2 + t * t * t * y2;
+      var label = make("text", { x: lx, y: ly - 4, "text-anchor": "middle" }, group);
       return { group: group, label: label };
     });
     this.nodeEls = model.nodes.map(function (nd, i) {
