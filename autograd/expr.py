@@ -65,6 +65,7 @@ class ExprError(ValueError):
         self.line: int | None = None
         self.column: int | None = None
         self.line_text: str | None = None
+        self.multiline = False  # the program has several lines: say which one
         if source is not None:
             self.locate(source)
 
@@ -77,14 +78,13 @@ class ExprError(ValueError):
             self.line = source.count("\n", 0, start) + 1
             self.column = position - start + 1
             self.line_text = source[start : end if end >= 0 else len(source)]
-            self._multiline = "\n" in source
+            self.multiline = "\n" in source
         return self
 
     def __str__(self) -> str:
         text = self.message
         if self.column is not None:
-            where = f"line {self.line}, column {self.column}" if getattr(self, "_multiline", False) else f"column {self.column}"
-            text += f" at {where}"
+            text += f" at line {self.line}, column {self.column}" if self.multiline else f" at column {self.column}"
         if self.suggestion:
             text += f": {self.suggestion}"
         if self.line_text is not None:
