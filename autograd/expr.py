@@ -658,7 +658,9 @@ def _missing_inputs(program: Program, missing: list[str], at: dict[str, float]) 
     uses = [n for s in program.statements for n in _names_in(s.expression) if n.name == first]
     suggestion = "give each input with --at NAME=NUMBER"
     known = [*at, *(s.name for s in program.statements)]
-    if first == "e":
+    if first in FUNCTIONS:
+        suggestion = f"'{first}' is a function: give it its argument in parentheses, e.g. '{first}(x)'"
+    elif first == "e":
         powers = [node for s in program.statements for node in _nodes_in(s.expression)
                   if isinstance(node, Binary) and node.op == "**" and node.left == Name("e", node.left.column)]
         meant = f"exp({unparse(powers[0].right)})" if powers else "exp(1)"
