@@ -386,3 +386,8 @@ def test_arithmetic_errors_point_at_their_operation():
     error = caught.value
     assert (error.line, error.column, error.line_text) == (2, 5, "f = sqrt(q - 5) + 1")
     assert error.message.startswith("sqrt of -3.0") and str(error).endswith("\n  f = sqrt(q - 5) + 1\n      ^")
+
+
+def test_a_function_used_as_a_value_is_told_to_take_its_argument(capsys):
+    code, _, err = run_cli(capsys, "grad", "f = sigmoid * x", "--at", "x=1")
+    assert code == 2 and "'sigmoid' is a function: give it its argument in parentheses" in err
