@@ -58,9 +58,10 @@ from typing import Any
 import numpy as np
 
 from autograd import ops
-from autograd.engine import Value, _node, is_grad_enabled, topological_order
+from autograd.engine import Value, _node, is_grad_enabled, no_grad, topological_order
 
-__all__ = ["compile", "CompiledStep", "ReplayMismatch", "VECTOR_RULES", "replay_rule"]
+__all__ = ["compile", "compile_values", "CompiledStep", "CompiledValues", "ReplayMismatch", "VECTOR_RULES",
+           "replay_rule"]
 
 _data = operator.attrgetter("data")
 _MAX_RECORDINGS = 16  # shapes of arguments remembered per step (oldest dropped first)
@@ -150,11 +151,14 @@ def _constant_of(node: Value) -> float:
 class _Recording:
     """One recorded graph, renumbered for the replay, with its forward groups and backward levels."""
 
-    def __init__(self, out: Value, flat_args: list[Value]) -> None:
+    def __init__(self, out: Value | list[Value], flat_args: list[Value]) -> None:
         self.reason = ""  # why this graph runs on the plain engine; "" when it is replayed
-        if not out.edges:
-            self.reason = "the output is a leaf"
+        outputs = out if isinstance(out, list) else [out]
+        if not outputs or any(not o.edges for o in outputs):
+            self.reason = "an output is a leaf"
             return
+        if isinstance(out, list):  # several outputs (values only): one root above them all
+            out = _node(0.0, "sum", tuple(x for o in outputs for x in (o, 1.0)))
         order = topological_order(out)
         position = {node: i for i, node in enumerate(order)}  # Values hash by identity
         arg_slot: dict[Value, int] = {}
@@ -164,45 +168,48 @@ class _Recording:
                 return
             arg_slot[v] = slot
         n = len(order)
-        # ---- edges in topological order, per node: (first edge, number of children)
-        parent, child, local = [], [], []
+        # ---- edges in topological order (comprehensions: the per-edge work runs in C);
+        # ``len & ~1`` leaves out an odd last item, the node's constant
+        all_edges = [node.edges for node in order]
+        counts = [len(e) >> 1 for e in all_edges]
+        child = [position[k] for e in all_edges for k in e[0:len(e) & ~1:2]]
+        local = [x for e in all_edges for x in e[1:len(e) & ~1:2]]
         first = [0] * n
-        flevel = [0] * n
+        total = 0
+        for i, c in enumerate(counts):
+            first[i] = total
+            total += c
         kinds: list[tuple[str, str] | None] = [None] * n
+        flevel = [0] * n
+        level_of = flevel.__getitem__
         for i, node in enumerate(order):
-            first[i] = len(child)
-            if not node.edges:
+            if not counts[i]:
                 continue
             if node in arg_slot:
                 self.reason = "an argument is a computed Value, not a leaf"
                 return
-            kids = node.children
             op = node.op
-            pattern = f"n{len(kids)}" if op in _FUSED else _pattern(node, kids)
-            if pattern is None or replay_rule(op, pattern if op in _FUSED else pattern) is None:
+            pattern = f"n{counts[i]}" if op in _FUSED else _pattern(node, node.children)
+            if pattern is None or replay_rule(op, pattern) is None:
                 self.reason = f"no replay rule for the operation {op!r}"
                 return
             kinds[i] = (op, pattern)
-            level = 0
-            for kid in kids:
-                k = position[kid]
-                parent.append(i)
-                child.append(k)
-                if flevel[k] > level:
-                    level = flevel[k]
-            local.extend(node.local_grads)
-            flevel[i] = level + 1
+            lo = first[i]
+            flevel[i] = max(map(level_of, child[lo:lo + counts[i]])) + 1
         self.size = n
-        eparent = np.array(parent, dtype=np.intp)
         echild = np.array(child, dtype=np.intp)
-        # ---- backward levels: distance from the output along the longest path
+        eparent = np.repeat(np.arange(n, dtype=np.intp), counts)
+        # ---- backward levels: distance from the output along the longest path; every
+        # parent comes after its children, so walking backwards each node's parents are done
+        by_child = np.argsort(echild, kind="stable")
+        parents = eparent[by_child].tolist()
+        bounds = np.searchsorted(echild[by_child], np.arange(n + 1)).tolist()
         levels = [0] * n
-        ends = first[1:] + [len(child)]
-        for i in range(n - 1, -1, -1):  # every parent comes after its children
-            below = levels[i] + 1
-            for k in child[first[i]:ends[i]]:
-                if levels[k] < below:
-                    levels[k] = below
+        level_of = levels.__getitem__
+        for c in range(n - 2, -1, -1):
+            lo, hi = bounds[c], bounds[c + 1]
+            if lo < hi:
+                levels[c] = max(map(level_of, parents[lo:hi])) + 1
         blevel = np.array(levels, dtype=np.intp)
         self._number(order, eparent, echild, np.array(local, dtype=float), blevel, first)
         self._groups(order, kinds, flevel, first, eparent, echild)
@@ -212,7 +219,13 @@ class _Recording:
         self.captured_idx = self.new[[i for i in leaves if order[i] not in arg_slot]]
         self.arg_pos = [arg_slot[order[i]] for i in leaves if order[i] in arg_slot]
         self.arg_idx = self.new[[i for i in leaves if order[i] in arg_slot]]
+        # where each argument's data goes: its node, or a scratch slot past the end when the
+        # graph does not use it (so that one C-speed read covers all arguments)
+        where = np.full(len(flat_args), n, dtype=np.intp)
+        where[self.arg_pos] = self.arg_idx
+        self.arg_where = where
         self.root = int(self.new[n - 1])
+        self.outputs = self.new[[position[o] for o in outputs]]
         # ---- what `graph()` needs to rebuild nodes: op, constant, in topological order
         self.ops = [node.op for node in order]
         self.constants = {i: node.edges[-1] for i, node in enumerate(order) if len(node.edges) % 2}
@@ -237,7 +250,7 @@ class _Recording:
         self.edge_pos[by_level] = np.arange(e)
         self.loc = local[by_level].copy()
         self.recorded_loc = self.loc.copy()
-        self.val = np.zeros(n)
+        self.val = np.zeros(n + 1)  # the last slot: scratch for unused arguments
         self.g = np.zeros(n)
         levels = []
         child_new = new[echild[by_level]]
@@ -291,7 +304,7 @@ class _Recording:
         val, loc, g = self.val, self.loc, self.g
         val[self.captured_idx] = list(map(_data, self.captured))
         if self.arg_pos:
-            val[self.arg_idx] = [flat_args[p].data for p in self.arg_pos]
+            val[self.arg_where] = list(map(_data, flat_args))
         with np.errstate(all="ignore"):
             for group in self.groups:
                 group(val, loc)
@@ -306,6 +319,20 @@ class _Recording:
             if not math.isfinite(g.sum()):
                 return None
         return float(val[self.root])
+
+    def values(self, flat_args: list[Value]) -> list[float] | None:
+        """The outputs' values only (no derivatives, no backward); None when not all finite."""
+        val = self.val
+        val[self.captured_idx] = list(map(_data, self.captured))
+        if self.arg_pos:
+            val[self.arg_where] = list(map(_data, flat_args))
+        with np.errstate(all="ignore"):
+            for group in self.groups:
+                group(val, None)
+            outputs = val[self.outputs]
+            if not math.isfinite(outputs.sum()):
+                return None
+        return outputs.tolist()
 
     def write_grads(self, flat_args: list[Value]) -> None:
         g = self.g
@@ -365,7 +392,7 @@ def _vector_group(op, pattern, out, operands, constants, node_edges) -> Callable
     def run(val: np.ndarray, loc: np.ndarray) -> None:
         args = operands_of(val)
         val[out] = value_rule(*args)
-        if locals_rule is not None:
+        if locals_rule is not None and loc is not None:
             for where, derivative in zip(node_edges, locals_rule(*args)):
                 loc[where] = derivative
 
@@ -387,7 +414,7 @@ def _scalar_group(op, pattern, out, operands, constants, node_edges) -> Callable
             raise ValueError("** of a negative base to a Value exponent")
         results = list(map(forward, *columns))
         val[out] = [r[0] for r in results]
-        for where, k in zip(node_edges, wanted):
+        for where, k in zip(node_edges, wanted if loc is not None else ()):
             loc[where] = [r[1][k] for r in results]
 
     return run
@@ -439,12 +466,16 @@ def _fused_group(op, out, kids, edges, loc_template) -> Callable:
         np.multiply(wv, xv, out=buf[:-1])
         buf[-1] = val[b]
         val[out] = _rows_left_to_right(buf)
-        loc[ew] = xv
-        loc[ex] = wv
+        if loc is not None:  # None: values only
+            loc[ew] = xv
+            loc[ex] = wv
     return run
 
 
 # ------------------------------------------------------------------ the compiled step
+
+
+_JUST_VALUES = {Value}
 
 
 def _flatten(args: Sequence, flat: list, shape: list) -> None:
@@ -453,7 +484,7 @@ def _flatten(args: Sequence, flat: list, shape: list) -> None:
             flat.append(item)
             shape.append(None)
         elif isinstance(item, (list, tuple)):
-            if all(type(x) is Value for x in item):
+            if set(map(type, item)) == _JUST_VALUES:
                 flat.extend(item)
                 shape.append(-1 - len(item))
             else:
@@ -556,6 +587,60 @@ class CompiledStep:
     def reset(self) -> None:
         """Forget every recording: the next call records afresh."""
         self.recordings.clear()
+
+
+class CompiledValues:
+    """``values(*args)`` = ``[v.data for v in fn(*args)]``: a forward pass only, replayed.
+
+    For evaluating a model on many inputs (accuracy after every epoch): ``fn`` returns a list
+    of Values; the same recording rules as `CompiledStep`, one recording per shape of the
+    arguments, and the plain engine (under `no_grad`) whenever the replay cannot be used.
+    """
+
+    def __init__(self, fn: Callable[..., list[Value]]) -> None:
+        self.fn = fn
+        self.recordings: dict[tuple, _Recording] = {}
+        self.stats = {"calls": 0, "replays": 0, "recordings": 0, "plain": 0}
+
+    def __call__(self, *args: Any) -> list[float]:
+        flat: list[Value] = []
+        shape: list = []
+        _flatten(args, flat, shape)
+        key = tuple(shape)
+        self.stats["calls"] += 1
+        recording = self.recordings.get(key)
+        if recording is None and is_grad_enabled():
+            outputs = list(self.fn(*args))
+            recording = _Recording(outputs, flat)
+            self.stats["recordings"] += 1
+            expected = [o.data for o in outputs]
+            if not recording.reason and recording.values(flat) != expected:
+                recording.reason = "the replay did not reproduce the plain engine"
+                warnings.warn(f"autograd.compile: {recording.reason}; these values come from the plain engine",
+                              RuntimeWarning, stacklevel=2)
+            if len(self.recordings) >= _MAX_RECORDINGS:
+                self.recordings.pop(next(iter(self.recordings)))
+            self.recordings[key] = recording
+            self.stats["plain"] += 1
+            return expected
+        values = None
+        if recording is not None and not recording.reason:
+            try:
+                values = recording.values(flat)
+            except (ArithmeticError, ValueError):
+                values = None
+        if values is None:
+            with no_grad():
+                values = [o.data for o in self.fn(*args)]
+            self.stats["plain"] += 1
+            return values
+        self.stats["replays"] += 1
+        return values
+
+
+def compile_values(fn: Callable[..., list[Value]]) -> CompiledValues:
+    """Record ``fn`` (which returns a list of Values) once; later calls give their values by replay."""
+    return CompiledValues(fn)
 
 
 def compile(fn: Callable[..., Value], *, check: int = 0) -> CompiledStep:  # noqa: A001 (the issue's name)

@@ -14,6 +14,7 @@ from autograd.engine import Value, no_grad
 from autograd.nn import MLP
 from autograd.optim import SGD
 from autograd.replay import compile as compile_graph
+from autograd.replay import compile_values
 
 __all__ = ["fit", "predict", "accuracy", "History", "LOSSES", "DEFAULTS"]
 
@@ -53,16 +54,21 @@ def _loss(name: str, outputs: list, targets: list) -> Value:
     raise ValueError(f"unknown loss {name!r}: choose one of {', '.join(LOSSES)}")
 
 
+def _label(scores: list[float]) -> int:
+    """The predicted class: score > 0 for one output (hinge, bce, mse), the largest score otherwise."""
+    return int(scores[0] > 0) if len(scores) == 1 else int(np.argmax(scores))
+
+
+def _outputs(out: Value | list[Value]) -> list[Value]:
+    return [out] if isinstance(out, Value) else list(out)
+
+
 def predict(model: MLP, X) -> np.ndarray:
     """Class labels: score > 0 for one output (hinge, bce, mse), the largest score otherwise."""
     labels = []
     with no_grad():
         for row in _rows(X):
-            out = model(row)
-            if isinstance(out, Value):
-                labels.append(int(out.data > 0))
-            else:
-                labels.append(int(np.argmax([o.data for o in out])))
+            labels.append(_label([o.data for o in _outputs(model(row))]))
     return np.array(labels)
 
 
@@ -92,6 +98,7 @@ def fit(model: MLP, X, y, loss: str = "hinge", optimizer=None, epochs: int = 100
     rng = np.random.default_rng(seed)
     history = History()
     step = _compiled_step(model, loss, l1, l2) if compile else _plain_step(model, loss, l1, l2)
+    evaluate = _compiled_accuracy(model) if compile else None
     bar = tqdm(range(epochs), desc="training", unit="epoch", disable=progress is False if progress is not None else None)
     collecting = gc.isenabled()
     gc.disable()
@@ -102,7 +109,7 @@ def fit(model: MLP, X, y, loss: str = "hinge", optimizer=None, epochs: int = 100
                 epoch_losses.append(step([rows[i] for i in index], _targets(loss, [labels[i] for i in index])))
                 optimizer.step()
             history.loss.append(float(np.mean(epoch_losses)))
-            history.accuracy.append(accuracy(model, X, y))
+            history.accuracy.append(evaluate(rows, labels) if compile else accuracy(model, X, y))
             bar.set_postfix(loss=f"{history.loss[-1]:.4f}", acc=f"{history.accuracy[-1]:.3f}")
     finally:
         if collecting:
@@ -127,6 +134,31 @@ def _plain_step(model: MLP, loss: str, l1: float, l2: float):
         total.backward()
         return total.data
     return step
+
+
+_CHUNK = 128  # samples per replay when evaluating: one recording serves every chunk
+
+
+def _compiled_accuracy(model: MLP):
+    """`accuracy` by replaying the model's forward pass on chunks of leaf inputs: the same labels."""
+    evaluate = compile_values(lambda inputs: [o for row in inputs for o in _outputs(model(row))])
+    leaves: dict[int, list[list[Value]]] = {}
+
+    def accuracy_of(rows: list[list[float]], labels: list[int]) -> float:
+        predicted = []
+        for start in range(0, len(rows), _CHUNK):
+            part = rows[start:start + _CHUNK]
+            if len(part) not in leaves:
+                leaves[len(part)] = [[Value(x) for x in row] for row in part]
+            inputs = leaves[len(part)]
+            for leaf_row, row in zip(inputs, part):
+                for leaf, x in zip(leaf_row, row):
+                    leaf.data = x
+            scores = evaluate(inputs)
+            k = len(scores) // len(part)
+            predicted += [_label(scores[i * k:(i + 1) * k]) for i in range(len(part))]
+        return float(np.mean(np.array(predicted) == np.asarray(labels)))
+    return accuracy_of
 
 
 def _compiled_step(model: MLP, loss: str, l1: float, l2: float):

@@ -379,3 +379,17 @@ def test_bad_arguments():
 
 def test_exported_from_the_package():
     assert autograd.compile is compile
+
+
+def test_compile_values_gives_the_plain_forward_values():
+    from autograd.replay import compile_values
+
+    model = MLP(3, [4, 2], activation="tanh", seed=11)
+    values = compile_values(lambda rows: [o for row in rows for o in model(row)])
+    rng = random.Random(12)
+    for size in [5, 5, 2, 5]:
+        rows = [[Value(rng.uniform(-1, 1)) for _ in range(3)] for _ in range(size)]
+        assert values(rows) == [o.data for row in rows for o in model(row)]
+        for p in model.parameters():
+            p.data += 0.01
+    assert values.stats == {"calls": 4, "replays": 2, "recordings": 2, "plain": 2}
