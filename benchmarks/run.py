@@ -406,6 +406,44 @@ def drawing_time() -> list[str]:
         f"A 1,000-node graph (500 values, 499 operations) to SVG: **{seconds:.2f} s** "
         "(DOT built in Python, laid out by Graphviz; WebAssembly when no system `dot`, first call included).",
         "",
+    ] + drawing_worst_cases()
+
+
+def drawing_worst_cases() -> list[str]:
+    """Issue 13's two drawing cases, each to stay under 5 s: `autograd grad "x+x+…+x" --svg` at the
+    program length limit (one value used 5,000 times; before: 4.2 GB and a crash), and an
+    MLP(2, [16, 16, 1]) on one sample (a dense graph)."""
+    import io
+    import tempfile
+    from contextlib import redirect_stderr, redirect_stdout
+
+    from autograd.cli import main as cli
+    from autograd.expr import MAX_PROGRAM_LENGTH
+    from autograd.nn import MLP
+    from autograd.viz import draw
+
+    terms = (MAX_PROGRAM_LENGTH + 1) // 2
+    with tempfile.TemporaryDirectory() as folder:
+        svg = str(Path(folder) / "g.svg")
+
+        def command() -> None:
+            with redirect_stdout(io.StringIO()), redirect_stderr(io.StringIO()):
+                assert cli(["grad", "+".join(["x"] * terms), "--at", "x=1", "--svg", svg]) == 0
+
+        t_many = best_of(command, 3)
+    model = MLP(2, [16, 16, 1], seed=0)
+    out = model([0.5, -1.0])
+    out.backward()
+    t_mlp = best_of(lambda: draw(out, parameters=model.parameters()).svg(), 3)
+    return [
+        "Worst cases (best of 3; each must stay under 5 s):",
+        "",
+        "| picture | seconds |",
+        "|---|---|",
+        f"| `autograd grad \"x+x+…+x\" --svg` at the length limit ({terms:,} terms; the values nearest "
+        f"the output within the size budget are drawn, x again beside each far use) | {t_many:.2f} |",
+        f"| MLP(2, [16, 16, 1]) on one sample (parameters coloured) | {t_mlp:.2f} |",
+        "",
     ]
 
 
