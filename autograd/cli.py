@@ -144,6 +144,13 @@ def build_parser() -> _Parser:
     _add_program_options(grad)
     grad.add_argument("--steps", action="store_true", help="also print the forward and backward step tables")
     grad.add_argument("--digits", type=_digits, default=6, help="significant digits shown (default 6)")
+    grad.add_argument("--order", type=_bounded(int, 1, 2), default=1,
+                      help="2: also the second derivatives (the Hessian) of the output with respect to the "
+                           "inputs; with --steps, the second backward pass")
+    grad.add_argument("--mode", choices=("reverse", "forward"), default="reverse",
+                      help="forward: the forward-mode trace (values and tangents) along the --seed direction")
+    grad.add_argument("--seed", nargs="+", action="append", default=[], metavar="NAME=NUMBER",
+                      help="forward mode's direction: tangents of inputs (the others 0), e.g. --seed x=1")
     _add_output_options(grad)
     grad.set_defaults(run=run_grad)
 
@@ -354,7 +361,7 @@ def _tolerance(text: str) -> float:
 _NAME = re.compile(r"[A-Za-z_][A-Za-z_0-9]*\Z")
 
 
-def parse_assignments(groups: list[list[str]]) -> dict[str, float]:
+def parse_assignments(groups: list[list[str]], flag: str = "--at") -> dict[str, float]:
     """``--at x=2 y=3 --at z=1`` → {"x": 2.0, "y": 3.0, "z": 1.0}; each name once, finite numbers."""
     count = sum(map(len, groups))
     if count > MAX_AT:
@@ -418,8 +425,12 @@ def run_grad(args: argparse.Namespace) -> int:
     _plan_pictures(args)
     program = read_program(args.program)
     evaluation = program.evaluate(parse_assignments(args.at))
+    higher = _higher_order(args, evaluation)
     record = trace(evaluation.root, evaluation.constants)
     _write_all(_pictures(args, evaluation, program.source))  # before printing: a failure prints nothing
+    if higher is not None and higher.replaces:  # forward mode: its trace instead of the gradients
+        print(json.dumps(higher.json, indent=2) if args.json else higher.text(args.digits))
+        return 0
     values = {name: node.data for name, node in evaluation.values.items()}
     grads = evaluation.grads()
     output = program.output
@@ -442,7 +453,21 @@ def run_grad(args: argparse.Namespace) -> int:
             print()
             print("backward pass (in the order backward() runs):")
             print(_indent(record.backward_table(digits)))
+        if higher is not None:
+            print()
+            print(higher.text(digits))
     return 0
+
+
+def _higher_order(args: argparse.Namespace, evaluation):
+    """``--order 2`` and ``--mode forward`` (logic in autograd.higher), checked and computed before
+    anything is written; before the first backward pass too, as the second backward passes of
+    ``--steps`` also set the gradients of the program's own nodes, which `trace` then sets right."""
+    if args.order == 1 and args.mode == "reverse" and not args.seed:
+        return None
+    from autograd.higher import command_result
+
+    return command_result(evaluation, args.order, args.mode, parse_assignments(args.seed, "--seed"), args.steps)
 
 
 def run_check(args: argparse.Namespace) -> int:

@@ -289,7 +289,7 @@ class Value:
 
     # ------------------------------------------------------------------ backward
 
-    def backward(self, accumulate: bool = False) -> None:
+    def backward(self, accumulate: bool = False, *, create_graph: bool = False) -> None:
         """Fill in ``grad`` = ∂self/∂node for every node of the graph that ends here.
 
         The chain rule, applied in reverse topological order::
@@ -306,7 +306,17 @@ class Value:
         reset, so each of them holds this graph's gradient only.
 
         A gradient that overflows to inf or nan raises OverflowError naming the node.
+
+        ``create_graph=True`` is refused, pointing to ``autograd.grad(out, xs, create_graph=True)``:
+        gradients that can be differentiated again are Values built from the operation table's
+        derivative formulas (`autograd.higher`), returned rather than stored, so no node pays a
+        slot for them and this module stays free of the expression language.
         """
+        if create_graph:
+            raise TypeError(
+                "backward(create_graph=True): gradients as Values are returned, not stored on nodes: "
+                "use autograd.grad(out, [x, y, ...], create_graph=True) (and grad() again for second derivatives)"
+            )
         if accumulate is not True and accumulate is not False:
             raise TypeError(
                 f"backward: accumulate must be True or False, got {type(accumulate).__name__} {accumulate!r} "

@@ -223,3 +223,85 @@ def test_the_module_is_the_only_writer():
             if needle in text:
                 offenders.append(f"{source.name}: {needle}")
     assert offenders == []
+
+
+# ---------------------------------------------------------------- every command's outputs
+
+from autograd.cli import main  # noqa: E402
+
+GRAD = ["grad", "q = x + y; f = q * z", "--at", "x=-2", "y=5", "z=-4"]
+
+
+def run(capsys, *args):
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def assert_one_error(code, out, err, words):
+    assert code == 2
+    assert out == ""
+    assert err.startswith("error: ") and err.count("\n") == 1, err
+    assert words in err
+
+
+@pytest.mark.parametrize("command", [GRAD, ["walkthrough"]])
+def test_a_bad_second_output_writes_not_even_the_first(command, tmp_path, capsys):
+    ok = tmp_path / "ok.svg"
+    code, out, err = run(capsys, *command, "--svg", str(ok), "--html", str(tmp_path))
+    assert_one_error(code, out, err, f"cannot write {tmp_path}: it is a folder (--html)")
+    assert not ok.exists() and list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("flags, words", [
+    (["--svg", "DIR"], "it is a folder (--svg)"),
+    (["--svg", ""], "cannot write '': the path is empty (--svg)"),
+    (["--html", ""], "the path is empty (--html)"),
+    (["--svg", "X", "--html", "X"], "cannot write X: the same file is given twice (--svg and --html)"),
+    (["--svg", "nodir/g.svg"], "the folder"),
+    (["--svg", "/dev/null"], "not a regular file"),
+])
+def test_output_paths_are_checked_before_any_work(flags, words, tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "DIR").mkdir()
+    code, out, err = run(capsys, *GRAD, "--json", *flags)
+    assert_one_error(code, out, err, words)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["DIR"]
+
+
+def test_paths_are_checked_before_the_program_is_even_read(tmp_path, capsys):
+    code, out, err = run(capsys, "grad", "log(", "--at", "x=1", "--svg", str(tmp_path))
+    assert_one_error(code, out, err, "it is a folder")  # not the program's syntax error
+
+
+def test_a_full_disk_keeps_the_old_page_and_prints_nothing(tmp_path, capsys, monkeypatch):
+    page = tmp_path / "page.html"
+    page.write_text("<html>the old page</html>")
+    svg = tmp_path / "g.svg"
+
+    def full(fd, data):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "write", full)
+    code, out, err = run(capsys, *GRAD, "--svg", str(svg), "--html", str(page))
+    monkeypatch.undo()
+    assert_one_error(code, out, err, "No space left on device")
+    assert page.read_text() == "<html>the old page</html>"
+    assert not svg.exists() and leftovers(tmp_path) == []
+
+
+def test_outputs_are_written_once_each_and_reported(tmp_path, capsys):
+    svg, page = tmp_path / "g.svg", tmp_path / "g.html"
+    code, out, err = run(capsys, *GRAD, "--json", "--svg", str(svg), "--html", str(page))
+    assert code == 0 and '"value": -12.0' in out
+    assert err.splitlines() == [f"wrote {svg}", f"wrote {page}"]
+    assert svg.read_text().lstrip().startswith("<?xml") and "<html" in page.read_text()
+    assert leftovers(tmp_path) == []
+
+
+def test_flags_with_unbounded_work_have_limits(capsys):
+    code, out, err = run(capsys, "walkthrough", "--steps", "100000")
+    assert_one_error(code, out, err, "--steps: '100000' must be at least 1 and at most 10000")
+    many = [f"x{i}=1" for i in range(6000)]
+    code, out, err = run(capsys, "grad", "x0", "--at", *many)
+    assert_one_error(code, out, err, "--at gives 6,000 values, at most 5,000")
