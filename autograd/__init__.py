@@ -10,7 +10,7 @@
 
 from autograd.engine import Value, is_grad_enabled, linear, no_grad, sum_values
 
-__all__ = ["Value", "no_grad", "is_grad_enabled", "sum_values", "linear", "compile"]
+__all__ = ["Value", "no_grad", "is_grad_enabled", "sum_values", "linear", "compile", "grad", "hessian", "jvp"]
 __version__ = "0.1.0"
 
 
@@ -21,4 +21,9 @@ def __getattr__(name: str):
         from autograd.replay import compile
 
         return compile
+    # `grad`, `hessian`, `jvp` (higher.py) read the expression language: loaded on first use too.
+    if name in ("grad", "hessian", "jvp"):
+        from autograd import higher
+
+        return getattr(higher, name)
     raise AttributeError(f"module 'autograd' has no attribute {name!r}")

@@ -365,16 +365,16 @@ def parse_assignments(groups: list[list[str]], flag: str = "--at") -> dict[str, 
     """``--at x=2 y=3 --at z=1`` → {"x": 2.0, "y": 3.0, "z": 1.0}; each name once, finite numbers."""
     count = sum(map(len, groups))
     if count > MAX_AT:
-        raise UsageError(f"--at gives {count:,} values, at most {MAX_AT:,} (a program has fewer inputs than that)")
+        raise UsageError(f"{flag} gives {count:,} values, at most {MAX_AT:,} (a program has fewer inputs than that)")
     values: dict[str, float] = {}
     for token in (t for group in groups for t in group):
         name, sep, number = token.partition("=")
         name = name.strip()
         if not sep or not _NAME.match(name):
-            raise UsageError(f"--at {token!r} is not NAME=NUMBER")
+            raise UsageError(f"{flag} {token!r} is not NAME=NUMBER")
         if name in values:
-            raise UsageError(f"--at gives '{name}' twice")
-        values[name] = number_value(number, f"--at {name}")
+            raise UsageError(f"{flag} gives '{name}' twice")
+        values[name] = number_value(number, f"{flag} {name}")
     return values
 
 
@@ -435,7 +435,8 @@ def run_grad(args: argparse.Namespace) -> int:
     grads = evaluation.grads()
     output = program.output
     if args.json:
-        print(json.dumps(grad_report(evaluation, record if args.steps else None), indent=2))
+        report = grad_report(evaluation, record if args.steps else None)
+        print(json.dumps({**report, **(higher.json if higher else {})}, indent=2))
     else:
         digits = args.digits
         print(f"{output} = {fmt(values[output], digits)}")

@@ -741,6 +741,13 @@ class _Evaluator:
         return out
 
 
+def evaluate_tree(tree: Node, values: dict[str, Value], constants: list[Value] | None = None) -> Value:
+    """One syntax tree interpreted into Values: each name looked up in ``values``, each number a
+    new constant leaf (appended to ``constants`` when given). `autograd.higher` evaluates the
+    table's derivative formulas with it, so that a local derivative is a Value too."""
+    return _Evaluator(values, [] if constants is None else constants).run(tree)
+
+
 def _shorten(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
