@@ -330,7 +330,7 @@ class _Recording:
             for group in self.groups:
                 group(val, None)
             outputs = val[self.outputs]
-            if not math.isfinite(outputs.sum()):
+            if not math.isfinite(val.sum()):  # the engine refuses any non-finite value on the way
                 return None
         return outputs.tolist()
 

@@ -12,6 +12,8 @@ import random
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import autograd
 from autograd import Value, losses, ops
@@ -393,3 +395,79 @@ def test_compile_values_gives_the_plain_forward_values():
         for p in model.parameters():
             p.data += 0.01
     assert values.stats == {"calls": 4, "replays": 2, "recordings": 2, "plain": 2}
+
+
+# ------------------------------------------------------------------ random graphs
+
+_UNARY = ["neg", "relu", "abs", "tanh", "sigmoid", "exp", "log", "sqrt", "sin", "softplus", "leaky_relu", "elu"]
+
+
+def _outcome(thunk):
+    """(result, None) or (None, the exception's type and message)."""
+    try:
+        return thunk(), None
+    except (ArithmeticError, ValueError) as error:
+        return None, (type(error), str(error))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_random_graphs_replay_as_the_plain_engine(data):
+    leaves = [Value(data.draw(st.floats(-2, 2)), label=f"x{i}") for i in range(3)]
+    program = []  # (kind, operand positions or constants), drawn once: fn builds it again every call
+    for _ in range(data.draw(st.integers(1, 12))):
+        size = 3 + len(program)
+        pick = st.integers(0, size - 1)
+        kind = data.draw(st.sampled_from(["binary", "constant", "reflected", "unary", "sum", "linear", "affine"]))
+        if kind == "binary":
+            program.append((kind, data.draw(st.sampled_from(["+", "-", "*", "/", "max", "min"])),
+                            data.draw(pick), data.draw(pick)))
+        elif kind in ("constant", "reflected"):
+            program.append((kind, data.draw(st.sampled_from(["+", "-", "*", "/", "**", "max"])), data.draw(pick),
+                            data.draw(st.sampled_from([0.5, 2.0, -1.5, 3.0, 1e-3]))))
+        elif kind == "unary":
+            program.append((kind, data.draw(st.sampled_from(_UNARY)), data.draw(pick)))
+        else:
+            program.append((kind, data.draw(st.lists(pick, min_size=1, max_size=4))))
+
+    def fn():
+        nodes = list(leaves)
+        for kind, *args in program:
+            if kind == "binary":
+                op, i, j = args
+                a, b = nodes[i], nodes[j]
+                value = {"+": a.__add__, "-": a.__sub__, "*": a.__mul__, "/": a.__truediv__,
+                         "max": a.maximum, "min": a.minimum}[op](b)
+            elif kind == "constant":
+                op, i, c = args
+                a = nodes[i]
+                value = {"+": lambda: a + c, "-": lambda: a - c, "*": lambda: a * c, "/": lambda: a / c,
+                         "**": lambda: a ** 2.0, "max": lambda: a.maximum(c)}[op]()
+            elif kind == "reflected":
+                op, i, c = args
+                a = nodes[i]
+                value = {"+": lambda: c + a, "-": lambda: c - a, "*": lambda: c * a, "/": lambda: c / a,
+                         "**": lambda: abs(c) ** a, "max": lambda: a.minimum(c)}[op]()
+            elif kind == "unary":
+                op, i = args
+                value = getattr(nodes[i], op)() if op != "neg" else -nodes[i]
+            elif kind == "sum":
+                value = sum_values([nodes[i] for i in args[0]])
+            elif kind == "linear":
+                chosen = [nodes[i] for i in args[0]]
+                value = linear(chosen, list(reversed(chosen)), nodes[0])
+            else:
+                value = linear([nodes[i] for i in args[0]], [0.5 * (k + 1) for k in range(len(args[0]))], nodes[1])
+            nodes.append(value)
+        return nodes[-1] * nodes[-1] + sum_values(nodes[3:])  # every node reaches the output
+
+    step = compile(fn)
+    for call in range(4):
+        expected = _outcome(lambda: (lambda out: (out.backward(), out.data)[1])(fn()))
+        plain_grads = [v.grad for v in leaves]
+        got = _outcome(step)
+        assert got[1] == expected[1]  # both raised, with the same message, or neither did
+        if expected[1] is None:
+            assert got[0] == expected[0] and [v.grad for v in leaves] == plain_grads
+        for v in leaves:
+            v.data = data.draw(st.floats(-2, 2))
