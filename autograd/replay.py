@@ -14,7 +14,8 @@ derivatives the engine computed. Leaves (nodes with no children) are the inputs:
 **Tracing rule** (as in other frameworks' tracing compilers): ``fn`` must build the same graph
 every time. Python branches on ``.data`` (``if x.data > 0``, a constant computed from a value
 such as ``max(z.data for z in row)``) are not seen: the recording keeps what they chose on the
-first call. Operations that decide by value (relu, max, abs, ...) are fine: they are replayed.
+first call. So are Values created inside ``fn`` (``Value(x)`` there is read once, a constant).
+Operations that decide by value (relu, max, abs, ...) are fine: they are replayed.
 ``compile(fn, check=N)`` runs the plain engine every N calls and raises `ReplayMismatch` if the
 two disagree, which catches a broken rule.
 

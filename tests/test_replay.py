@@ -471,3 +471,14 @@ def test_random_graphs_replay_as_the_plain_engine(data):
             assert got[0] == expected[0] and [v.grad for v in leaves] == plain_grads
         for v in leaves:
             v.data = data.draw(st.floats(-2, 2))
+
+
+def test_fit_refuses_a_label_beyond_the_classes_as_the_plain_path_does():
+    X, y = _blobs(9, seed=5)
+    y[4] = 7
+    messages = []
+    for compiled in (False, True):
+        with pytest.raises(ValueError, match="label 7 is not a class index below 3") as error:
+            fit(MLP(4, [3], seed=1), X, y, loss="softmax", epochs=1, progress=False, compile=compiled)
+        messages.append(str(error.value))
+    assert messages[0] == messages[1]
