@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import errno
-import inspect
 import json
 import math
 import re
@@ -516,15 +515,10 @@ def run_train(args: argparse.Namespace) -> int:
         optimizer = SGD(params, lr=schedule)
     else:
         optimizer = Adam(params, lr=constant(settings["lr"]))
-    options = {}
-    if not args.compile:
-        if "compile" not in inspect.signature(train.fit).parameters:
-            raise UsageError("--no-compile: this version of train.fit has no compiled replay to turn off")
-        options["compile"] = False
     started = time.perf_counter()
     history = train.fit(model, Xtr, ytr, loss=loss, optimizer=optimizer, epochs=settings["epochs"],
                         batch_size=settings["batch_size"] or None, l2=settings["l2"], seed=args.seed,
-                        progress=False if args.json else None, **options)
+                        progress=False if args.json else None, compile=args.compile)
     seconds = time.perf_counter() - started
     result = {"dataset": args.dataset, "train_accuracy": train.accuracy(model, Xtr, ytr),
               "test_accuracy": train.accuracy(model, Xte, yte), "seconds": seconds,

@@ -384,16 +384,9 @@ def test_train_allow_large_lifts_the_work_limit_only_on_purpose(capsys):
     assert "--allow-large" in capsys.readouterr().err
 
 
-def test_train_save_writes_a_loadable_model_and_no_compile_is_accepted(tmp_path, capsys):
-    import inspect
-
-    from autograd.train import fit
-
+def test_train_save_writes_a_loadable_model(tmp_path, capsys):
     path = tmp_path / "m.json"
-    args = ["train", "xor", "--hidden", "4", "--epochs", "3", "--json", "--save", str(path)]
-    if "compile" in inspect.signature(fit).parameters:
-        args.append("--no-compile")
-    assert main(args) == 0
+    assert main(["train", "xor", "--hidden", "4", "--epochs", "3", "--json", "--save", str(path)]) == 0
     captured = capsys.readouterr()
     assert json.loads(captured.out)["dataset"] == "xor"
     assert captured.err.strip() == f"wrote {path}"
@@ -407,3 +400,21 @@ def test_train_is_listed_and_an_internal_error_is_a_traceback(monkeypatch, capsy
     monkeypatch.setattr("autograd.train.fit", lambda *a, **k: {}["a bug"])
     with pytest.raises(KeyError):
         main(["train", "xor", "--epochs", "1"])
+
+
+def test_no_compile_passes_compile_false_to_fit(monkeypatch, capsys):
+    from autograd import train
+
+    seen = {}
+    real_fit = train.fit
+
+    def recording_fit(*args, **kwargs):
+        seen.update(kwargs)
+        return real_fit(*args, **kwargs)
+
+    monkeypatch.setattr(train, "fit", recording_fit)
+    assert main(["train", "xor", "--hidden", "4", "--epochs", "2", "--json", "--no-compile"]) == 0
+    assert seen["compile"] is False
+    seen.clear()
+    assert main(["train", "xor", "--hidden", "4", "--epochs", "2", "--json"]) == 0
+    assert seen.get("compile", True) is True  # fit's default: the compiled replay
