@@ -7,11 +7,14 @@ without a traceback and without writing any file.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import errno
 import json
 import math
 import re
+import signal
 import sys
+import threading
 import time
 import warnings
 from collections.abc import Sequence
@@ -68,6 +71,29 @@ class _Parser(argparse.ArgumentParser):
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    with _terminate_as_interrupt():
+        return _main(argv)
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt():
+    """SIGTERM (a plain `kill`) ends the command as Ctrl-C does, so that the writer's cleanup runs
+    and no temporary file is left behind (SIGKILL cannot be caught: that one can leave one)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(_programs_may_start_with_minus(argv))

@@ -305,3 +305,22 @@ def test_flags_with_unbounded_work_have_limits(capsys):
     many = [f"x{i}=1" for i in range(6000)]
     code, out, err = run(capsys, "grad", "x0", "--at", *many)
     assert_one_error(code, out, err, "--at gives 6,000 values, at most 5,000")
+
+
+def test_a_plain_kill_while_writing_leaves_the_old_file_and_no_temporary_file(tmp_path, capsys, monkeypatch):
+    import signal
+
+    page = tmp_path / "page.html"
+    page.write_text("old")
+    real_write = os.write
+
+    def killed(fd, data):
+        os.kill(os.getpid(), signal.SIGTERM)  # what `kill PID` sends; the handler runs right away
+        return real_write(fd, data)
+
+    monkeypatch.setattr(os, "write", killed)
+    code = main([*GRAD, "--html", str(page)])
+    monkeypatch.undo()
+    assert code == 130 and "interrupted" in capsys.readouterr().err
+    assert page.read_text() == "old" and leftovers(tmp_path) == []
+    assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL  # the handler is put back
