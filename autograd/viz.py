@@ -26,7 +26,7 @@ import graphviz
 
 from autograd import files
 from autograd.engine import Value, topological_order
-from autograd.trace import display_names, fmt, trace
+from autograd.trace import display_names, fmt, trace, wrap
 
 __all__ = ["draw", "draw_steps", "stepper_html", "stepper", "page_model", "GraphPicture", "render_svg",
            "RenderError"]
@@ -506,7 +506,7 @@ def _forward_steps(record, order: list[Value], edges: list[dict], digits: int) -
 
 def _backward_steps(record, order: list[Value], edge_ids: dict, digits: int) -> list[dict]:
     """∂out/∂out = 1, then one step per chain-rule contribution, in the order backward() adds them."""
-    out = record.output
+    out = wrap(record.output)
     root_index = len(order) - 1
     steps = [{"phase": "backward", "text": f"∂{out}/∂{out} = 1   (the output's gradient with respect to itself)",
               "focus": [root_index], "edges": [], "set": [[root_index, "grad", "1"]]}]
