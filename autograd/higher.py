@@ -193,7 +193,13 @@ def local_derivative(node: Value, k: int, constants: list[Value] | None = None) 
     bindings[_SELF] = node
     if isinstance(tree, Name):
         return bindings[tree.name]
-    return evaluate_tree(tree, bindings, constants)
+    try:
+        return evaluate_tree(tree, bindings, constants)
+    except (ValueError, ArithmeticError) as error:  # e.g. ∂(a**b)/∂b = a**b * log(a) at a = 0
+        at = notation.text(notation.derivative_tree(node, k, [notation.number(c.data) for c in kids]))
+        reason = str(error).split(" in '")[0]  # the evaluator's place is in the formula's own names
+        raise ValueError(f"grad(create_graph=True): the local derivative of a {node.op} node with respect to "
+                         f"its child {k} is {at} here, which cannot be differentiated again ({reason})") from None
 
 
 def _derivative_formula(node: Value, k: int) -> Node:
@@ -572,6 +578,8 @@ def _hessian_command(evaluation: Evaluation, steps: bool) -> CommandResult:
         data["second_backward"] = {name: record.to_dict() for name, record in records if record is not None}
 
     def lines(digits: int) -> list[str]:
+        if not names:
+            return [f"second derivatives of {out}: none, the program has no inputs"]
         text = [f"second derivatives of {out} (row a, column b: ∂²{out}/∂a∂b):"]
         rows = [("", *names)] + [(a, *(fmt(h, digits) for h in row)) for a, row in zip(names, matrix)]
         text.append(_indent(table(rows, numeric_columns=set(range(1, len(names) + 1)))))

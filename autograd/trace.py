@@ -22,6 +22,7 @@ can be evaluated by the expression language and gives back the number shown besi
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
@@ -299,16 +300,23 @@ def _is_number(text: str) -> bool:
 
 
 def table(rows: list[tuple], numeric_columns: set[int] = frozenset()) -> str:
-    """Plain-text columns that line up; numeric columns right-aligned."""
-    widths = [max(len(str(row[i])) for row in rows) for i in range(len(rows[0]))]
+    """Plain-text columns that line up; numeric columns right-aligned. A combining mark (the dot
+    of a tangent, u̇) takes no column of its own."""
+    widths = [max(_width(str(row[i])) for row in rows) for i in range(len(rows[0]))]
     lines = []
     for r, row in enumerate(rows):
         cells = []
         for i, cell in enumerate(row):
             cell = str(cell)
+            pad = " " * (widths[i] - _width(cell))
             right = i in numeric_columns and r > 0
-            cells.append(cell.rjust(widths[i]) if right else cell.ljust(widths[i]))
+            cells.append(pad + cell if right else cell + pad)
         lines.append("  ".join(cells).rstrip())
         if r == 0:
             lines.append("  ".join("-" * w for w in widths))
     return "\n".join(lines)
+
+
+def _width(text: str) -> int:
+    """Columns a text takes in a terminal: its characters less the combining marks."""
+    return len(text) - sum(1 for c in text if unicodedata.combining(c))

@@ -389,3 +389,21 @@ def test_the_backward_pass_can_be_drawn():
     (g,) = grad(f, [x], create_graph=True)
     picture = viz.draw(g)
     assert "df_dx" in picture.source and "σ" in picture.source
+
+
+def test_a_derivative_formula_undefined_at_the_point_is_one_clear_error(capsys):
+    x, y = Value(0.0), Value(2.0)
+    with pytest.raises(ValueError, match=r"\*\* node with respect to its child 1 is 0 \* log\(0\) here"):
+        grad(x**y, [x, y], create_graph=True)
+    status, out, err = run(capsys, "grad", "f = x**y", "--at", "x=0", "y=2", "--order", "2")
+    assert status == 2 and out == "" and err.startswith("error: grad(create_graph=True)")
+
+
+def test_cli_order_2_without_inputs_and_tangent_columns_line_up(capsys):
+    status, out, _ = run(capsys, "grad", "f = 2*3", "--order", "2")
+    assert status == 0 and "none, the program has no inputs" in out
+    status, out, _ = run(capsys, "grad", "q = u*v; f = q*q", "--at", "u=1", "v=2", "--mode", "forward",
+                         "--seed", "u=1", "v=1")
+    rows = [line for line in out.splitlines() if "(seed)" in line or " = " in line and "·" in line]
+    ends = {len(line) - sum(1 for c in line if c == "\u0307") for line in rows}  # u̇ is u + a combining dot
+    assert len(rows) == 4 and len(ends) == 1  # the tangent column is right-aligned: all rows end together
