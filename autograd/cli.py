@@ -199,6 +199,7 @@ def build_parser() -> _Parser:
 
     _add_train_command(commands)
     _add_explore_command(commands)
+    _add_course_commands(commands)
     return parser
 
 
@@ -289,6 +290,46 @@ def run_explore(args: argparse.Namespace) -> int:
 
     program = None if args.program is None else read_program(args.program).source
     return serve(program, parse_assignments(args.at), port=args.port, open_browser=not args.no_browser)
+
+
+COURSE_HELP = """\
+Problem sets for a course (see docs/problem-sets.md): SET is a TOML file of problems with
+random inputs; every student gets their own numbers, derived from the set's seed and their id.
+
+examples:
+  autograd sheet examples/problem-sets/worked-example.toml --student s001
+  autograd key examples/problem-sets/cs231n.toml --student s001 --format html --out key.html
+  autograd key examples/problem-sets/cs231n.toml --student s001 --format json
+  autograd grade examples/problem-sets/cs231n.toml answers.csv --report report.html --gradescope results/
+"""
+
+
+def _add_course_commands(commands) -> None:
+    """`sheet`, `key` and `grade`; what they do is in autograd.course.commands."""
+    for name, what in (("sheet", "a student's problem sheet"), ("key", "a student's answer key with worked solutions")):
+        command = commands.add_parser(name, help=what, description=COURSE_HELP,
+                                      formatter_class=argparse.RawDescriptionHelpFormatter)
+        command.add_argument("set", metavar="SET", help="the problem-set file (TOML)")
+        command.add_argument("--student", required=True, metavar="ID", help="the student's id")
+        command.add_argument("--format", choices=("markdown", "html", "json"), default="markdown")
+        command.add_argument("--out", metavar="PATH", help="write to PATH instead of printing")
+        command.set_defaults(run=_run_course, command=name)
+    grade = commands.add_parser("grade", help="grade a class's answers", description=COURSE_HELP,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    grade.add_argument("set", metavar="SET", help="the problem-set file (TOML)")
+    grade.add_argument("answers", metavar="ANSWERS.csv", help="an id column, then one column per question id")
+    grade.add_argument("--json", action="store_true", help='print {"students": [...], "questions": {...}}')
+    grade.add_argument("--csv", metavar="OUT", help="write id, score, max_score and each question's points")
+    grade.add_argument("--report", metavar="PATH", help="write an HTML report (histogram, questions, mistakes)")
+    grade.add_argument("--gradescope", metavar="DIR", help="write Gradescope results.json (DIR/ID/results.json; "
+                       "DIR/results.json for one student)")
+    grade.set_defaults(run=_run_course, command="grade")
+
+
+def _run_course(args: argparse.Namespace) -> int:
+    from autograd.course import commands
+
+    return commands.run_grade(args) if args.command == "grade" else commands.run_document(args)
 
 
 def _add_train_command(commands) -> None:

@@ -1,0 +1,496 @@
+"""Problem sets: the file format, variants, keys against finite differences, grading with
+diagnoses and follow-through, the CSV contract, Gradescope output and the commands."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from pathlib import Path
+
+import pytest
+
+from autograd.cli import main
+from autograd.course import (AnswersError, SetError, grade_student, load, loads, parse_answers, render,
+                             solve_set, uniform, variant)
+from autograd.course.format import key_lines
+from autograd.course.gradescope import RESULT_FIELDS, TEST_FIELDS, validate
+from autograd.course.grade import grade_class
+from autograd.course.report import bins, report_html
+from autograd.course.variants import kinks
+from autograd.expr import parse
+
+SETS = Path(__file__).parent.parent / "examples" / "problem-sets"
+EXAMPLES = sorted(SETS.glob("*.toml"))
+WORKED = SETS / "worked-example.toml"
+NETWORK = SETS / "network-2-2-2.toml"
+
+
+@pytest.fixture(scope="module")
+def worked():
+    return load(WORKED)
+
+
+@pytest.fixture(scope="module")
+def network():
+    return load(NETWORK)
+
+
+# ------------------------------------------------------------------ variants
+
+
+def test_uniform_numbers_are_pinned():
+    """The derivation of docs/problem-sets.md, pinned: any change to it changes every variant."""
+    assert uniform("seed", "alice", "p", "x", 0) == 0.7764121180723921
+    assert uniform("seed", "alice", "p", "x", 1) == 0.7306870591740803
+
+
+def test_the_same_seed_and_id_give_the_same_variant():
+    pset = load(SETS / "micrograd.toml")
+    assert variant(pset, "s001").inputs == {"neuron": {"x1": 1.6, "w1": 0.6, "x2": 0.6, "w2": -0.9, "b": -0.34}}
+    assert variant(load(SETS / "micrograd.toml"), "s001") == variant(pset, "s001")
+    assert variant(pset, "s001") != variant(pset, "s002")
+    other_seed = loads((SETS / "micrograd.toml").read_text().replace('"micrograd-neuron"', '"another"'))
+    assert variant(other_seed, "s001") != variant(pset, "s001")
+
+
+@pytest.mark.parametrize("name", ["micrograd.toml", "network-2-2-2.toml"])
+def test_a_thousand_ids_give_distinct_variants(name):
+    pset = load(SETS / name)
+    keys = {variant(pset, f"student-{n}").key() for n in range(1000)}
+    assert len(keys) == 1000
+
+
+def test_fixed_inputs_are_the_same_for_everyone(worked):
+    assert {variant(worked, s).inputs["textbook"]["w1"] for s in ("a", "b", "c")} == {0.5}
+
+
+def test_drawn_numbers_have_the_decimals_asked_for():
+    pset = load(SETS / "cs231n.toml")
+    for n in range(50):
+        numbers = variant(pset, str(n)).inputs
+        assert all(v == int(v) and -9 <= v <= 9 for v in numbers["xyz"].values())
+        assert all(round(v, 1) == v and -3 <= v <= 3 for v in numbers["neuron"].values())
+
+
+KINKY = """
+title = "kinks"
+seed = 7
+[[problems]]
+id = "p"
+statement = "."
+program = "a = relu(x); b = max(y, z); c = log(w); f = a + b + c + abs(x - y)"
+inputs = { x = { uniform = [-1, 1], decimals = 0 }, y = { choose = [1, 2] }, z = { choose = [1, 2] }, w = { uniform = [-1, 1], decimals = 1 } }
+[[problems.questions]]
+id = "dx"
+ask = "gradient"
+of = "x"
+"""
+
+
+def test_random_inputs_avoid_kinks_and_undefined_points():
+    pset = loads(KINKY)
+    attempts = 0
+    for n in range(200):
+        numbers = variant(pset, f"k{n}")
+        at = numbers.inputs["p"]
+        attempts += numbers.attempts["p"]
+        assert at["x"] != 0 and at["y"] != at["z"] and at["w"] > 0 and at["x"] != at["y"]
+    assert attempts > 100  # most first draws hit a kink or log(<= 0): they were drawn again
+    evaluation = parse("f = relu(x) + max(x, y)").evaluate({"x": 0.0, "y": 1e-9})
+    assert kinks(evaluation) == ["relu(0.0)", "max(0.0, 1e-09)"]
+
+
+def test_a_set_with_no_smooth_point_is_an_error():
+    text = KINKY.replace('x = { uniform = [-1, 1], decimals = 0 }', "x = 0")
+    with pytest.raises(SetError, match="no numbers found where the program can be evaluated"):
+        variant(loads(text, "k.toml"), "s")
+
+
+# ------------------------------------------------------------------ keys
+
+
+def _numerical(program, at: dict, name: str, h: float = 1e-6) -> float:
+    """∂output/∂name by central differences; a computed quantity is made an input first."""
+    statements = [s for s in program.statements if s.name != name]
+    if name not in program.inputs:
+        value = program.evaluate(at).values[name].data
+        program = parse("\n".join(f"{s.name} = {s.text}" for s in statements))
+        at = {**at, name: value}
+        at = {k: v for k, v in at.items() if k in program.inputs}
+    step = h * max(1.0, abs(at[name]))
+    up = program.evaluate({**at, name: at[name] + step}).root.data
+    down = program.evaluate({**at, name: at[name] - step}).root.data
+    return (up - down) / (2 * step)
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_every_key_agrees_with_finite_differences(path):
+    pset = load(path)
+    for student in ("s001", "s002", "s003"):
+        key = json.loads(render("key", pset, student, "json"))
+        assert key["student"] == student
+        _, solutions = solve_set(pset, student)
+        for solution in solutions:
+            program, at = solution.problem.program, solution.at
+            for q in solution.problem.questions:
+                answer = key["answers"][q.qid]
+                if q.ask == "value":
+                    expected = program.evaluate(at).values[q.of].data
+                elif q.ask == "gradient":
+                    expected = _numerical(program, at, q.of)
+                else:
+                    expected = at[q.of] - q.lr * _numerical(program, at, q.of)
+                assert math.isclose(answer, expected, rel_tol=1e-6, abs_tol=1e-9), (student, q.qid)
+
+
+def test_the_worked_example_key_has_the_true_figures(worked):
+    answers = json.loads(render("key", worked, "anyone", "json"))["answers"]
+    assert round(answers["textbook.h"], 4) == 0.7311
+    assert round(answers["textbook.L"], 4) == 0.0394
+    assert round(answers["textbook.dw2"], 4) == -0.2052
+    assert round(answers["textbook.dw1"], 4) == -0.0331
+    assert round(answers["textbook.w2new"], 6) == 0.302052
+    assert round(answers["textbook.w1new"], 6) == 0.500331
+
+
+MAZUR = (NETWORK.read_text()
+         .split("[problems.inputs]")[0]
+         + """[problems.inputs]
+i1 = 0.05
+i2 = 0.10
+w1 = 0.15
+w2 = 0.20
+w3 = 0.25
+w4 = 0.30
+b1 = 0.35
+w5 = 0.40
+w6 = 0.45
+w7 = 0.50
+w8 = 0.55
+b2 = 0.60
+t1 = 0.01
+t2 = 0.99
+""" + "[[problems.questions]]" + NETWORK.read_text().split("[[problems.questions]]", 1)[1])
+
+
+def test_the_network_set_reproduces_the_published_step_by_step_example():
+    """The widely read 2-2-2 example: E = 0.298371109, w5 → 0.35891648, w1 → 0.149780716."""
+    answers = json.loads(render("key", loads(MAZUR), "x", "json"))["answers"]
+    assert round(answers["step.E"], 9) == 0.298371109
+    assert round(answers["step.w5new"], 8) == 0.35891648
+    assert round(answers["step.w1new"], 9) == 0.149780716
+
+
+def test_key_markdown_has_the_worked_solution(worked):
+    text = render("key", worked, "s001", "markdown")
+    assert "| $h$ | $\\sigma(z) = \\sigma(1)$ | $0.731059$ |" in text
+    assert ("\\frac{\\partial L}{\\partial h} = \\frac{\\partial L}{\\partial \\hat{y}} \\cdot "
+            "\\frac{\\partial \\hat{y}}{\\partial h} = -0.280682 \\cdot w_{2} = -0.280682 \\cdot 0.3 = -0.0842047") in text
+    assert "w_{1} - \\eta \\cdot \\frac{\\partial L}{\\partial w_{1}} = 0.5 - 0.01 \\cdot \\left(-0.0331113\\right) = 0.500331" in text
+
+
+def test_key_html_is_offline_mathml(worked):
+    page = render("key", worked, "s001", "html")
+    assert page.count("<math") > 40 and "<script" not in page and "http" not in page.replace(
+        'xmlns="http://www.w3.org/1998/Math/MathML"', "")
+
+
+def test_sheet_has_the_students_numbers_and_no_answers(worked):
+    sheet = render("sheet", worked, "s001", "markdown")
+    numbers = variant(worked, "s001").inputs["yours"]
+    assert f"$x = {numbers['x']:.1f}$" in sheet and f"$w_{{1}} = {numbers['w1']:.2f}$" in sheet
+    assert "{{" not in sheet and "0.731059" not in sheet
+    assert "id,textbook.h,textbook.yhat,textbook.L" in sheet
+    data = json.loads(render("sheet", worked, "s001", "json"))
+    assert data["problems"][1]["inputs"] == numbers
+
+
+# ------------------------------------------------------------------ the file format
+
+
+def _error(text: str) -> SetError:
+    with pytest.raises(SetError) as caught:
+        loads(text, "hw.toml")
+    return caught.value
+
+
+GOOD = (SETS / "cs231n.toml").read_text()
+
+
+def test_a_syntax_error_names_the_file_and_line():
+    error = _error(GOOD.replace('id = "dz"', 'id = "dz'))
+    assert str(error).startswith("hw.toml, line ") and "not valid TOML" in str(error)
+    assert error.line == GOOD.splitlines().index('id = "dz"') + 1
+
+
+@pytest.mark.parametrize("old, new, field, message, line", [
+    ('of = "dot"', 'of = "dott"', "problems[2].questions[2].of", "no quantity 'dott' in the program (did you mean 'dot'?)",
+     'of = "dott"'),
+    ('ask = "gradient"\nof = "z"', 'ask = "gradiant"\nof = "z"', "problems[1].questions[4].ask", "must be one of",
+     'ask = "gradiant"'),
+    ('x0 = { uniform = [-2, 2], decimals = 1 }', 'x0 = { uniform = [2, -2], decimals = 1 }', "problems[2].inputs.x0.uniform",
+     "LOW must be less than HIGH", "x0 = "),
+    ('tolerance = { sig = 3 }', 'tolerance = { sig = 30 }', "problems[2].tolerance.sig", "from 1 to 17", "tolerance = "),
+    ('x = { uniform = [-9, 9], decimals = 0 }', 'xx = { uniform = [-9, 9], decimals = 0 }', "problems[1].inputs.xx",
+     "the program has no input 'xx'", "xx = "),
+    ('$x = {{x}}$', '$x = {{xx}}$', "problems[1].statement", "unknown placeholder {{xx}}", "statement = "),
+    ('id = "f"\nask = "value"\nof = "f"', 'id = "f"\nask = "update"\nof = "f"', "problems[1].questions[2].of",
+     "only an input is updated", 'of = "f"'),
+    ('seed = "cs231n-backprop"', 'seed = "cs231n-backprop"\nfollow_thru = 1', "follow_thru",
+     "did you mean 'follow_through'?", "follow_thru = 1"),
+])
+def test_schema_errors_name_line_and_field(old, new, field, message, line):
+    text = GOOD.replace(old, new, 1)
+    error = _error(text)
+    assert error.field == field and message in str(error), str(error)
+    assert text.splitlines()[error.line - 1].startswith(line), (error.line, str(error))
+
+
+def test_a_program_error_points_into_the_program():
+    text = GOOD.replace("dot = w0*x0 + w1*x1 + w2", "dot = w0*x0 + w1*x1 +* w2")
+    error = _error(text)
+    assert error.field == "problems[2].program" and "the program:" in str(error)
+    assert "+* w2" in text.splitlines()[error.line - 1]
+
+
+def test_an_update_needs_a_learning_rate():
+    text = GOOD.replace('id = "dw2"\nask = "gradient"\nof = "w2"', 'id = "w2new"\nask = "update"\nof = "w2"')
+    assert "needs the learning rate" in str(_error(text))
+
+
+def test_key_lines_follow_arrays_of_tables():
+    lines = key_lines(GOOD)
+    assert GOOD.splitlines()[lines[("problems", 1, "questions", 2, "of")] - 1] == 'of = "w0"'
+
+
+# ------------------------------------------------------------------ grading
+
+
+def _row(pset, student: str, changes: dict[str, str]) -> dict[str, str]:
+    _, solutions = solve_set(pset, student)
+    answers = {q: f"{v:.6g}" for s in solutions for q, v in s.answers.items()}
+    return {**answers, **changes}
+
+
+def _planned_class(worked):
+    """Simulated students of the worked example: their answers and the planned outcome,
+    as {question: (verdict, points, diagnosis codes, follow-through sources)} for the
+    textbook problem's answers that are not right."""
+    v = solve_set(worked, "any")[1][0]
+    V, G, lr = v.values, v.grads, 0.01
+    dropped = (V["yhat"] - V["y"]) * V["w2"] * V["x"]  # sigmoid' left out of dL/dw1
+    at_input = dropped * V["z"] * (1 - V["z"])  # z(1 - z) for σ(z)(1 - σ(z))
+    h, yhat = 0.65, 0.3 * 0.65
+    return [
+        ("right", {}, {}),
+        ("dropped-local", {"textbook.dw1": f"{dropped:.6g}", "textbook.w1new": f"{0.5 - lr * dropped:.8g}"},
+         {"textbook.dw1": ("wrong", 0, ["dropped-local"], None),
+          "textbook.w1new": ("wrong", 0.5, ["dropped-local"], ["textbook.dw1"])}),
+        ("activation-at-input", {"textbook.dw1": f"{at_input:.6g}"},
+         {"textbook.dw1": ("wrong", 0, ["activation-at-input"], None)}),
+        ("dropped-constant", {"textbook.dw2": f"{2 * G['w2']:.6g}"},
+         {"textbook.dw2": ("wrong", 0, ["dropped-constant"], None)}),
+        ("sign", {"textbook.dw2": f"{-G['w2']:.6g}"}, {"textbook.dw2": ("wrong", 0, ["sign"], None)}),
+        ("update-sign", {"textbook.w2new": f"{0.3 + lr * G['w2']:.8g}"},
+         {"textbook.w2new": ("wrong", 0, ["update-sign"], None)}),
+        ("update-lr", {"textbook.w2new": f"{0.3 - G['w2']:.6g}"}, {"textbook.w2new": ("wrong", 0, ["update-lr"], None)}),
+        ("hidden-value", {"textbook.h": "0.6500", "textbook.yhat": f"{yhat:.6g}", "textbook.L": f"{0.5 * (0.5 - yhat) ** 2:.6g}",
+                          "textbook.dw2": f"{(yhat - 0.5) * h:.6g}"},
+         {"textbook.h": ("wrong", 0, [], None), "textbook.yhat": ("wrong", 0.5, [], ["textbook.h"]),
+          "textbook.L": ("wrong", 0.5, [], ["textbook.yhat"]), "textbook.dw2": ("wrong", 1, [], ["textbook.h"])}),
+        ("inconsistent", {"textbook.h": "0.6500", "textbook.yhat": "0.2500"},
+         {"textbook.h": ("wrong", 0, [], None), "textbook.yhat": ("wrong", 0, [], None)}),
+        ("published", {"textbook.L": "0.0405", "textbook.dw2": "-0.1473", "textbook.dw1": "-0.0652",
+                       "textbook.w2new": "0.301473", "textbook.w1new": "0.500652"},
+         {"textbook.L": ("wrong", 0, [], None), "textbook.dw2": ("wrong", 0, [], None),
+          "textbook.dw1": ("wrong", 0, [], None), "textbook.w2new": ("wrong", 0.5, [], ["textbook.dw2"]),
+          "textbook.w1new": ("wrong", 0.5, [], ["textbook.dw1"])}),
+        ("blank", {"textbook.h": "", "textbook.L": "about 0.04", "textbook.dw1": "nan"},
+         {"textbook.h": ("no answer", 0, [], None), "textbook.L": ("no answer", 0, [], None),
+          "textbook.dw1": ("no answer", 0, [], None)}),
+        ("imprecise-is-right", {"textbook.h": "0.7", "textbook.dw2": "-0.21"}, {}),
+    ]
+
+
+def test_a_simulated_class_gets_exactly_the_planned_marks(worked):
+    plan = _planned_class(worked)
+    full = worked.max_score
+    for name, changes, outcome in plan:
+        grade = grade_student(worked, name, _row(worked, name, changes))
+        for qid, g in grade.questions.items():
+            expected = outcome.get(qid, ("right", g.question.points, [], None))
+            got = (g.verdict, g.points, [d.code for d in g.diagnoses],
+                   g.follow_through.sources if g.follow_through else None)
+            assert got == expected, (name, qid, g.feedback())
+        lost = sum(g.question.points - g.points for g in grade.questions.values())
+        assert grade.score == full - lost
+    assert grade_student(worked, "right", _row(worked, "right", {})).score == full
+
+
+def test_follow_through_needs_an_earlier_wrong_answer(worked):
+    v = solve_set(worked, "any")[1][0]
+    g = v.grads["w1"]
+    # the gradient is right (to its precision) and the update wrong: no credit from a right answer
+    right_then_off = grade_student(worked, "a", _row(worked, "a", {"textbook.dw1": f"{g:.2g}",
+                                                                    "textbook.w1new": f"{0.5 - 0.01 * -0.033:.8g}"}))
+    assert right_then_off.questions["textbook.dw1"].verdict == "right"
+    assert right_then_off.questions["textbook.w1new"].follow_through is None
+    # the update comes before the gradient in no set: a later wrong gradient gives no credit to an update
+    # that is consistent with the truth (it is simply right)
+    wrong_then_true = grade_student(worked, "b", _row(worked, "b", {"textbook.dw1": "-0.0652"}))
+    assert wrong_then_true.questions["textbook.w1new"].verdict == "right"
+    # wrong, and not what the wrong gradient gives: no credit
+    wrong_and_other = grade_student(worked, "c", _row(worked, "c", {"textbook.dw1": "-0.0652",
+                                                                    "textbook.w1new": "0.500700"}))
+    assert wrong_and_other.questions["textbook.w1new"].follow_through is None
+    assert wrong_and_other.questions["textbook.w1new"].points == 0
+
+
+def test_follow_through_from_an_upstream_gradient(network):
+    """∂E/∂h1 missing one of its two paths; ∂E/∂w1 from it times the right local derivatives."""
+    v = solve_set(network, "n1")[1][0]
+    V, G = v.values, v.grads
+    half = float(f'{G["net_o1"] * V["w5"]:.6g}')  # only the path through o1, as the student wrote it
+    dw1 = half * V["h1"] * (1 - V["h1"]) * V["i1"]  # computed from what they wrote
+    grade = grade_student(network, "n1", _row(network, "n1", {"step.dh1": f"{half:.6g}", "step.dw1": f"{dw1:.6g}",
+                                                               "step.w1new": f"{V['w1'] - 0.5 * dw1:.8g}"}))
+    q = grade.questions
+    assert [d.code for d in q["step.dh1"].diagnoses] == ["missed-path", "overwrote"]
+    assert q["step.dw1"].follow_through.sources == ["step.dh1"] and q["step.dw1"].points == 1
+    assert q["step.w1new"].follow_through.sources == ["step.dw1"] and q["step.w1new"].points == 0.5
+    assert "Follow-through" in q["step.dw1"].feedback() and "∂E/∂h1 = 0.0171501" in q["step.dw1"].feedback()
+
+
+def test_significant_figures_and_relative_tolerances():
+    pset = load(SETS / "cs231n.toml")
+    f = solve_set(pset, "t")[1][1].answers["neuron.f"]
+    grade = grade_student(pset, "t", {"neuron.f": f"{f:.2g}"})
+    assert grade.questions["neuron.f"].verdict == "imprecise" and grade.questions["neuron.f"].points == 0
+    micro = load(SETS / "micrograd.toml")
+    o = solve_set(micro, "t")[1][0].answers["neuron.o"]
+    grades = [grade_student(micro, "t", {"neuron.o": str(o * factor)}).questions["neuron.o"].verdict
+              for factor in (1.0009, 1.003)]
+    assert grades == ["right", "wrong"]
+
+
+# ------------------------------------------------------------------ the answers file
+
+
+def test_answers_csv_contract(worked):
+    text = "\ufeffid,textbook.h,yours.L\n s1 ,0.7311,\n\ns2,abc,1/2\n"
+    answers = parse_answers(text, worked)
+    assert list(answers.rows) == ["s1", "s2"] and answers.rows["s1"]["textbook.h"] == "0.7311"
+    assert "textbook.yhat" in answers.missing
+    grades = grade_class(worked, answers)
+    assert grades.notes and "no column for" in grades.notes[0]
+
+
+@pytest.mark.parametrize("text, message", [
+    ("student,textbook.h\ns1,1\n", "no 'id' column"),
+    ("id,textbook.h\ns1,1\ns1,2\n", "line 3: the id 's1' is also on line 2 (duplicate ids)"),
+    ("id,textbook.hh,textbook.L\ns1,1,2\n", "unknown question column 'textbook.hh' (did you mean 'textbook.h'?)"),
+    ("id,textbook.h,textbook.h\ns1,1,2\n", "appears twice"),
+    ("id,textbook.h\n,1\n", "the id is empty"),
+    ("id,textbook.h\ns1,1,2\n", "3 cells but the first row names 2"),
+    ("", "the file is empty"),
+])
+def test_malformed_answers_are_one_clear_error(worked, text, message):
+    with pytest.raises(AnswersError, match=re.escape(message)):
+        parse_answers(text, worked, "answers.csv")
+
+
+# ------------------------------------------------------------------ outputs and commands
+
+
+def _class_csv(pset, students: dict[str, dict[str, str]]) -> str:
+    qids = pset.question_ids
+    lines = ["id," + ",".join(qids)]
+    lines += [f"{s}," + ",".join(row.get(q, "") for q in qids) for s, row in students.items()]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.fixture(scope="module")
+def class_files(tmp_path_factory, worked):
+    folder = tmp_path_factory.mktemp("class")
+    plan = _planned_class(worked)
+    csv_text = _class_csv(worked, {name: _row(worked, name, changes) for name, changes, _ in plan})
+    (folder / "answers.csv").write_text(csv_text)
+    return folder
+
+
+def test_grade_json_contract(class_files, capsys):
+    assert main(["grade", str(WORKED), str(class_files / "answers.csv"), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    student = data["students"][1]
+    assert student["id"] == "dropped-local" and student["score"] == 13.5 and student["max_score"] == 16
+    q = student["questions"]["textbook.w1new"]
+    assert {"points", "verdict", "diagnoses", "follow_through"} <= set(q)
+    assert q["follow_through"]["from"] == ["textbook.dw1"] and q["diagnoses"][0]["code"] == "dropped-local"
+    assert data["questions"]["textbook.dw1"]["mistakes"][0]["code"] in ("dropped-local", "activation-at-input")
+
+
+def test_key_json_contract(capsys):
+    assert main(["key", str(WORKED), "--student", "s9", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["student"] == "s9" and set(data["answers"]) == set(load(WORKED).question_ids)
+    assert all(isinstance(v, float) for v in data["answers"].values())
+
+
+def test_gradescope_results_validate(class_files, worked, tmp_path):
+    out = tmp_path / "gs"
+    out.mkdir()
+    assert main(["grade", str(WORKED), str(class_files / "answers.csv"), "--gradescope", str(out),
+                 "--report", str(tmp_path / "r.html"), "--csv", str(tmp_path / "marks.csv")]) == 0
+    folders = sorted(p.name for p in out.iterdir())
+    assert len(folders) == len(_planned_class(worked)) and "dropped-local" in folders
+    data = json.loads((out / "dropped-local" / "results.json").read_text())
+    assert validate(data) == [] and set(data) <= set(RESULT_FIELDS)
+    assert all(set(t) <= set(TEST_FIELDS) for t in data["tests"])
+    assert data["score"] == 13.5 and len(data["tests"]) == len(worked.question_ids)
+    test = next(t for t in data["tests"] if t["name"].startswith("textbook.w1new"))
+    assert test["score"] == 0.5 and test["max_score"] == 1 and "Follow-through" in test["output"]
+    assert validate({"score": 1, "tests": [{"name": "x", "status": "ok", "points": 1}]}) == [
+        "tests[0]: unknown field 'points'", "tests[0]: status 'ok'"]
+    report = (tmp_path / "r.html").read_text()
+    assert "<svg" in report and "dropped-local" in report and "<script" not in report
+    assert (tmp_path / "marks.csv").read_text().splitlines()[0].startswith("id,score,max_score,textbook.h")
+
+
+def test_one_submission_writes_results_json_where_gradescope_reads_it(worked, tmp_path):
+    answers = tmp_path / "answers.csv"
+    answers.write_text(_class_csv(worked, {"s1": _row(worked, "s1", {})}))
+    assert main(["grade", str(WORKED), str(answers), "--gradescope", str(tmp_path)]) == 0
+    data = json.loads((tmp_path / "results.json").read_text())
+    assert data["score"] == worked.max_score and validate(data) == []
+
+
+@pytest.mark.parametrize("csv_text", ["name,textbook.h\ns1,1\n", "id,textbook.h\ns1,1\ns1,1\n", "id,nope\ns1,1\n"])
+def test_a_malformed_csv_writes_nothing(tmp_path, capsys, csv_text):
+    answers = tmp_path / "answers.csv"
+    answers.write_text(csv_text)
+    status = main(["grade", str(WORKED), str(answers), "--report", str(tmp_path / "r.html"),
+                   "--gradescope", str(tmp_path)])
+    err = capsys.readouterr().err
+    assert status == 2 and err.startswith("error: ") and err.count("\n") == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["answers.csv"]
+
+
+def test_a_bad_set_is_one_error_line(tmp_path, capsys):
+    bad = tmp_path / "bad.toml"
+    bad.write_text(GOOD.replace('of = "w0"', 'of = "w9"'))
+    assert main(["sheet", str(bad), "--student", "x"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {bad}, line ") and "field problems[2].questions[3].of" in err
+
+
+def test_sheet_and_key_write_to_a_file(tmp_path, capsys):
+    out = tmp_path / "key.html"
+    assert main(["key", str(WORKED), "--student", "s1", "--format", "html", "--out", str(out)]) == 0
+    assert out.read_text().startswith("<!DOCTYPE html>")
+    assert main(["sheet", str(WORKED), "--student", "s1", "--out", str(tmp_path / "missing" / "x.md")]) == 2
+
+
+def test_histogram_bins():
+    assert [n for _, _, n in bins([0, 1, 5, 9.9, 10], 10, 5)] == [2, 0, 1, 0, 2]
+    assert report_html  # imported: the report itself is checked in test_gradescope_results_validate
