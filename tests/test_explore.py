@@ -60,6 +60,10 @@ def test_api_grad_answers_what_grad_json_prints(server, capsys):
     assert status == 200
     assert answer == printed
     assert answer["grads"] == {"x": -4.0, "y": -4.0, "z": 3.0, "q": -4.0, "f": 1.0}
+    assert main(["grad", PROGRAM, "--at", "x=-2", "y=5", "z=-4", "--json", "--steps"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    status, answer = request(server, "POST", "/api/grad", {"program": PROGRAM, "at": AT, "steps": True})
+    assert answer == printed and answer["trace"]["backward"]
 
 
 def test_a_bad_program_is_a_400_with_the_column_and_the_suggestion(server):
