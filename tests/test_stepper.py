@@ -11,6 +11,7 @@ from autograd import worked
 from autograd.cli import main
 from autograd.expr import parse
 from autograd.nn import MLP
+from autograd.trace import fmt
 from autograd.viz import page_model, readable_parameter_name, stepper, stepper_html
 from chromium_browser import launch
 
@@ -51,6 +52,34 @@ def test_no_gradient_before_its_backward_step_and_all_at_the_end():
         assert len(grads) == (1 if phases[k] == "backward" else 0)
     final = revealed(model, len(steps) - 1)["grad"]
     assert final == {n["index"]: n["grad"] for n in model["nodes"] if n["grad"] is not None}
+
+
+@pytest.mark.parametrize("source, at", [
+    ("f = x * x", {"x": 3.0}),  # one child on two edges of one node
+    ("a = exp(x) / (1 + x**2); b = log(a + 3) - sqrt(y); b * tanh(a)", {"x": 0.7, "y": 2.0}),
+    ("s = sin(x) * cos(y); m = max(s, x) - min(y, 3); abs(m) + relu(m - 1)", {"x": 1.3, "y": -0.4}),
+    ("d = x - y; e = d * d; f = e / (x + 10) + 2**x - x**y", {"x": 1.5, "y": 0.5}),
+])
+def test_every_backward_step_highlights_its_own_edge_and_ends_at_the_true_gradients(source, at):
+    evaluation = parse(source).evaluate(at)
+    model = page_model(evaluation.root, constants=evaluation.constants)
+    edges = model["edges"]
+    used = []
+    for step in model["steps"]:
+        if step["phase"] == "backward" and step["edges"]:
+            (edge,) = step["edges"]
+            parent, child = step["focus"]
+            assert (edges[edge]["node"], edges[edge]["child"]) == (parent, child)
+            used.append(edge)
+    assert len(used) == len(set(used))  # x * x: two steps, two different edges
+    final = revealed(model, len(model["steps"]) - 1)
+    for node in model["nodes"]:
+        if node["grad"] is not None:
+            assert final["grad"][node["index"]] == node["grad"]
+        assert final["value"][node["index"]] == node["value"]
+    by_name = {n["name"]: n for n in model["nodes"]}
+    for name, grad in evaluation.grads().items():
+        assert by_name[name]["grad"] == fmt(grad)
 
 
 def test_walkthrough_ends_with_the_update_and_the_published_figures():
