@@ -117,7 +117,8 @@ def test_a_thousand_malformed_requests_leave_it_answering(server):
     garbage = [b"\x00\xff garbage\r\n\r\n", b"GET\r\n\r\n", b"POST /api/grad HTTP/1.1\r\nContent-Length: -5\r\n\r\n",
                b"BREW / HTTP/1.1\r\nHost: x\r\n\r\n", b"GET / HTTP/9.9\r\n\r\n"]
     bodies = [b"{", b"[1, 2]", b'"text"', b'{"program": 5}', b'{"program": "f = (", "at": {}}',
-              b'{"program": "f = x", "at": {"x": 1e999}}', b"\xff\xfe"]
+              b'{"program": "f = x", "at": {"x": 1e999}}', b"\xff\xfe", b"[" * 50_000,
+              b'{"program": "f = x", "at": {"x": ' + b"9" * 5000 + b"}}"]
     started = time.perf_counter()
     for i in range(1000):
         if i % 2:
