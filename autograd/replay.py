@@ -50,9 +50,11 @@ source is generated or run anywhere in this module.
 
 from __future__ import annotations
 
+import itertools
 import math
 import operator
 import warnings
+from collections import deque
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -65,6 +67,8 @@ __all__ = ["compile", "compile_values", "CompiledStep", "CompiledValues", "Repla
            "replay_rule"]
 
 _data = operator.attrgetter("data")
+_GRAD = itertools.repeat("grad")
+_each = deque(maxlen=0).extend  # runs an iterator to its end in C (setattr over many leaves)
 _MAX_RECORDINGS = 16  # shapes of arguments remembered per step (oldest dropped first)
 
 
@@ -335,13 +339,12 @@ class _Recording:
                 return None
         return outputs.tolist()
 
-    def write_grads(self, flat_args: list[Value]) -> None:
+    def write_grads(self, flat_args: list[Value], arguments: bool = True) -> None:
+        """Every leaf's gradient (the arguments' too unless ``arguments`` is False)."""
         g = self.g
-        for leaf, grad in zip(self.captured, g[self.captured_idx].tolist()):
-            leaf.grad = grad
-        if self.arg_pos:
-            for p, grad in zip(self.arg_pos, g[self.arg_idx].tolist()):
-                flat_args[p].grad = grad
+        _each(map(setattr, self.captured, _GRAD, g[self.captured_idx].tolist()))
+        if arguments and self.arg_pos:
+            _each(map(setattr, map(flat_args.__getitem__, self.arg_pos), _GRAD, g[self.arg_idx].tolist()))
 
     def matches(self, out: Value, flat_args: list[Value]) -> bool:
         """True when the last replay equals a plain run: the output and every leaf's gradient."""
@@ -501,12 +504,12 @@ def _flatten(args: Sequence, flat: list, shape: list) -> None:
 class CompiledStep:
     """``step(*args)`` = ``out = fn(*args); out.backward(); out.data``, replayed (see the module doc)."""
 
-    def __init__(self, fn: Callable[..., Value], check: int = 0) -> None:
+    def __init__(self, fn: Callable[..., Value], check: int = 0, argument_grads: bool = True) -> None:
         if not callable(fn):
             raise TypeError(f"compile: expected a function returning a Value, got {type(fn).__name__}")
         if isinstance(check, bool) or not isinstance(check, int) or check < 0:
             raise ValueError(f"compile: check must be a whole number >= 0 (0: never), got {check!r}")
-        self.fn, self.check = fn, check
+        self.fn, self.check, self.argument_grads = fn, check, argument_grads
         self.recordings: dict[tuple, _Recording] = {}
         self.stats = {"calls": 0, "replays": 0, "recordings": 0, "plain": 0}
         self._last: tuple[Any, list[Value]] | None = None  # (recording or plain output, arguments)
@@ -526,7 +529,7 @@ class CompiledStep:
             value = None
         if value is None:
             return self._plain(args, flat, key, record=False)
-        recording.write_grads(flat)
+        recording.write_grads(flat, self.argument_grads)
         self.stats["replays"] += 1
         self._last = (recording, flat)
         if self.check and self.stats["calls"] % self.check == 0:
@@ -644,12 +647,16 @@ def compile_values(fn: Callable[..., list[Value]]) -> CompiledValues:
     return CompiledValues(fn)
 
 
-def compile(fn: Callable[..., Value], *, check: int = 0) -> CompiledStep:  # noqa: A001 (the issue's name)
+def compile(fn: Callable[..., Value], *, check: int = 0,  # noqa: A001 (the issue's name)
+            argument_grads: bool = True) -> CompiledStep:
     """Record ``fn``'s graph on the first call, replay it on later calls, bit for bit.
 
     ``step = compile(fn)``; ``step(*args)`` returns ``out.data`` and leaves every leaf's
     ``grad`` exactly as ``out = fn(*args); out.backward()`` would. ``check=N`` also runs the
-    plain engine every N calls and raises `ReplayMismatch` when they differ. See the module
-    documentation for the tracing rule and when the plain engine runs instead.
+    plain engine every N calls and raises `ReplayMismatch` when they differ.
+    ``argument_grads=False`` skips writing the gradients of the Values passed as arguments
+    (inputs whose gradient nobody reads, as in training); the plain engine, when it runs, still
+    sets them. See the module documentation for the tracing rule and when the plain engine
+    runs instead.
     """
-    return CompiledStep(fn, check)
+    return CompiledStep(fn, check, argument_grads)

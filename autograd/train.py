@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gc
+from collections import deque
+from itertools import chain, repeat
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -139,22 +141,27 @@ def _plain_step(model: MLP, loss: str, l1: float, l2: float):
 _CHUNK = 128  # samples per replay when evaluating: one recording serves every chunk
 
 
+def _set_data(leaves: list[list[Value]], rows: list[list[float]]) -> None:
+    """leaf.data = x for every leaf of every row (the loop runs in C; the setter checks each x)."""
+    deque(map(setattr, chain.from_iterable(leaves), repeat("data"), chain.from_iterable(rows)), maxlen=0)
+
+
 def _compiled_accuracy(model: MLP):
     """`accuracy` by replaying the model's forward pass on chunks of leaf inputs: the same labels."""
     evaluate = compile_values(lambda inputs: [o for row in inputs for o in _outputs(model(row))])
-    leaves: dict[int, list[list[Value]]] = {}
+    leaves: dict[int, list[list[Value]]] = {}  # per chunk: the same rows every epoch, set once
+    seen: list = [None]
 
     def accuracy_of(rows: list[list[float]], labels: list[int]) -> float:
+        if seen[0] is not rows:
+            leaves.clear()
+            seen[0] = rows
         predicted = []
         for start in range(0, len(rows), _CHUNK):
             part = rows[start:start + _CHUNK]
-            if len(part) not in leaves:
-                leaves[len(part)] = [[Value(x) for x in row] for row in part]
-            inputs = leaves[len(part)]
-            for leaf_row, row in zip(inputs, part):
-                for leaf, x in zip(leaf_row, row):
-                    leaf.data = x
-            scores = evaluate(inputs)
+            if start not in leaves:
+                leaves[start] = [[Value(x) for x in row] for row in part]
+            scores = evaluate(leaves[start])
             k = len(scores) // len(part)
             predicted += [_label(scores[i * k:(i + 1) * k]) for i in range(len(part))]
         return float(np.mean(np.array(predicted) == np.asarray(labels)))
@@ -166,7 +173,8 @@ def _compiled_step(model: MLP, loss: str, l1: float, l2: float):
 
     A softmax target becomes a one-hot row, so that the graph is the same whatever the labels.
     """
-    replay = compile_graph(lambda inputs, targets: _objective(model, loss, l1, l2, inputs, targets))
+    replay = compile_graph(lambda inputs, targets: _objective(model, loss, l1, l2, inputs, targets),
+                           argument_grads=False)  # nobody reads the inputs' gradients
     leaves: dict[int, tuple[list, list]] = {}
     last: dict[int, tuple[list, list]] = {}
     classes = [0]
@@ -184,9 +192,7 @@ def _compiled_step(model: MLP, loss: str, l1: float, l2: float):
         if last.get(len(inputs)) == (inputs, targets):  # the full set again: the leaves hold it
             return replay(input_leaves, target_leaves)
         last[len(inputs)] = (inputs, targets)
-        for leaf_row, row in zip(input_leaves, inputs):
-            for leaf, x in zip(leaf_row, row):
-                leaf.data = x
+        _set_data(input_leaves, inputs)
         if loss == "softmax":
             for label in targets:
                 if not 0 <= label < classes[0]:  # as the plain path's loss would say

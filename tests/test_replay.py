@@ -482,3 +482,17 @@ def test_fit_refuses_a_label_beyond_the_classes_as_the_plain_path_does():
             fit(MLP(4, [3], seed=1), X, y, loss="softmax", epochs=1, progress=False, compile=compiled)
         messages.append(str(error.value))
     assert messages[0] == messages[1]
+
+
+def test_argument_grads_false_leaves_the_arguments_alone():
+    w = Value(0.5)
+    step = compile(lambda xs: sum_values([(w * x).tanh() for x in xs]), argument_grads=False)
+    xs = [Value(1.0), Value(-2.0)]
+    step(xs)  # records with the plain engine, which sets every gradient
+    for x in xs:
+        x.grad = 7.0
+    xs[0].data = 3.0
+    got = step(xs)
+    out = sum_values([(w * x).tanh() for x in [Value(3.0), Value(-2.0)]])
+    out.backward()
+    assert (got, w.grad) == (out.data, w.grad) and [x.grad for x in xs] == [7.0, 7.0]
