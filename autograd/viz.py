@@ -459,6 +459,8 @@ def page_model(
     An extra step may name nodes: ``{"phase", "text", "focus": [names], "set": [[name,
     "next", text]], "table": {"head": [...], "rows": [[...]]}}``.
     """
+    if not 1 <= digits <= 17:
+        raise ValueError(f"stepper: digits must be between 1 and 17, got {digits!r}")
     constants = list(constants)
     named = _named_parameters(parameters)
     order = topological_order(root)
