@@ -206,18 +206,15 @@ def _derivative_formula(node: Value, k: int) -> Node:
     """The table's ∂node/∂child_k over the names c0, c1, … of the children, where a part that is
     the node's own formula (the tanh(a) of tanh' = 1 - tanh(a)**2) is the name of the node."""
     op = node.op
-    n = len(node.edges) // 2
-    key = None
-    if op not in ("sum", "linear", "affine"):  # their formulas hold per-node constants
-        constant = node.constant
-        key = (op, k, n, None if constant is None else repr(constant))
-        cached = _derivative_cache.get(key)
-        if cached is not None:
-            return cached
     kids = [Name(f"c{i}", 0) for i in range(len(node.children))]
-    formula = notation.text(notation.formula_tree(node, kids))
-    tree = _replace_formula(notation.derivative_tree(node, k, kids), formula)
-    if key is not None:
+    if op in ("sum", "linear", "affine"):  # a number or one operand, never the node's own formula
+        return notation.derivative_tree(node, k, kids)
+    constant = node.constant
+    key = (op, k, len(kids), None if constant is None else repr(constant))
+    tree = _derivative_cache.get(key)
+    if tree is None:
+        formula = notation.text(notation.formula_tree(node, kids))
+        tree = _replace_formula(notation.derivative_tree(node, k, kids), formula)
         if len(_derivative_cache) >= _CACHE_LIMIT:
             _derivative_cache.clear()
         _derivative_cache[key] = tree
@@ -557,8 +554,9 @@ def _forward_command(evaluation: Evaluation, seeds: dict[str, float]) -> Command
                 "", "forward-mode trace (primal and tangent, in the order the pass runs):",
                 _indent(record.table(digits))]
 
-    data = {"output": out, "value": record.value, "mode": "forward", "seed": record.seeds,
-            "tangent": record.tangent, "trace": record.to_dict()["steps"]}
+    data = {"output": out, "value": record.value, "inputs": list(program.inputs),
+            "values": {name: node.data for name, node in evaluation.values.items()}, "mode": "forward",
+            "seed": record.seeds, "tangent": record.tangent, "trace": record.to_dict()["steps"]}
     return CommandResult(True, lines, data)
 
 

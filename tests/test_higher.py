@@ -407,3 +407,33 @@ def test_cli_order_2_without_inputs_and_tangent_columns_line_up(capsys):
     rows = [line for line in out.splitlines() if "(seed)" in line or " = " in line and "·" in line]
     ends = {len(line) - sum(1 for c in line if c == "\u0307") for line in rows}  # u̇ is u + a combining dot
     assert len(rows) == 4 and len(ends) == 1  # the tangent column is right-aligned: all rows end together
+
+
+def test_hessian_of_a_small_networks_loss():
+    from autograd.nn import MLP
+
+    model = MLP(2, [3, 1], activation="tanh", seed=0)
+    params = model.parameters()
+    start = [p.data for p in params]
+
+    def loss(values):
+        for p, v in zip(params, values):
+            p.data = v.data if isinstance(v, Value) else v
+        return (model([0.5, -1.0]) - 1.0) ** 2
+
+    out = loss(start)
+    first = grad(out, params, create_graph=True)
+    out.backward()
+    assert [g.data for g in first] == [p.grad for p in params]  # fused neuron nodes too, bit for bit
+    H = [[h.data for h in grad(g, params)] for g in first]
+    assert all(math.isclose(H[i][j], H[j][i], rel_tol=1e-9, abs_tol=1e-12) for i in range(len(H)) for j in range(i))
+    h = 1e-5
+    for i in (0, 4, len(params) - 1):  # a first-layer weight, a second-layer weight, the output bias
+        up = [x + h * (k == i) for k, x in enumerate(start)]
+        down = [x - h * (k == i) for k, x in enumerate(start)]
+        loss(up).backward()
+        g_up = [p.grad for p in params]
+        loss(down).backward()
+        g_down = [p.grad for p in params]
+        for j in range(len(params)):
+            assert math.isclose(H[i][j], (g_up[j] - g_down[j]) / (2 * h), rel_tol=1e-4, abs_tol=1e-6)
