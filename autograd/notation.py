@@ -245,8 +245,8 @@ def _latex_name(name: str) -> str:
     if name.endswith("hat") and len(name) > 3:
         return f"\\hat{{{_latex_name(name[:-3])}}}"
     stem = name.rstrip("0123456789")
-    if stem and stem != name:
-        return f"{stem}_{{{name[len(stem):]}}}"
+    if stem and stem != name:  # net_o1 → net\_o_{1}: an underscore in the stem is a letter, not a subscript
+        return stem.replace("_", r"\_") + f"_{{{name[len(stem):]}}}"
     return name.replace("_", r"\_")
 
 
