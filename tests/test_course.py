@@ -494,3 +494,34 @@ def test_sheet_and_key_write_to_a_file(tmp_path, capsys):
 def test_histogram_bins():
     assert [n for _, _, n in bins([0, 1, 5, 9.9, 10], 10, 5)] == [2, 0, 1, 0, 2]
     assert report_html  # imported: the report itself is checked in test_gradescope_results_validate
+
+
+def _run_autograder_script() -> str:
+    docs = (Path(__file__).parent.parent / "docs" / "problem-sets.md").read_text()
+    block = docs.split("<!-- run_autograder start -->")[1].split("<!-- run_autograder end -->")[0]
+    return block.split("```bash\n")[1].split("```")[0]
+
+
+@pytest.mark.parametrize("upload, score", [("good", 16.0), ("bad", 0), (None, 0)])
+def test_the_documented_run_autograder_works(tmp_path, worked, upload, score):
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    script = tmp_path / "run_autograder"
+    script.write_text(_run_autograder_script())
+    (tmp_path / "source").mkdir()
+    (tmp_path / "submission").mkdir()
+    shutil.copy(WORKED, tmp_path / "source" / "set.toml")
+    if upload == "good":
+        (tmp_path / "submission" / "answers.csv").write_text(_class_csv(worked, {"s1": _row(worked, "s1", {})}))
+    elif upload == "bad":
+        (tmp_path / "submission" / "answers.csv").write_text("name,textbook.h\ns1,1\n")
+    bin_folder = str(Path(sys.executable).parent)  # the venv's autograd and python3
+    env = {**os.environ, "AUTOGRADER_ROOT": str(tmp_path), "PATH": bin_folder + os.pathsep + os.environ["PATH"]}
+    subprocess.run(["bash", str(script)], env=env, check=True, timeout=60)
+    data = json.loads((tmp_path / "results" / "results.json").read_text())
+    assert data["score"] == score and validate(data) == []
+    if upload == "bad":
+        assert "no 'id' column" in data["output"]

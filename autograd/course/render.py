@@ -184,7 +184,8 @@ def _problem_key(n: int, solution: Solution) -> list[Block]:
     values = _values_by_name(record)
     blocks.append(("h3", "Forward pass"))
     rows = []
-    for step in record.forward:
+    leaves_first = sorted(record.forward, key=lambda step: step.kind == "computed")  # stable: order kept within
+    for step in leaves_first:
         if step.kind == "constant":
             continue
         if step.kind == "computed" and step.name == step.formula:  # an unnamed intermediate
@@ -299,6 +300,7 @@ pre { background: #f6f6f6; padding: 0.6rem; overflow-x: auto; }
 code { font-family: ui-monospace, monospace; font-size: 0.95em; }
 ul.steps li { margin: 0.35rem 0; }
 math { font-size: 1.1em; }
+ul.steps math, td math { math-style: normal; }  /* full-size fractions in the steps */
 """
 
 
@@ -333,9 +335,14 @@ def html(blocks: list[Block], title: str) -> str:
 
 
 def _mathml(latex: str, display: bool = False) -> str:
+    """LaTeX as MathML; LaTeX the converter cannot read (a teacher's typo in a statement) is
+    shown as its source rather than stopping the page."""
     from latex2mathml.converter import convert
 
-    return convert(latex, display="block" if display else "inline")
+    try:
+        return convert(latex, display="block" if display else "inline")
+    except Exception:  # latex2mathml raises its own exception types, and IndexError on some input
+        return f"<code>{_html.escape(latex)}</code>"
 
 
 _INLINE = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$|`([^`]+)`|\*\*(.+?)\*\*|\*(.+?)\*", re.S)

@@ -24,9 +24,11 @@ def bins(scores: list[float], max_score: float, count: int = 10) -> list[tuple[f
     return [(i * width, (i + 1) * width, n) for i, n in enumerate(counts)]
 
 
-def histogram_svg(scores: list[float], max_score: float, count: int = 10) -> str:
-    """Bars of how many students scored in each tenth of the points, with labelled axes."""
-    data = bins(scores, max_score, count)
+def histogram_svg(scores: list[float], max_score: float) -> str:
+    """Bars of how many students scored in each bin of points (one point wide when the total
+    is a whole number up to 30, else a tenth of the total), with labelled axes."""
+    whole = max_score == int(max_score) and 1 <= max_score <= 30
+    data = bins(scores, max_score, int(max_score) if whole else 10)
     width, height, left, bottom, top = 560, 260, 44, 40, 16
     plot_w, plot_h = width - left - 12, height - bottom - top
     most = max([n for _, _, n in data] + [1])
