@@ -64,7 +64,7 @@ from autograd import ops
 from autograd.engine import Value, _node, is_grad_enabled, no_grad, topological_order
 
 __all__ = ["compile", "compile_values", "CompiledStep", "CompiledValues", "ReplayMismatch", "VECTOR_RULES",
-           "replay_rule"]
+           "OTHER_FACTOR", "replay_rule"]
 
 _data = operator.attrgetter("data")
 _GRAD = itertools.repeat("grad")
@@ -78,12 +78,17 @@ class ReplayMismatch(RuntimeError):
 
 # ------------------------------------------------------------------ exact vectorised rules
 
-# (op, pattern) -> (value(a, b), locals(a, b) or None). The pattern says which operands are
-# nodes ("v") and which are constants ("c"), in the order the table's forward rule takes them.
-# ``locals`` returns the local derivatives of the node operands, in edge order; None means they
-# depend on the constants only, so the ones the engine recorded stay right forever. Each rule
+# (op, pattern) -> (value(a, b), locals(a, b) or None or OTHER_FACTOR). The pattern says which
+# operands are nodes ("v") and which are constants ("c"), in the order the table's forward rule
+# takes them. ``locals`` returns the local derivatives of the node operands, in edge order; None
+# means they depend on the constants only, so the ones the engine recorded stay right forever;
+# OTHER_FACTOR means each is the other operand's value (a product), which the backward pass
+# reads straight from the values instead of storing a copy. Each rule
 # is plain IEEE arithmetic or a comparison, which numpy computes exactly as Python does;
 # tests/test_replay.py checks every one bit for bit against ``ops.OPS[op].forward``.
+
+
+OTHER_FACTOR = "the other factor"
 
 
 def _where(condition: np.ndarray, yes: float, no: float) -> np.ndarray:
@@ -100,7 +105,7 @@ VECTOR_RULES: dict[tuple[str, str], tuple[Callable, Callable | None]] = {
     ("-", "vv"): (np.subtract, None),
     ("-", "vc"): (np.subtract, None),
     ("r-", "cv"): (np.subtract, None),
-    ("*", "vv"): (np.multiply, lambda a, b: (b, a)),
+    ("*", "vv"): (np.multiply, OTHER_FACTOR),
     ("*", "vc"): (np.multiply, None),
     ("/", "vc"): (np.divide, None),
     ("neg", "v"): (np.negative, None),
@@ -253,9 +258,12 @@ class _Recording:
         by_level = plain[np.argsort(blevel[echild[plain]], kind="stable")]
         self.edge_pos = np.empty(e, dtype=np.intp)  # topological edge number -> place in `loc`
         self.edge_pos[by_level] = np.arange(e)
-        self.loc = local[by_level].copy()
-        self.recorded_loc = self.loc.copy()
-        self.val = np.zeros(n + 1)  # the last slot: scratch for unused arguments
+        # one buffer: the values (and a scratch slot for unused arguments), then the local
+        # derivatives in backward order; a product's derivative is read from the values
+        self.mem = np.zeros(n + 1 + e)
+        self.val, self.loc = self.mem[:n + 1], self.mem[n + 1:]
+        self.loc[:] = local[by_level]
+        self.partner = np.full(e, -1, dtype=np.intp)  # per derivative: the value it equals, or -1
         self.g = np.zeros(n)
         levels = []
         child_new = new[echild[by_level]]
@@ -289,6 +297,9 @@ class _Recording:
                 cols = starts[:, None] + np.arange(k)
                 kids = new[echild[cols]]
                 edges = pos[cols]
+                if op == "linear":  # wᵢ's derivative is xᵢ and xᵢ's is wᵢ
+                    self.partner[edges[:, 0:k - 1:2]] = kids[:, 1:k - 1:2]
+                    self.partner[edges[:, 1:k - 1:2]] = kids[:, 0:k - 1:2]
                 groups.append(_fused_group(op, out, kids, edges, self.loc))
                 continue
             constants = None
@@ -297,10 +308,24 @@ class _Recording:
             node_edges = [pos[starts + j] for j in range(pattern.count("v"))]
             operands = [new[echild[starts + j]] for j in range(pattern.count("v"))]
             if replay_rule(op, pattern) == "vector":
+                if VECTOR_RULES[(op, pattern)][1] is OTHER_FACTOR:
+                    self.partner[node_edges[0]] = operands[1]
+                    self.partner[node_edges[1]] = operands[0]
                 groups.append(_vector_group(op, pattern, out, operands, constants, node_edges))
             else:
                 groups.append(_scalar_group(op, pattern, out, operands, constants, node_edges))
         self.groups = groups
+        # each backward level reads its derivatives as a slice of `loc`, or gathers them from
+        # `mem` when some of them are products' (the other factor's value)
+        n = len(self.val) - 1
+        levels = []
+        for a, b, s, t, parents, slots in self.levels:
+            partner = self.partner[s:t]
+            source = None
+            if (partner >= 0).any():
+                source = np.where(partner >= 0, partner, n + 1 + np.arange(s, t))
+            levels.append((a, b, s, t, parents, slots, source))
+        self.levels = levels
 
     # ------------------------------------------------------------------ one replay
 
@@ -319,8 +344,10 @@ class _Recording:
             g[:] = 0.0
             g[self.root] = 1.0
             bincount = np.bincount
-            for a, b, s, t, parents, slots in self.levels:
-                g[a:b] = bincount(slots, loc[s:t] * g[parents], b - a)
+            mem = self.mem
+            for a, b, s, t, parents, slots, source in self.levels:
+                local = loc[s:t] if source is None else mem[source]
+                g[a:b] = bincount(slots, local * g[parents], b - a)
             if not math.isfinite(g.sum()):
                 return None
         return float(val[self.root])
@@ -373,7 +400,8 @@ class _Recording:
                 hi = self.first[i + 1] if i + 1 < n else len(child)
                 edges: list = []
                 for e in range(lo, hi):
-                    edges += (nodes[int(child[e])], float(loc[pos[e]]))
+                    p = pos[e]
+                    edges += (nodes[int(child[e])], float(val[self.partner[p]] if self.partner[p] >= 0 else loc[p]))
                 if i in self.constants:  # an odd last item: the node's constant
                     edges.append(self.constants[i])
                 node = _node(float(val[j]), op, tuple(edges))  # the engine's own node maker
@@ -388,6 +416,8 @@ class _Recording:
 
 def _vector_group(op, pattern, out, operands, constants, node_edges) -> Callable:
     value_rule, locals_rule = VECTOR_RULES[(op, pattern)]
+    if locals_rule is OTHER_FACTOR:
+        locals_rule = None  # read from the values by the backward pass
 
     def operands_of(val: np.ndarray) -> list:
         nodes = iter([val[index] for index in operands])
@@ -462,17 +492,13 @@ def _fused_group(op, out, kids, edges, loc_template) -> Callable:
             val[out] = _rows_left_to_right(buf)
         return run
     n = (k - 1) // 2  # linear: w0, x0, w1, x1, ..., b
-    w, x, b = kids[0:2 * n:2], kids[1:2 * n:2], kids[-1]
-    ew, ex = edges[0:2 * n:2], edges[1:2 * n:2]
+    w, x, b = kids[0:2 * n:2], kids[1:2 * n:2], kids[-1]  # derivatives: read from the values
 
     def run(val, loc):
         wv, xv = val[w], val[x]
         np.multiply(wv, xv, out=buf[:-1])
         buf[-1] = val[b]
         val[out] = _rows_left_to_right(buf)
-        if loc is not None:  # None: values only
-            loc[ew] = xv
-            loc[ex] = wv
     return run
 
 

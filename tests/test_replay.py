@@ -20,7 +20,7 @@ from autograd import Value, losses, ops
 from autograd.engine import _node, linear, sum_values, topological_order
 from autograd.nn import MLP
 from autograd.optim import SGD, Adam
-from autograd.replay import VECTOR_RULES, ReplayMismatch, compile
+from autograd.replay import OTHER_FACTOR, VECTOR_RULES, ReplayMismatch, compile
 from autograd.train import fit
 
 # ------------------------------------------------------------------ the vectorised rules
@@ -51,7 +51,7 @@ def test_every_vectorised_rule_is_the_tables_rule_bit_for_bit(op, pattern):
     node_positions = [k for k, p in enumerate(pattern) if p == "v"]
     with np.errstate(all="ignore"):
         values = value_rule(*map(np.array, columns))
-        derivatives = locals_rule(*map(np.array, columns)) if locals_rule else None
+        derivatives = locals_rule(*map(np.array, columns)) if callable(locals_rule) else None
     for i, args in enumerate(zip(*columns)):
         try:
             value, local = forward(*args)
@@ -59,7 +59,9 @@ def test_every_vectorised_rule_is_the_tables_rule_bit_for_bit(op, pattern):
             continue
         assert _bits(values[i]) == _bits(value), (op, pattern, args)
         for j, k in enumerate(node_positions):
-            if derivatives is not None:
+            if locals_rule is OTHER_FACTOR:  # each operand's derivative is the other's value
+                assert _bits(args[1 - k]) == _bits(local[k]), (op, args)
+            elif derivatives is not None:
                 assert _bits(np.broadcast_to(derivatives[j], values.shape)[i]) == _bits(local[k]), (op, args)
             else:  # the recorded derivative depends on the constants only: it never goes stale
                 other = forward(*[x if p == "c" else 0.75 for x, p in zip(args, pattern)])[1][k]
