@@ -45,7 +45,8 @@ from autograd.trace import fmt, name_nodes, table, trace
 
 __all__ = [
     "grad", "hessian", "hessian_of", "jvp", "tangents", "forward_trace", "ForwardTrace", "TangentStep",
-    "TangentTerm", "dotted", "second_derivative", "parse_second_derivative", "command_result",
+    "TangentTerm", "dotted", "second_derivative", "second_derivative_text", "parse_second_derivative",
+    "command_result",
 ]
 
 Gradient = Union[Value, float]  # a gradient while the pass runs: a float while it is a constant
@@ -487,6 +488,11 @@ def parse_second_derivative(left: str, output: str, inputs: Sequence[str]) -> tu
     hint = f"; did you mean d2{output}/d{meant}2?" if meant else ""
     raise ValueError(f"claim {left!r}: {shape} with x and y inputs of the program "
                      f"({', '.join(names)}){hint}")
+
+
+def second_derivative_text(output: str, a: str, b: str) -> str:
+    """How a second derivative is written in a claim: d2f/dx2, d2f/dxdy."""
+    return f"d2{output}/d{a}2" if a == b else f"d2{output}/d{a}d{b}"
 
 
 def second_derivative(evaluation: Evaluation, a: str, b: str) -> float:

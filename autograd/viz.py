@@ -232,9 +232,10 @@ def draw(
     if max_nodes < 1 or max_elements < 10:
         raise ValueError(f"draw: max_nodes must be at least 1 and max_elements at least 10, got {max_nodes}, {max_elements}")
     order = topological_order(root)
-    names = display_names(root, order)
     ids = {node: f"v{i}" for i, node in enumerate(order)}
     shown, plan = _fit(root, order, max_nodes, max_elements)
+    # names are shown for labelled values only: naming all of a 100,000-node graph takes seconds
+    names = display_names(root, order) if any(node.label for node in shown) else {}
     if len(shown) < len(order):
         warnings.warn(
             f"draw: the graph has {len(order):,} values; showing the {len(shown):,} nearest the output "
