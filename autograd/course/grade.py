@@ -173,8 +173,8 @@ class QuestionGrade:
         if self.verdict == "imprecise":
             return (f"{head}. Your answer {self.answer.strip()} agrees but has too few significant "
                     f"figures ({q.tolerance.describe()}); the answer is {fmt(self.truth, 6)}.")
-        parts = [f"{head}. Your answer {self.answer.strip()} is not {fmt(self.truth, 6)}."]
-        parts += [d.text for d in self.diagnoses]
+        parts = [f"{head}. Your answer {self.answer.strip()} is wrong; the answer is {fmt(self.truth, 6)}."]
+        parts += [d.text[:1].upper() + d.text[1:] for d in self.diagnoses]
         if self.follow_through:
             parts.append(self.follow_through.text)
         return " ".join(parts)
