@@ -8,7 +8,7 @@ NOTEBOOKS = sorted((Path(__file__).parent.parent / "notebooks").glob("*.ipynb"))
 
 
 def test_there_are_seven_notebooks():
-    # 01-05, 06 (being added with another issue), 07 forward and reverse mode (issue 15)
+    # 01-05, 06 problem sets, 07 forward and reverse mode
     assert len(NOTEBOOKS) == 7
 
 
