@@ -17,7 +17,8 @@ such as ``max(z.data for z in row)``) are not seen: the recording keeps what the
 first call. So are Values created inside ``fn`` (``Value(x)`` there is read once, a constant).
 Operations that decide by value (relu, max, abs, ...) are fine: they are replayed.
 ``compile(fn, check=N)`` runs the plain engine every N calls and raises `ReplayMismatch` if the
-two disagree, which catches a broken rule.
+two disagree, which catches a broken rule. A graph that changes in a way the arguments do not
+show (a model given a new layer) needs ``step.reset()``: the next call then records afresh.
 
 **Inputs that change** (mini-batches) are leaves passed as arguments: ``step(xs, ys)`` calls
 ``fn(xs, ys)`` when it records, where the arguments are Values or (nested) lists of Values.
