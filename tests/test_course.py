@@ -525,3 +525,13 @@ def test_the_documented_run_autograder_works(tmp_path, worked, upload, score):
     assert data["score"] == score and validate(data) == []
     if upload == "bad":
         assert "no 'id' column" in data["output"]
+
+
+def test_missing_files_and_an_empty_id_are_one_error_line(tmp_path, capsys):
+    assert main(["key", str(tmp_path / "nope.toml"), "--student", "s1"]) == 2
+    assert main(["grade", str(WORKED), str(tmp_path / "nope.csv")]) == 2
+    assert main(["sheet", str(WORKED), "--student", " "]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err == [f"error: {tmp_path / 'nope.toml'}: cannot read the problem set: No such file or directory",
+                   f"error: {tmp_path / 'nope.csv'}: cannot read the answers: No such file or directory",
+                   "error: --student: the id is empty"]

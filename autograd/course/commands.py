@@ -21,6 +21,8 @@ __all__ = ["run_document", "run_grade"]
 
 def run_document(args) -> int:
     """`sheet` or `key` (args.command) for one student, to stdout or --out."""
+    if not args.student.strip():
+        raise ValueError("--student: the id is empty")
     planned = plan_outputs([(args.out, "--out")])
     problem_set = load(args.set)
     text = render(args.command, problem_set, args.student, args.format)

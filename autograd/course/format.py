@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from autograd.expr import ExprError, Program, nearest, parse
@@ -167,6 +167,8 @@ def load(path: str | Path) -> ProblemSet:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
         raise SetError(str(path), f"not UTF-8 text ({error.reason} at byte {error.start})") from None
+    except OSError as error:
+        raise SetError(str(path), f"cannot read the problem set: {error.strerror or error}") from None
     return loads(text, str(path))
 
 

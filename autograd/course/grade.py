@@ -69,6 +69,8 @@ def read_answers(path: str | Path, problem_set: ProblemSet) -> Answers:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise AnswersError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from None
+    except OSError as error:
+        raise AnswersError(f"{path}: cannot read the answers: {error.strerror or error}") from None
     return parse_answers(text, problem_set, str(path))
 
 
