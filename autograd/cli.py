@@ -27,7 +27,7 @@ from autograd.report import grad_report
 from autograd.trace import fmt, trace
 
 EXIT_BAD_INPUT = 2
-MAX_WALK_STEPS = 10_000   # walkthrough --steps: about 2 s and 100 MB at the most
+MAX_WALK_STEPS = 2_000    # walkthrough --steps: about 2 s and 60 MB at the most
 MAX_AT = 5_000            # --at values: more than a program of the longest allowed length can use
 
 

@@ -301,7 +301,7 @@ def test_outputs_are_written_once_each_and_reported(tmp_path, capsys):
 
 def test_flags_with_unbounded_work_have_limits(capsys):
     code, out, err = run(capsys, "walkthrough", "--steps", "100000")
-    assert_one_error(code, out, err, "--steps: '100000' must be at least 1 and at most 10000")
+    assert_one_error(code, out, err, "--steps: '100000' must be at least 1 and at most 2000")
     many = [f"x{i}=1" for i in range(6000)]
     code, out, err = run(capsys, "grad", "x0", "--at", *many)
     assert_one_error(code, out, err, "--at gives 6,000 values, at most 5,000")
