@@ -2,8 +2,8 @@
 
 Gradescope runs ``/autograder/run_autograder`` for each submission and reads
 ``/autograder/results/results.json``. The fields it documents are listed in `RESULT_FIELDS`
-and `TEST_FIELDS`; we write ``score``, ``output``, ``visibility``, ``stdout_visibility`` and
-``tests``, each test with ``name``, ``number``, ``score``, ``max_score``, ``status`` and
+and `TEST_FIELDS`; we write ``score``, ``output``, ``visibility`` (after the due date: the
+feedback names the true answers), ``stdout_visibility`` and ``tests``, each test with ``name``, ``number``, ``score``, ``max_score``, ``status`` and
 ``output`` (the feedback a student reads). docs/problem-sets.md has a run_autograder script.
 """
 
@@ -40,7 +40,9 @@ def results(grade: StudentGrade, title: str) -> dict:
                       "output": g.feedback()})
     return {"score": grade.score,
             "output": f"{title}: {grade.score:g} of {grade.max_score:g} points for student {grade.id}.",
-            "visibility": "visible", "stdout_visibility": "hidden", "tests": tests}
+            # the feedback names the true answers: shown once the due date has passed, so that a
+            # resubmission cannot copy them (Gradescope's own setting can show results earlier)
+            "visibility": "after_due_date", "stdout_visibility": "hidden", "tests": tests}
 
 
 def validate(data: dict) -> list[str]:
