@@ -3,8 +3,9 @@
 Gradescope runs ``/autograder/run_autograder`` for each submission and reads
 ``/autograder/results/results.json``. The fields it documents are listed in `RESULT_FIELDS`
 and `TEST_FIELDS`; we write ``score``, ``output``, ``visibility`` (after the due date: the
-feedback names the true answers), ``stdout_visibility`` and ``tests``, each test with ``name``, ``number``, ``score``, ``max_score``, ``status`` and
-``output`` (the feedback a student reads). docs/problem-sets.md has a run_autograder script.
+feedback names the true answers), ``stdout_visibility`` and ``tests``, each test with
+``name``, ``number``, ``score``, ``max_score``, ``status`` and ``output`` (the feedback a
+student reads). docs/problem-sets.md has a run_autograder script.
 """
 
 from __future__ import annotations
