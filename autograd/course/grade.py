@@ -250,7 +250,7 @@ class _Problem:
             needed = [s for s in sources if self.consistent(question, claim, [o for o in sources if o is not s]) is None]
             used = needed or sources
         points = round(question.points * question.follow_through, 9)
-        names = ", ".join(_question_words(q, self.solution.output) + f" = {c.number}" for q, c in used)
+        names = ", ".join(_plain_question(q, self.solution.output) + f" = {c.number}" for q, c in used)
         text = (f"Follow-through: {fmt(expected, 6)} is what your earlier answer{'s' * (len(used) > 1)} "
                 f"{names} give{'s' * (len(used) == 1)} when the rest is done right, so this answer gets "
                 f"{points:g} of {question.points:g} point{'s' * (question.points != 1)}.")
@@ -273,7 +273,7 @@ class _Problem:
         return true_value(claim, values, grads)
 
 
-def _question_words(question: Question, output: str) -> str:
+def _plain_question(question: Question, output: str) -> str:
     if question.ask == "gradient":
         return f"∂{output}/∂{question.of}"
     if question.ask == "update":
@@ -353,7 +353,7 @@ class StudentGrade:
 
     def to_json(self) -> dict:
         return {"id": self.id, "score": self.score, "max_score": self.max_score,
-                "questions": {qid: g.to_json() for qid, g in self.questions.items()}}
+                "questions": {qid: g.to_json() for qid, g in self.questions.items()}, "inputs": self.inputs}
 
 
 def grade_student(problem_set: ProblemSet, student: str, answers: dict[str, str]) -> StudentGrade:

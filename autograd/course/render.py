@@ -23,7 +23,7 @@ from autograd.course.solve import Solution, solve_set
 from autograd.course.variants import shown_number
 
 __all__ = ["sheet_blocks", "key_blocks", "markdown", "html", "sheet_json", "key_json", "render",
-           "question_latex", "FORMATS"]
+           "question_latex", "mathml", "FORMATS"]
 
 FORMATS = ("markdown", "html", "json")
 DIGITS = 6
@@ -316,13 +316,13 @@ def html(blocks: list[Block], title: str) -> str:
         elif kind == "md":
             body.append(markdown_html(block[1]))
         elif kind == "math":
-            body.append(f"<p>{_mathml(block[1], display=True)}</p>")
+            body.append(f"<p>{mathml(block[1], display=True)}</p>")
         elif kind == "code":
             body.append(f"<pre><code>{_html.escape(block[1])}</code></pre>")
         elif kind == "list":
             body.append("<ul>" + "".join(f"<li>{inline_html(item)}</li>" for item in block[1]) + "</ul>")
         elif kind == "mathlist":
-            body.append('<ul class="steps">' + "".join(f"<li>{_mathml(item)}</li>" for item in block[1]) + "</ul>")
+            body.append('<ul class="steps">' + "".join(f"<li>{mathml(item)}</li>" for item in block[1]) + "</ul>")
         elif kind == "table":
             head, rows = block[1], block[2]
             cells = "".join(f"<th>{inline_html(h)}</th>" for h in head)
@@ -334,7 +334,7 @@ def html(blocks: list[Block], title: str) -> str:
             + "\n".join(body) + "\n</body>\n</html>\n")
 
 
-def _mathml(latex: str, display: bool = False) -> str:
+def mathml(latex: str, display: bool = False) -> str:
     """LaTeX as MathML; LaTeX the converter cannot read (a teacher's typo in a statement) is
     shown as its source rather than stopping the page."""
     from latex2mathml.converter import convert
@@ -355,9 +355,9 @@ def inline_html(text: str) -> str:
         out.append(_html.escape(text[last:match.start()]))
         display, math, code, bold, italic = match.groups()
         if display is not None:
-            out.append(_mathml(display, display=True))
+            out.append(mathml(display, display=True))
         elif math is not None:
-            out.append(_mathml(math))
+            out.append(mathml(math))
         elif code is not None:
             out.append(f"<code>{_html.escape(code)}</code>")
         elif bold is not None:

@@ -8,7 +8,7 @@ import html
 import statistics
 
 from autograd.course.grade import NO_ANSWER, ClassGrades
-from autograd.course.render import _mathml, question_latex
+from autograd.course.render import mathml, question_latex
 
 __all__ = ["report_html", "histogram_svg", "bins"]
 
@@ -88,7 +88,7 @@ def report_html(grades: ClassGrades) -> str:
         st = stats[question.qid]
         n = len(scores) or 1
         mistakes = "<br>".join(f"<b>{esc(m['code'])}</b> ×{m['count']}: {esc(m['what'])}" for m in st["mistakes"][:3])
-        asked = _mathml(question_latex(question, outputs[question.problem]))
+        asked = mathml(question_latex(question, outputs[question.problem]))
         rows.append(f"<tr><td><code>{esc(question.qid)}</code></td><td>{asked} ({question.ask})</td>"
                     f'<td class="n">{question.points:g}</td>'
                     f'<td class="n right">{st["right"]} ({100 * st["right"] / n:.0f}%)</td>'
