@@ -49,6 +49,7 @@ def test_the_same_seed_and_id_give_the_same_variant():
     pset = load(SETS / "micrograd.toml")
     assert variant(pset, "s001").inputs == {"neuron": {"x1": 1.6, "w1": 0.6, "x2": 0.6, "w2": -0.9, "b": -0.34}}
     assert variant(load(SETS / "micrograd.toml"), "s001") == variant(pset, "s001")
+    assert solve_set(pset, "s001")[0] == variant(pset, "s001")  # keys and grades use the same numbers
     assert variant(pset, "s001") != variant(pset, "s002")
     other_seed = loads((SETS / "micrograd.toml").read_text().replace('"micrograd-neuron"', '"another"'))
     assert variant(other_seed, "s001") != variant(pset, "s001")

@@ -14,7 +14,7 @@ from autograd.check import Claim, parse_claim, true_value
 from autograd.expr import Evaluation
 from autograd.trace import Trace, trace
 from autograd.course.format import Problem, ProblemSet, Question
-from autograd.course.variants import Variant, variant
+from autograd.course.variants import Variant, evaluated_variant
 
 __all__ = ["Solution", "solve", "solve_set", "claim_text"]
 
@@ -79,6 +79,11 @@ def solve(problem: Problem, at: dict[str, float]) -> Solution:
 
 
 def solve_set(problem_set: ProblemSet, student: str) -> tuple[Variant, list[Solution]]:
-    """The student's variant and every problem solved at it."""
-    numbers = variant(problem_set, student)
-    return numbers, [solve(p, numbers.inputs[p.id]) for p in problem_set.problems]
+    """The student's variant and every problem solved at it (`variants.variant`'s numbers)."""
+    inputs, attempts, solutions = {}, {}, []
+    for problem in problem_set.problems:
+        at, attempts[problem.id], evaluation = evaluated_variant(problem, problem_set.seed, student,
+                                                                 problem_set.source)
+        inputs[problem.id] = at
+        solutions.append(Solution(problem, at, evaluation))
+    return Variant(student, inputs, attempts), solutions

@@ -30,7 +30,7 @@ from autograd.engine import topological_order
 from autograd.expr import Evaluation, ExprError
 from autograd.course.format import InputRule, Problem, ProblemSet, SetError
 
-__all__ = ["uniform", "draw", "problem_variant", "variant", "Variant", "kinks", "KINK_MARGIN", "MAX_ATTEMPTS",
+__all__ = ["uniform", "draw", "problem_variant", "evaluated_variant", "variant", "Variant", "kinks", "KINK_MARGIN", "MAX_ATTEMPTS",
            "shown_number"]
 
 MAX_ATTEMPTS = 1000
@@ -78,11 +78,19 @@ class Variant:
 
 def problem_variant(problem: Problem, seed: str, student: str, source: str = "<set>") -> tuple[dict[str, float], int]:
     """The numbers of one problem for one student, and the attempt that gave them."""
+    at, attempt, _ = evaluated_variant(problem, seed, student, source)
+    return at, attempt
+
+
+def evaluated_variant(problem: Problem, seed: str, student: str,
+                      source: str = "<set>") -> tuple[dict[str, float], int, Evaluation]:
+    """`problem_variant`, with the program evaluated there (backward has run)."""
     for attempt in range(MAX_ATTEMPTS):
         at = {rule.name: draw(rule, uniform(seed, student, problem.id, rule.name, attempt))
               for rule in problem.inputs}
-        if usable(problem, at):
-            return at, attempt
+        evaluation = usable(problem, at)
+        if evaluation is not None:
+            return at, attempt, evaluation
         if not any(rule.random for rule in problem.inputs):
             break  # the same numbers every time
     raise SetError(source, f"problem '{problem.id}': no numbers found where the program can be evaluated "
@@ -99,16 +107,17 @@ def variant(problem_set: ProblemSet, student: str) -> Variant:
     return Variant(student, inputs, attempts)
 
 
-def usable(problem: Problem, at: dict[str, float]) -> bool:
-    """The program evaluates at ``at``, its gradient is finite and no quantity is at a kink."""
+def usable(problem: Problem, at: dict[str, float]) -> Evaluation | None:
+    """The program evaluated at ``at`` (backward run) when it evaluates there, its gradient is
+    finite and no quantity is at a kink; else None."""
     try:
         evaluation = problem.program.evaluate(at)
         evaluation.backward()
     except (ExprError, ArithmeticError, ValueError):
-        return False
-    if not all(math.isfinite(g) for g in evaluation.grads().values()):
-        return False
-    return not kinks(evaluation)
+        return None
+    if not all(math.isfinite(g) for g in evaluation.grads().values()) or kinks(evaluation):
+        return None
+    return evaluation
 
 
 def kinks(evaluation: Evaluation) -> list[str]:
