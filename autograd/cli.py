@@ -11,6 +11,7 @@ import contextlib
 import errno
 import json
 import math
+import os
 import re
 import signal
 import sys
@@ -101,6 +102,9 @@ def _main(argv: Sequence[str] | None) -> int:
             parser.print_help()
             return EXIT_BAD_INPUT
         return args.run(args)
+    except BrokenPipeError:  # `autograd ... | head`: the reader has gone, which is no error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so exit's flush is quiet
+        return 141
     except Exception as error:
         if not _is_bad_input(error):
             raise  # a bug: keep the traceback, so that it is reported and fixed
@@ -235,15 +239,18 @@ class _Names:
 
 
 # Limits that keep one `autograd train` within seconds and a few hundred MB; --allow-large lifts
-# them (not the basic checks). Work is counted in parameter·sample·epoch, memory in parameter·sample
-# per step (the graph of one batch holds about 40 bytes for each).
+# them (not the basic checks). Work is counted in parameter·sample·epoch (50 million: 3 to 10 s),
+# memory in parameter·sample per step: the plain graph of one batch holds about 50 bytes for each,
+# the compiled replay (the default) about 700, so its limit is ten times lower (both ~350 MB).
 TRAIN_LIMITS = {"width": 512, "layers": 6, "parameters": 100_000, "epochs": 5_000,
-                "work": 50_000_000, "graph": 5_000_000}
+                "work": 50_000_000, "graph": 5_000_000, "compiled graph": 500_000}
+BYTES_PER_PARAMETER_SAMPLE = {"graph": 50, "compiled graph": 700}
 
 TRAIN_EPILOG = f"""limits (raise them with --allow-large): hidden layers at most {TRAIN_LIMITS['layers']}, each at most
 {TRAIN_LIMITS['width']} wide and {TRAIN_LIMITS['parameters']:,} parameters in all; --epochs at most {TRAIN_LIMITS['epochs']:,};
-parameters × samples × epochs at most {TRAIN_LIMITS['work']:,} (about 20 s), parameters × batch size
-at most {TRAIN_LIMITS['graph']:,} (about 200 MB for one step's graph).
+parameters × samples × epochs at most {TRAIN_LIMITS['work']:,} (3 to 10 s), parameters × batch size
+at most {TRAIN_LIMITS['compiled graph']:,}, or {TRAIN_LIMITS['graph']:,} with --no-compile (about 350 MB
+for one step's graph either way).
 
 examples:
   autograd train moons
@@ -623,9 +630,12 @@ def _check_train_size(args: argparse.Namespace, sizes: list[int], samples: int, 
         problems.append(f"--hidden makes {parameters:,} parameters, at most {limits['parameters']:,}")
     if settings["epochs"] > limits["epochs"]:
         problems.append(f"--epochs {settings['epochs']:,} is more than {limits['epochs']:,}")
-    if parameters * batch > limits["graph"]:
-        problems.append(f"one step on {batch:,} samples (--batch-size) × {parameters:,} parameters needs a graph of "
-                        f"about {parameters * batch * 40 / 1e6:,.0f} MB, at most {limits['graph'] * 40 / 1e6:,.0f} MB")
+    graph = "compiled graph" if args.compile else "graph"
+    if parameters * batch > limits[graph]:
+        size = BYTES_PER_PARAMETER_SAMPLE[graph] / 1e6
+        problems.append(f"one step on {batch:,} samples (--batch-size) × {parameters:,} parameters needs a {graph} of "
+                        f"about {parameters * batch * size:,.0f} MB, at most {limits[graph] * size:,.0f} MB"
+                        + (", or --no-compile" if args.compile and parameters * batch <= limits["graph"] else ""))
     if not problems and work > limits["work"]:
         problems.append(f"{parameters:,} parameters × {samples:,} samples × {settings['epochs']:,} --epochs is "
                         f"{work:,} steps of work, at most {limits['work']:,}")

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from autograd.cli import main
+from chromium_browser import launch
 from autograd.course import (AnswersError, SetError, grade_student, load, loads, parse_answers, render,
                              solve_set, uniform, variant)
 from autograd.course.format import key_lines
@@ -536,3 +537,26 @@ def test_missing_files_and_an_empty_id_are_one_error_line(tmp_path, capsys):
     assert err == [f"error: {tmp_path / 'nope.toml'}: cannot read the problem set: No such file or directory",
                    f"error: {tmp_path / 'nope.csv'}: cannot read the answers: No such file or directory",
                    "error: --student: the id is empty"]
+
+
+# ------------------------------------------------------------------ in headless chromium
+
+
+def test_key_and_report_render_in_chromium(tmp_path, class_files):
+    """MathML is laid out natively (a fraction is taller than a letter), nothing is fetched,
+    and the report's histogram has a bar per point."""
+    key, report = tmp_path / "key.html", tmp_path / "report.html"
+    assert main(["key", str(WORKED), "--student", "s1", "--format", "html", "--out", str(key)]) == 0
+    assert main(["grade", str(WORKED), str(class_files / "answers.csv"), "--report", str(report)]) == 0
+    for browser in launch():
+        page = browser.new_page(viewport={"width": 1100, "height": 900})
+        requests = []
+        page.on("request", lambda r: requests.append(r.url))
+        page.goto(key.as_uri())
+        fraction = page.locator("ul.steps mfrac").first.bounding_box()
+        letter = page.locator("td mi").first.bounding_box()
+        assert fraction["height"] > 1.6 * letter["height"] > 10
+        page.goto(report.as_uri())
+        assert page.locator("svg rect").count() == 16  # 16 points: a bar per point
+        assert page.locator("svg").bounding_box()["width"] > 400
+        assert all(url.startswith("file://") for url in requests)

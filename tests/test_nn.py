@@ -365,6 +365,8 @@ def test_a_huge_learning_rate_is_refused_at_the_step_that_overflows():
     (["--batch-size", "-1"], "--batch-size: '-1' must be at least 0"),
     (["--seed", "-1"], "--seed"),
     (["--hidden", "64,64", "--epochs", "1000"], "steps of work"),
+    (["--hidden", "100,100", "--epochs", "1"], "compiled graph of about 551 MB, at most 350 MB, or --no-compile"),
+    (["--hidden", "256,256", "--epochs", "1", "--no-compile"], "needs a graph of about 251 MB, at most 250 MB"),
     (["--save", ""], "cannot write '': the path is empty (--save)"),
     (["--save", "nodir/m.json"], "cannot write nodir/m.json: the folder"),
 ])
