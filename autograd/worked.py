@@ -47,7 +47,7 @@ class Step:
 
     number: int
     evaluation: Evaluation
-    trace: Trace
+    trace: Trace | None  # the step records, kept for the first step only
     values: dict[str, float]
     grads: dict[str, float]
     updated: dict[str, float]
@@ -90,8 +90,12 @@ def run(example: Example = Example(), steps: int = 1) -> list[Step]:
     results = []
     for number in range(1, steps + 1):
         evaluation = program.evaluate(example.inputs(**weights))
-        record = trace(evaluation.root, evaluation.constants,
-                       parameters=[evaluation.values[w] for w in PARAMETERS])
+        if number == 1:  # only the first step is shown in full; later ones need only the gradients
+            record = trace(evaluation.root, evaluation.constants,
+                           parameters=[evaluation.values[w] for w in PARAMETERS])
+        else:
+            record = None
+            evaluation.backward()
         values = {name: node.data for name, node in evaluation.values.items()}
         grads = evaluation.grads()
         updated = {w: weights[w] - example.lr * grads[w] for w in PARAMETERS}
