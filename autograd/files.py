@@ -153,8 +153,8 @@ def _write_temporary(path: PathLike, target: Path, data: bytes | str) -> str:
             view = memoryview(data)
             while view:
                 view = view[os.write(fd, view):]
-            os.fsync(fd)
             _copy_metadata(fd, target)
+            os.fsync(fd)  # data and mode on disk before the rename makes them visible
         finally:
             os.close(fd)
     except BaseException as error:
