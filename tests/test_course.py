@@ -560,3 +560,24 @@ def test_key_and_report_render_in_chromium(tmp_path, class_files):
         assert page.locator("svg rect").count() == 16  # 16 points: a bar per point
         assert page.locator("svg").bounding_box()["width"] > 400
         assert all(url.startswith("file://") for url in requests)
+
+
+def test_errors_in_inline_tables_name_their_own_line():
+    text = """title = "t"
+seed = 1
+[[problems]]
+id = "p"
+statement = '''
+x = {{x}} # not a comment, and 'quotes' and "more"
+'''
+program = "f = x * x"
+inputs = { x = { uniform = [-1, 1], decimals = 1 } }
+questions = [
+  { id = "v", ask = "value", of = "f" },
+  { id = "d", ask = "gradient", of = "xx" },
+]
+"""
+    error = _error(text)
+    assert (error.line, error.field) == (12, "problems[1].questions[2].of")
+    error = _error(text.replace("decimals = 1 }", "decimals = 11 }"))
+    assert (error.line, error.field) == (9, "problems[1].inputs.x.decimals")

@@ -423,17 +423,16 @@ _KEY = re.compile(r"\s*([A-Za-z0-9_\-\"'. ]+?)\s*=")
 
 def key_lines(text: str) -> dict[tuple, int]:
     """The line of every key and table header, by its path (array items counted from 0):
-    ``("problems", 1, "questions", 0, "of") → 23``. A scan of the text for error messages only:
-    the values come from tomllib; inline tables and multi-line values give their first line."""
+    ``("problems", 1, "questions", 0, "of") → 23``, inline tables and arrays of inline tables
+    included. A scan of the text for error messages only: the values come from tomllib."""
     lines: dict[tuple, int] = {}
     counts: dict[tuple, int] = {}
     current: tuple = ()
-    open_quote = None
-    for number, line in enumerate(text.splitlines(), 1):
-        if open_quote:  # inside a multi-line string
-            if line.count(open_quote) % 2 == 1:
-                open_quote = None
-            continue
+    rows = text.splitlines()
+    number = 0
+    while number < len(rows):
+        line = rows[number]
+        number += 1
         header = _HEADER.match(line)
         if header and not _KEY.match(line):
             names = tuple(part.strip().strip("\"'") for part in header.group(2).split("."))
@@ -444,11 +443,83 @@ def key_lines(text: str) -> dict[tuple, int]:
         if key:
             path = current + tuple(part.strip().strip("\"'") for part in key.group(1).split("."))
             lines.setdefault(path, number)
-            rest = line[key.end():]
-            for quote in ('"""', "'''"):
-                if rest.count(quote) % 2 == 1:
-                    open_quote = quote
+            number = _value_lines(rows, number - 1, key.end(), path, lines)
     return lines
+
+
+_INLINE_KEY = re.compile(r"\s*([A-Za-z0-9_\-]+|\"[^\"]*\"|'[^']*')\s*=")
+
+
+def _value_lines(rows: list[str], row: int, column: int, path: tuple, lines: dict) -> int:
+    """Scan one value from (row, column) — a string, or inline tables and arrays over any
+    number of lines — recording the line of each key inside; returns the row after it."""
+    stack: list[list] = []  # open containers: ["table", path] or ["array", path, items so far]
+    expect_key = False
+    while row < len(rows):
+        text = rows[row]
+        while column < len(text):
+            if expect_key:
+                expect_key = False
+                key = _INLINE_KEY.match(text, column)
+                if key:
+                    stack[-1].append(stack[-1][1] + (key.group(1).strip("\"'"),))
+                    lines.setdefault(stack[-1][-1], row + 1)
+                    column = key.end()
+                    continue
+            char = text[column]
+            if char in "\"'":
+                quote = text[column:column + 3] if text[column:column + 3] in ('"""', "'''") else char
+                end = _string_end(rows, row, column + len(quote), quote)
+                if end is None:
+                    return len(rows)
+                row, column = end
+                text = rows[row]
+                if not stack:
+                    return row + 1
+                continue
+            if char == "#":
+                break
+            if char in "{[":
+                if not stack:
+                    inner = path
+                elif stack[-1][0] == "array":
+                    inner = stack[-1][1] + (stack[-1][2],)
+                    stack[-1][2] += 1
+                else:
+                    inner = stack[-1][-1] if len(stack[-1]) > 2 else stack[-1][1]
+                lines.setdefault(inner, row + 1)
+                stack.append(["table", inner] if char == "{" else ["array", inner, 0])
+                expect_key = char == "{"
+            elif char in "}]":
+                if stack:
+                    stack.pop()
+                if not stack:
+                    return row + 1
+            elif char == "," and stack and stack[-1][0] == "table":
+                del stack[-1][2:]
+                expect_key = True
+            column += 1
+        if not stack:
+            return row + 1  # a plain value on one line
+        row, column = row + 1, 0
+    return row
+
+
+def _string_end(rows: list[str], row: int, column: int, quote: str) -> tuple[int, int] | None:
+    """(row, column) just after the string that opened before (row, column), or None."""
+    while row < len(rows):
+        text = rows[row]
+        while column < len(text):
+            if text[column] == "\\" and quote[0] == '"':
+                column += 2
+                continue
+            if text.startswith(quote, column):
+                return row, column + len(quote)
+            column += 1
+        if len(quote) == 1:
+            return row, len(text)  # an unclosed one-line string: tomllib reports it
+        row, column = row + 1, 0
+    return None
 
 
 def _resolve(names: tuple, counts: dict, current: tuple, array: bool) -> tuple:
