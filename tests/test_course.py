@@ -388,6 +388,14 @@ def test_answers_csv_contract(worked):
     assert grades.notes and "no column for" in grades.notes[0]
 
 
+def test_semicolons_and_decimal_commas_from_a_spreadsheet(worked):
+    answers = parse_answers("id;textbook.h;textbook.L\ns1;0,7311;-1,5e-2\ns2;1,2,3;\n", worked)
+    assert answers.rows["s1"] == {"textbook.h": "0.7311", "textbook.L": "-1.5e-2"}
+    assert answers.rows["s2"]["textbook.h"] == "1,2,3"  # not a number: no answer
+    tabs = parse_answers("id\ttextbook.h\ns1\t0.7311\n", worked)
+    assert tabs.rows["s1"] == {"textbook.h": "0.7311"}
+
+
 @pytest.mark.parametrize("text, message", [
     ("student,textbook.h\ns1,1\n", "no 'id' column"),
     ("id,textbook.h\ns1,1\ns1,2\n", "line 3: the id 's1' is also on line 2 (duplicate ids)"),

@@ -23,6 +23,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -76,10 +77,14 @@ def read_answers(path: str | Path, problem_set: ProblemSet) -> Answers:
 
 def parse_answers(text: str, problem_set: ProblemSet, source: str = "<answers>") -> Answers:
     """The answers in CSV text; see `read_answers`."""
+    text = text.lstrip("\ufeff")
+    delimiter = _delimiter(text)
     try:
-        records = list(csv.reader(io.StringIO(text.lstrip("\ufeff"), newline="")))
+        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as error:
         raise AnswersError(f"{source}: not a CSV file ({error})") from None
+    if delimiter == ";":  # a spreadsheet that writes decimal commas: 0,7311 is 0.7311 there
+        records = [[_DECIMAL_COMMA.sub(r"\1.\2", cell) for cell in row] for row in records]
     numbered = [(n, row) for n, row in enumerate(records, 1) if any(cell.strip() for cell in row)]
     if not numbered:
         raise AnswersError(f"{source}: the file is empty; its first row names the columns: "
@@ -121,6 +126,18 @@ def parse_answers(text: str, problem_set: ProblemSet, source: str = "<answers>")
         lines[student] = line
     missing = [q for q in known if q not in columns]
     return Answers(source, columns, rows, lines, missing)
+
+
+_DECIMAL_COMMA = re.compile(r"\A(\s*[+\-\u2212]?[0-9]*),([0-9]+(?:[eE][+-]?[0-9]+)?\s*)\Z")
+
+
+def _delimiter(text: str) -> str:
+    """',' — or ';' or a tab when the first row is separated by those (spreadsheets set to a
+    language with decimal commas write ';')."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    if "," in first:
+        return ","
+    return ";" if ";" in first else ("\t" if "\t" in first else ",")
 
 
 def _listed(names: list[str]) -> str:
