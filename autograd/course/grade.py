@@ -79,13 +79,16 @@ def parse_answers(text: str, problem_set: ProblemSet, source: str = "<answers>")
     """The answers in CSV text; see `read_answers`."""
     text = text.lstrip("\ufeff")
     delimiter = _delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    numbered = []  # (the line a row starts on, its cells); a quoted cell may hold a new line
     try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        for row in reader:
+            if any(cell.strip() for cell in row):
+                numbered.append((reader.line_num - sum(cell.count("\n") for cell in row), row))
     except csv.Error as error:
-        raise AnswersError(f"{source}: not a CSV file ({error})") from None
+        raise AnswersError(f"{source}, line {reader.line_num}: not a CSV file ({error})") from None
     if delimiter == ";":  # a spreadsheet that writes decimal commas: 0,7311 is 0.7311 there
-        records = [[_DECIMAL_COMMA.sub(r"\1.\2", cell) for cell in row] for row in records]
-    numbered = [(n, row) for n, row in enumerate(records, 1) if any(cell.strip() for cell in row)]
+        numbered = [(n, [_DECIMAL_COMMA.sub(r"\1.\2", cell) for cell in row]) for n, row in numbered]
     if not numbered:
         raise AnswersError(f"{source}: the file is empty; its first row names the columns: "
                            f"id,{','.join(problem_set.question_ids[:3])},…")
