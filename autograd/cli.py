@@ -23,7 +23,7 @@ from pathlib import Path
 
 from autograd.files import OutputError, plan_outputs, write_outputs
 from autograd.check import CHECK_HELP, check_claims
-from autograd.expr import NUMBER, ExprError, Program, number_value, parse
+from autograd.expr import FUNCTIONS, NUMBER, ExprError, Program, number_value, parse
 from autograd.report import grad_report
 from autograd.trace import fmt, trace
 
@@ -134,13 +134,14 @@ GRAD_HELP = """\
 Differentiate a small program. PROGRAM is statements separated by ';' or new lines,
 'name = expression'; the last one is the output (a bare last expression is named f).
 Expressions: numbers, names, + - * / **, unary minus, parentheses and the functions
-exp log sqrt tanh sigmoid relu abs sin cos max min. PROGRAM '-' reads standard input.
+{functions}. PROGRAM '-' reads standard input.
 
 examples:
   autograd grad "q = x + y; f = q * z" --at x=-2 y=5 z=-4
   autograd grad "h = sigmoid(w*x); L = (h - 1)**2" --at w=0.5 x=2 --steps
   autograd grad "f = log(x) * exp(-x)" --at x=1.5 --json
 """
+GRAD_HELP = GRAD_HELP.format(functions=" ".join(FUNCTIONS))  # from the operation table
 
 
 def build_parser() -> _Parser:

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import graphviz
 
-from autograd import files
+from autograd import files, ops
 from autograd.engine import Value, topological_order
 from autograd.trace import display_names, fmt, trace, wrap
 
@@ -39,12 +39,16 @@ COLOURS = {
     "output": "#c9f2c9",
 }
 HIGHLIGHT = "#ff5a36"
-OP_SYMBOLS = {"*": "×", "/": "÷", "-": "−", "neg": "−x", "sum": "Σ", "linear": "w·x+b", "**": "xⁿ", "sigmoid": "σ"}
 DEFAULT_MAX_NODES = 1500      # values drawn at most; the rest are collapsed into one note
 DEFAULT_MAX_ELEMENTS = 4000   # nodes + edges handed to Graphviz at most (about 1-2 s of layout)
 FAR_USE_RANKS = 6             # a much-used value is drawn again as a reference beside a use this far away
 RENDER_SECONDS = 60           # layout deadline for a system `dot`
 RENDER_MEMORY = 1 << 30       # the WebAssembly Graphviz's memory cap (bytes)
+
+
+def op_symbol(node: Value) -> str:
+    """The drawing's label for the operation that made ``node``, from the table in `autograd.ops`."""
+    return ops.get(node.op).symbol if node.op else ""
 
 
 class RenderError(RuntimeError):
@@ -232,17 +236,18 @@ def draw(
     if max_nodes < 1 or max_elements < 10:
         raise ValueError(f"draw: max_nodes must be at least 1 and max_elements at least 10, got {max_nodes}, {max_elements}")
     order = topological_order(root)
+    consts = set(constants)
     ids = {node: f"v{i}" for i, node in enumerate(order)}
     shown, plan = _fit(root, order, max_nodes, max_elements)
     # names are shown for labelled values only: naming all of a 100,000-node graph takes seconds
-    names = display_names(root, order) if any(node.label for node in shown) else {}
+    names = display_names(root, order, consts) if any(node.label for node in shown) else {}
     if len(shown) < len(order):
         warnings.warn(
             f"draw: the graph has {len(order):,} values; showing the {len(shown):,} nearest the output "
             f"(raise max_nodes or max_elements to see more)",
             stacklevel=2,
         )
-    params, consts = set(parameters), set(constants)
+    params = set(parameters)
     marked, marked_edges = set(highlight), set(highlight_edges)
 
     g = graphviz.Digraph("autograd", graph_attr={"rankdir": rankdir, "fontname": "Helvetica", "bgcolor": "white"},
@@ -261,7 +266,7 @@ def draw(
         if node.is_leaf:
             continue
         op_id = ids[node] + "_op"
-        g.node(op_id, id=op_id, label=_dot_escape(OP_SYMBOLS.get(node.op, node.op)), shape="circle",
+        g.node(op_id, id=op_id, label=_dot_escape(op_symbol(node)), shape="circle",
                width="0.3", fixedsize="false", style="filled", fillcolor="#f5f5f5", fontsize="10")
         g.edge(op_id, ids[node], id=f"{op_id}_out")
         for child, (count, local, index) in plan.edges[node].items():
@@ -477,7 +482,7 @@ def page_model(
     for i, node in enumerate(order):
         nodes.append({
             "index": i, "name": names[i], "kind": _kind(node, root, params, consts), "leaf": node.is_leaf,
-            "symbol": OP_SYMBOLS.get(node.op, node.op), "formula": record.forward[i].formula,
+            "symbol": "" if node.is_leaf else op_symbol(node), "formula": record.forward[i].formula,
             "value": fmt(node.data, digits), "grad": None if node in consts else fmt(node.grad, digits),
         })
         for k, (child, local) in enumerate(zip(node.children, node.local_grads)):
