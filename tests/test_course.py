@@ -9,17 +9,18 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import assume, given, settings, strategies as st
 
 from autograd.cli import main
-from chromium_browser import launch
 from autograd.course import (AnswersError, SetError, grade_student, load, loads, parse_answers, render,
                              solve_set, uniform, variant)
-from autograd.course.format import key_lines
+from autograd.course.format import InputRule, key_lines
 from autograd.course.gradescope import RESULT_FIELDS, TEST_FIELDS, validate
 from autograd.course.grade import grade_class
-from autograd.course.report import bins, report_html
-from autograd.course.variants import kinks
+from autograd.course.report import bins
+from autograd.course.variants import draw, kinks
 from autograd.expr import parse
+from chromium_browser import launch  # tests/chromium_browser.py: Debian's chromium, as test_viz launches it
 
 SETS = Path(__file__).parent.parent / "examples" / "problem-sets"
 EXAMPLES = sorted(SETS.glob("*.toml"))
@@ -503,7 +504,7 @@ def test_sheet_and_key_write_to_a_file(tmp_path, capsys):
 
 def test_histogram_bins():
     assert [n for _, _, n in bins([0, 1, 5, 9.9, 10], 10, 5)] == [2, 0, 1, 0, 2]
-    assert report_html  # imported: the report itself is checked in test_gradescope_results_validate
+    assert [n for _, _, n in bins([], 0)] == [0]
 
 
 def _run_autograder_script() -> str:
@@ -589,3 +590,30 @@ questions = [
     assert (error.line, error.field) == (12, "problems[1].questions[2].of")
     error = _error(text.replace("decimals = 1 }", "decimals = 11 }"))
     assert (error.line, error.field) == (9, "problems[1].inputs.x.decimals")
+
+
+# ------------------------------------------------------------------ properties
+
+@settings(max_examples=200, deadline=None)
+@given(seed=st.text(max_size=20), student=st.text(max_size=20), low=st.integers(-1000, 1000),
+       width=st.integers(1, 1000), decimals=st.integers(0, 4))
+def test_drawn_numbers_are_on_the_grid_and_stable(seed, student, low, width, decimals):
+    rule = InputRule("x", "uniform", low=low / 10, high=(low + width) / 10, decimals=decimals)
+    assume(rule.count() >= 1)  # the file format refuses a range with no number on its grid
+    u = uniform(seed, student, "p", "x")
+    value = draw(rule, u)
+    assert u == uniform(seed, student, "p", "x") and 0 <= u < 1
+    assert rule.low <= value <= rule.high and round(value, decimals) == value
+
+
+@settings(max_examples=60, deadline=None)
+@given(g=st.floats(-1, 1).map(lambda x: round(x, 4)), consistent=st.booleans(), slip=st.floats(0.001, 0.1))
+def test_follow_through_exactly_when_earlier_wrong_and_later_consistent(worked, g, consistent, slip):
+    truth = solve_set(worked, "p")[1][0].grads["w1"]
+    update = 0.5 - 0.01 * g + (0 if consistent else slip)
+    grade = grade_student(worked, "p", {"textbook.dw1": f"{g:.4f}", "textbook.w1new": f"{update:.8f}"})
+    gradient, step = grade.questions["textbook.dw1"], grade.questions["textbook.w1new"]
+    earlier_wrong = gradient.verdict == "wrong"
+    later_wrong = step.verdict == "wrong"
+    assert (step.follow_through is not None) == (earlier_wrong and later_wrong and consistent)
+    assert earlier_wrong == (abs(g - truth) > 0.00005 + 1e-12)
