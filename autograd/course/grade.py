@@ -8,10 +8,10 @@ Verdicts, tolerances and diagnoses all come from `autograd.check` (`parse_claim`
 - **follow-through**: a wrong answer that agrees (by the same precision rule) with what the
   student's own earlier wrong answers give when the rest is done right gets the fraction of
   its points the set configures (``follow_through``). "What they give" is computed on the
-  problem's graph: each earlier wrong *value* replaces that quantity (the program is run
-  again with it as an input), then the chain rule runs backward with each earlier wrong
-  *gradient* replacing ∂OUT/∂quantity once all its uses are summed, and every local
-  derivative right. So an output from their hidden value, a gradient from their upstream
+  problem's graph: each earlier wrong *value* takes the place of the true one (the program
+  is run again with ``q = (expr) + δ``, δ moving q to the student's number), then the chain
+  rule runs backward with each earlier wrong *gradient* replacing ∂OUT/∂quantity once all its
+  uses are summed, and every local derivative right (at the values so computed). So an output from their hidden value, a gradient from their upstream
   gradient times the right local derivative, and an update w − η·g from their g all follow.
   "Earlier" means before it in the problem's list of questions; right answers never count
   as a source, so credit is given only when an earlier answer is wrong and this one is
