@@ -255,7 +255,8 @@ def test_schema_errors_name_line_and_field(old, new, field, message, line):
 def test_a_program_error_points_into_the_program():
     text = GOOD.replace("dot = w0*x0 + w1*x1 + w2", "dot = w0*x0 + w1*x1 +* w2")
     error = _error(text)
-    assert error.field == "problems[2].program" and "the program:" in str(error)
+    assert error.field == "problems[2].program" and "\n" not in str(error)
+    assert str(error).startswith("hw.toml, line ") and "the program: expected a number, a name or '(', found '*' at column 22 of the program's line 1" in str(error)
     assert "+* w2" in text.splitlines()[error.line - 1]
 
 

@@ -298,7 +298,10 @@ class _Reader:
                 opened = self.text.splitlines()[line - 1].rstrip()
                 # a multi-line string that opens at the end of its line starts on the next one
                 line += error.line - (0 if opened.endswith(('"""', "'''")) else 1)
-            raise SetError(self.source, f"the program: {error}", line, field_name(path + ("program",))) from None
+            where = f" at column {error.column} of the program's line {error.line}" if error.column else ""
+            hint = f": {error.suggestion}" if error.suggestion else ""
+            raise SetError(self.source, f"the program: {error.message}{where}{hint}", line,
+                           field_name(path + ("program",))) from None
 
     def inputs(self, data, path: tuple, program: Program) -> tuple[InputRule, ...]:
         if not isinstance(data, dict):
