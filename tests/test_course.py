@@ -620,3 +620,22 @@ def test_follow_through_exactly_when_earlier_wrong_and_later_consistent(worked, 
     later_wrong = step.verdict == "wrong"
     assert (step.follow_through is not None) == (earlier_wrong and later_wrong and consistent)
     assert earlier_wrong == (abs(g - truth) > 0.00005 + 1e-12)
+
+
+def test_any_corrupted_set_is_one_error_line_with_a_line_number():
+    """Random characters changed in the example sets: never a traceback, always one line with a line."""
+    import random
+
+    texts = [path.read_text() for path in EXAMPLES]
+    rng = random.Random(11)
+    errors = 0
+    for _ in range(400):
+        chars = list(rng.choice(texts))
+        for _ in range(rng.randint(1, 3)):
+            chars[rng.randrange(len(chars))] = rng.choice("{}[]\"',=#\n ab1")
+        try:
+            loads("".join(chars), "hw.toml")
+        except SetError as error:
+            errors += 1
+            assert "\n" not in str(error) and error.line is not None, str(error)
+    assert errors > 300

@@ -38,7 +38,7 @@ MAX_CHOICES = 10_000
 MAX_PROBLEMS = 200
 MAX_QUESTIONS = 100
 DEFAULT_FOLLOW_THROUGH = 0.5
-PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z_0-9]*)\s*\}\}")
+PLACEHOLDER = re.compile(r"\{\{[ \t]*([A-Za-z_][A-Za-z_0-9]*)[ \t]*\}\}")
 _ID = re.compile(r"[A-Za-z_][A-Za-z_0-9-]*\Z")  # no dot: question ids are written PROBLEM.QUESTION
 
 
@@ -47,6 +47,7 @@ class SetError(ValueError):
 
     def __init__(self, source: str, message: str, line: int | None = None, field: str | None = None) -> None:
         where = source + (f", line {line}" if line else "") + (f", field {field}" if field else "")
+        message = " ".join(message.split("\n"))  # one line, whatever a value held
         super().__init__(f"{where}: {message}")
         self.source, self.line, self.field, self.message = source, line, field, message
 
@@ -186,6 +187,8 @@ def loads(text: str, source: str = "<set>") -> ProblemSet:
         found = re.search(r"\(at line (\d+), column (\d+)\)", message)
         if line is None and found:
             line = int(found.group(1))
+        if line is None and "(at end of document)" in message:
+            line = text.count("\n") + 1
         message = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", message)
         raise SetError(source, f"not valid TOML: {message}", line) from None
     return _Reader(text, source).problem_set(data)
@@ -440,7 +443,8 @@ def key_lines(text: str) -> dict[tuple, int]:
         if header and not _KEY.match(line):
             names = tuple(part.strip().strip("\"'") for part in header.group(2).split("."))
             current = _resolve(names, counts, current, array=header.group(1) == "[[")
-            lines.setdefault(current, number)
+            for end in range(1, len(current) + 1):  # [[problems]] is also where 'problems' is
+                lines.setdefault(current[:end], number)
             continue
         key = _KEY.match(line)
         if key:
