@@ -384,7 +384,7 @@ def test_significant_figures_and_relative_tolerances():
 
 
 def test_answers_csv_contract(worked):
-    text = "\ufeffid,textbook.h,yours.L\n s1 ,0.7311,\n\ns2,abc,1/2\n"
+    text = "\ufeffid,textbook.h,yours.L\n s1 ,0.7311,,,\n\ns2,abc,1/2\n"
     answers = parse_answers(text, worked)
     assert list(answers.rows) == ["s1", "s2"] and answers.rows["s1"]["textbook.h"] == "0.7311"
     assert "textbook.yhat" in answers.missing

@@ -81,10 +81,12 @@ def parse_answers(text: str, problem_set: ProblemSet, source: str = "<answers>")
     delimiter = _delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     numbered = []  # (the line a row starts on, its cells); a quoted cell may hold a new line
+    read = 0  # lines read before this row
     try:
         for row in reader:
             if any(cell.strip() for cell in row):
-                numbered.append((reader.line_num - sum(cell.count("\n") for cell in row), row))
+                numbered.append((read + 1, row))
+            read = reader.line_num
     except csv.Error as error:
         raise AnswersError(f"{source}, line {reader.line_num}: not a CSV file ({error})") from None
     if delimiter == ";":  # a spreadsheet that writes decimal commas: 0,7311 is 0.7311 there
@@ -114,6 +116,8 @@ def parse_answers(text: str, problem_set: ProblemSet, source: str = "<answers>")
     rows: dict[str, dict[str, str]] = {}
     lines: dict[str, int] = {}
     for line, row in numbered[1:]:
+        if len(row) > len(header) and not any(cell.strip() for cell in row[len(header):]):
+            row = row[:len(header)]  # empty cells a spreadsheet leaves at the end of a row
         if len(row) > len(header):
             raise AnswersError(f"{source}, line {line}: {len(row)} cells but the first row names {len(header)} columns")
         row = row + [""] * (len(header) - len(row))
@@ -121,7 +125,7 @@ def parse_answers(text: str, problem_set: ProblemSet, source: str = "<answers>")
         if not student:
             raise AnswersError(f"{source}, line {line}: the id is empty")
         if student in rows:
-            raise AnswersError(f"{source}, line {line}: the id {student!r} is also on line {lines[student]} "
+            raise AnswersError(f"{source}, line {line}: the id {_quoted(student)} is also on line {lines[student]} "
                                "(duplicate ids)")
         if len(rows) >= MAX_STUDENTS:
             raise AnswersError(f"{source}: more than {MAX_STUDENTS:,} students")
@@ -129,6 +133,12 @@ def parse_answers(text: str, problem_set: ProblemSet, source: str = "<answers>")
         lines[student] = line
     missing = [q for q in known if q not in columns]
     return Answers(source, columns, rows, lines, missing)
+
+
+def _quoted(text: str) -> str:
+    """'text' on one line, shortened: a cell may hold anything."""
+    shown = repr(text) if ("\n" in text or "'" in text) else f"'{text}'"
+    return shown if len(shown) <= 40 else shown[:39] + "…"
 
 
 _DECIMAL_COMMA = re.compile(r"\A(\s*[+\-\u2212]?[0-9]*),([0-9]+(?:[eE][+-]?[0-9]+)?\s*)\Z")
@@ -144,7 +154,7 @@ def _delimiter(text: str) -> str:
 
 
 def _listed(names: list[str]) -> str:
-    shown = ", ".join(f"'{n}'" for n in names[:8])
+    shown = ", ".join(_quoted(n) for n in names[:8])
     return shown + (f" and {len(names) - 8} more" if len(names) > 8 else "")
 
 
