@@ -635,7 +635,7 @@ class CompiledStep:
 class CompiledValues:
     """``values(*args)`` = ``[v.data for v in fn(*args)]``: a forward pass only, replayed.
 
-    For evaluating a model on many inputs (accuracy after every epoch): ``fn`` returns a list
+    For running a model on many inputs (accuracy after every epoch): ``fn`` returns a list
     of Values; the same recording rules as `CompiledStep`, one recording per shape of the
     arguments, and the plain engine (under `no_grad`) whenever the replay cannot be used.
     """

@@ -100,7 +100,7 @@ def fit(model: MLP, X, y, loss: str = "hinge", optimizer=None, epochs: int = 100
     rng = np.random.default_rng(seed)
     history = History()
     step = _compiled_step(model, loss, l1, l2) if compile else _plain_step(model, loss, l1, l2)
-    evaluate = _compiled_accuracy(model) if compile else None
+    measure = _compiled_accuracy(model) if compile else None
     bar = tqdm(range(epochs), desc="training", unit="epoch", disable=progress is False if progress is not None else None)
     collecting = gc.isenabled()
     gc.disable()
@@ -111,7 +111,7 @@ def fit(model: MLP, X, y, loss: str = "hinge", optimizer=None, epochs: int = 100
                 epoch_losses.append(step([rows[i] for i in index], _targets(loss, [labels[i] for i in index])))
                 optimizer.step()
             history.loss.append(float(np.mean(epoch_losses)))
-            history.accuracy.append(evaluate(rows, labels) if compile else accuracy(model, X, y))
+            history.accuracy.append(measure(rows, labels) if compile else accuracy(model, X, y))
             bar.set_postfix(loss=f"{history.loss[-1]:.4f}", acc=f"{history.accuracy[-1]:.3f}")
     finally:
         if collecting:
@@ -138,7 +138,7 @@ def _plain_step(model: MLP, loss: str, l1: float, l2: float):
     return step
 
 
-_CHUNK = 128  # samples per replay when evaluating: one recording serves every chunk
+_CHUNK = 128  # samples per replay when measuring accuracy: one recording serves every chunk
 
 
 def _set_data(leaves: list[list[Value]], rows: list[list[float]]) -> None:
@@ -148,7 +148,7 @@ def _set_data(leaves: list[list[Value]], rows: list[list[float]]) -> None:
 
 def _compiled_accuracy(model: MLP):
     """`accuracy` by replaying the model's forward pass on chunks of leaf inputs: the same labels."""
-    evaluate = compile_values(lambda inputs: [o for row in inputs for o in _outputs(model(row))])
+    forward = compile_values(lambda inputs: [o for row in inputs for o in _outputs(model(row))])
     leaves: dict[int, list[list[Value]]] = {}  # per chunk: the same rows every epoch, set once
     seen: list = [None]
 
@@ -161,7 +161,7 @@ def _compiled_accuracy(model: MLP):
             part = rows[start:start + _CHUNK]
             if start not in leaves:
                 leaves[start] = [[Value(x) for x in row] for row in part]
-            scores = evaluate(leaves[start])
+            scores = forward(leaves[start])
             k = len(scores) // len(part)
             predicted += [_label(scores[i * k:(i + 1) * k]) for i in range(len(part))]
         return float(np.mean(np.array(predicted) == np.asarray(labels)))
