@@ -45,6 +45,8 @@ def test_uniform_numbers_are_pinned():
     """The derivation of docs/problem-sets.md, pinned: any change to it changes every variant."""
     assert uniform("seed", "alice", "p", "x", 0) == 0.7764121180723921
     assert uniform("seed", "alice", "p", "x", 1) == 0.7306870591740803
+    assert uniform("seed", " alice ", "p", "x", 0) == uniform("seed", "alice", "p", "x", 0)
+    assert uniform("seed", "Jos\u0065\u0301", "p", "x") == uniform("seed", "Jos\u00e9", "p", "x")
 
 
 def test_the_same_seed_and_id_give_the_same_variant():

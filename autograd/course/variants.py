@@ -5,6 +5,9 @@ Each random input is drawn from one uniform number u in [0, 1)::
     digest = SHA-256( "{seed}\\0{student}\\0{problem}\\0{input}\\0{attempt}" as UTF-8 )
     u      = (first 8 bytes of digest, as a big-endian unsigned integer) / 2**64
 
+with ``student`` stripped of surrounding spaces and in Unicode normal form NFC (an id typed
+with a decomposed é, or with a trailing space, is the same student).
+
 A ``uniform = [LOW, HIGH], decimals = d`` rule takes the k-th number of the grid
 ⌈LOW·10^d⌉/10^d, …, ⌊HIGH·10^d⌋/10^d with k = ⌊u·n⌋ (n numbers on the grid), computed in
 decimal so it is exactly the number written; a ``choose`` rule takes choice ⌊u·n⌋.
@@ -22,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -39,6 +43,7 @@ KINK_MARGIN = 1e-6  # relative to the operands' size (absolute below 1)
 
 def uniform(seed: str, student: str, problem: str, name: str, attempt: int = 0) -> float:
     """The uniform number in [0, 1) behind one input of one student's variant (see above)."""
+    student = unicodedata.normalize("NFC", student.strip())  # " é" typed any way is the same student
     key = f"{seed}\0{student}\0{problem}\0{name}\0{attempt}".encode("utf-8")
     return int.from_bytes(hashlib.sha256(key).digest()[:8], "big") / 2.0**64
 
