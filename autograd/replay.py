@@ -84,23 +84,18 @@ class ReplayMismatch(RuntimeError):
 # takes them. ``locals`` returns the local derivatives of the node operands, in edge order; None
 # means they depend on the constants only, so the ones the engine recorded stay right forever;
 # OTHER_FACTOR means each is the other operand's value (a product), which the backward pass
-# reads straight from the values instead of storing a copy. Each rule
-# is plain IEEE arithmetic or a comparison, which numpy computes exactly as Python does;
-# tests/test_replay.py checks every one bit for bit against ``ops.OPS[op].forward``.
-
+# reads straight from the values instead of storing a copy. Each rule is plain IEEE arithmetic
+# or a comparison, which numpy computes exactly as Python does; tests/test_replay.py checks
+# every one bit for bit against ``ops.OPS[op].forward``.
 
 OTHER_FACTOR = "the other factor"
-
-
-def _where(condition: np.ndarray, yes: float, no: float) -> np.ndarray:
-    return np.where(condition, yes, no)
 
 
 def _sign(a: np.ndarray) -> np.ndarray:
     return np.where(a > 0.0, 1.0, np.where(a < 0.0, -1.0, 0.0))
 
 
-VECTOR_RULES: dict[tuple[str, str], tuple[Callable, Callable | None]] = {
+VECTOR_RULES: dict[tuple[str, str], tuple[Callable, Callable | str | None]] = {
     ("+", "vv"): (np.add, None),
     ("+", "vc"): (np.add, None),
     ("-", "vv"): (np.subtract, None),
@@ -110,12 +105,14 @@ VECTOR_RULES: dict[tuple[str, str], tuple[Callable, Callable | None]] = {
     ("*", "vc"): (np.multiply, None),
     ("/", "vc"): (np.divide, None),
     ("neg", "v"): (np.negative, None),
-    ("relu", "v"): (lambda a: np.where(a > 0.0, a, 0.0), lambda a: (_where(a > 0.0, 1.0, 0.0),)),
+    ("relu", "v"): (lambda a: np.where(a > 0.0, a, 0.0), lambda a: (np.where(a > 0.0, 1.0, 0.0),)),
     ("abs", "v"): (np.abs, lambda a: (_sign(a),)),
-    ("max", "vv"): (lambda a, b: np.where(a >= b, a, b), lambda a, b: (_where(a >= b, 1.0, 0.0), _where(a >= b, 0.0, 1.0))),
-    ("max", "vc"): (lambda a, c: np.where(a >= c, a, c), lambda a, c: (_where(a >= c, 1.0, 0.0),)),
-    ("min", "vv"): (lambda a, b: np.where(a <= b, a, b), lambda a, b: (_where(a <= b, 1.0, 0.0), _where(a <= b, 0.0, 1.0))),
-    ("min", "vc"): (lambda a, c: np.where(a <= c, a, c), lambda a, c: (_where(a <= c, 1.0, 0.0),)),
+    ("max", "vv"): (lambda a, b: np.where(a >= b, a, b),
+                    lambda a, b: (np.where(a >= b, 1.0, 0.0), np.where(a >= b, 0.0, 1.0))),
+    ("max", "vc"): (lambda a, c: np.where(a >= c, a, c), lambda a, c: (np.where(a >= c, 1.0, 0.0),)),
+    ("min", "vv"): (lambda a, b: np.where(a <= b, a, b),
+                    lambda a, b: (np.where(a <= b, 1.0, 0.0), np.where(a <= b, 0.0, 1.0))),
+    ("min", "vc"): (lambda a, c: np.where(a <= c, a, c), lambda a, c: (np.where(a <= c, 1.0, 0.0),)),
 }
 
 _FUSED = ("sum", "linear", "affine")  # n-ary nodes the engine builds itself (no scalar rule)
@@ -243,7 +240,7 @@ class _Recording:
         self.constants = {i: node.edges[-1] for i, node in enumerate(order) if len(node.edges) % 2}
         self.labels = {i: node.label for i, node in enumerate(order) if node.label}
         self.first = first
-        self.topo_parent, self.topo_child = eparent, echild
+        self.topo_child = echild
 
     def _number(self, order, eparent, echild, local, blevel, first) -> None:
         """Renumber nodes by backward level and lay the edges out in the backward loop's order."""
@@ -252,7 +249,7 @@ class _Recording:
         new_order = np.lexsort((topo, blevel))  # nodes sorted by (level, topological position)
         new = np.empty(n, dtype=np.intp)
         new[new_order] = np.arange(n)
-        self.new, self.blevel = new, blevel
+        self.new = new
         e = len(echild)
         # the plain loop: parents in reverse topological order, children in edge order;
         # a stable sort by the child's level then keeps that order within every level
