@@ -367,7 +367,7 @@ def test_follow_through_from_an_upstream_gradient(network):
     assert [d.code for d in q["step.dh1"].diagnoses] == ["missed-path", "overwrote"]
     assert q["step.dw1"].follow_through.sources == ["step.dh1"] and q["step.dw1"].points == 1
     assert q["step.w1new"].follow_through.sources == ["step.dw1"] and q["step.w1new"].points == 0.5
-    assert "Follow-through" in q["step.dw1"].feedback() and "∂E/∂h1 = 0.0171501" in q["step.dw1"].feedback()
+    assert "Follow-through" in q["step.dw1"].feedback() and "dE/dh1 = 0.0171501" in q["step.dw1"].feedback()
 
 
 def test_significant_figures_and_relative_tolerances():

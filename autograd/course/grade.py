@@ -280,7 +280,7 @@ class _Problem:
             needed = [s for s in sources if self.consistent(question, claim, [o for o in sources if o is not s]) is None]
             used = needed or sources
         points = round(question.points * question.follow_through, 9)
-        names = ", ".join(_plain_question(q, self.solution.output) + f" = {c.number}" for q, c in used)
+        names = ", ".join(f"{c.quantity(self.solution.output)} = {c.number}" for _, c in used)
         text = (f"Follow-through: {fmt(expected, 6)} is what your earlier answer{'s' * (len(used) > 1)} "
                 f"{names} give{'s' * (len(used) == 1)} when the rest is done right, so this answer gets "
                 f"{points:g} of {question.points:g} point{'s' * (question.points != 1)}.")
@@ -301,14 +301,6 @@ class _Problem:
         if judge(claim, values, grads, sig).verdict != "right":
             return None
         return true_value(claim, values, grads)
-
-
-def _plain_question(question: Question, output: str) -> str:
-    if question.ask == "gradient":
-        return f"∂{output}/∂{question.of}"
-    if question.ask == "update":
-        return f"{question.of}'"
-    return question.of
 
 
 def _with_answers(solution: Solution, sources: list[tuple[Question, Claim]]) -> tuple[dict, dict] | None:
