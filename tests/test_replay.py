@@ -499,3 +499,34 @@ def test_argument_grads_false_leaves_the_arguments_alone():
     out = sum_values([(w * x).tanh() for x in [Value(3.0), Value(-2.0)]])
     out.backward()
     assert got == (out.data, w.grad)
+
+
+def test_reset_records_again_and_graph_after_a_fallback_is_the_plain_graph():
+    x = Value(1.0, label="x")
+    step = compile(lambda: (x * 3.0).exp())
+    step()
+    step()
+    step.reset()
+    step()
+    assert step.stats["recordings"] == 2 and step.stats["replays"] == 1
+    x.data = 400.0  # exp(1200) overflows: the plain engine runs (and raises)
+    with pytest.raises(OverflowError):
+        step()
+    x.data = 0.5
+    step.graph()  # the last finished call's graph
+    assert step() == math.exp(1.5)
+    assert [n.label for n in topological_order(step.graph())] == ["x", "", ""]
+
+
+def test_compile_values_runs_the_plain_engine_for_what_it_cannot_replay():
+    from autograd.replay import compile_values
+
+    x = Value(1.0)
+    values = compile_values(lambda: [(x * 10.0).exp(), x.tanh()])
+    assert values() == [math.exp(10.0), math.tanh(1.0)]
+    x.data = 100.0
+    with pytest.raises(OverflowError, match="exp"):
+        values()
+    x.data = 2.0
+    assert values() == [math.exp(20.0), math.tanh(2.0)]
+    assert values.stats["replays"] == 1
