@@ -29,14 +29,15 @@ runs the plain engine once and records.
 **Replay.** Forward: node groups level by level (a node's level is one more than its deepest
 operand's), one numpy operation per group where the operation is plain IEEE arithmetic that
 numpy computes exactly as Python does (+, -, *, / by a constant, neg, relu, abs, max, min, and
-the fused sum / linear / affine nodes, summed strictly left to right with ``np.add.accumulate``);
+the fused sum / linear / affine nodes, whose terms are added strictly left to right, one whole
+row of the group at a time);
 every other operation calls the table's own scalar forward rule (`autograd.ops`) element by
 element, so exp, log, tanh, ``**`` ... give the very same floats as the engine.
 
 Backward: the plain loop adds ``local · grad(parent)`` into each child, parents in reverse
 topological order and each parent's children in edge order. Floating-point addition is not
 associative, so the replay keeps that order: nodes are grouped by their distance from the
-output (every parent of a node is nearer the output than the node itself), and a group's
+output along the longest path (every parent of a node is nearer than the node), and a group's
 gradients are ``np.bincount(slot, local · grad(parent))`` over its incoming edges, listed in
 the plain loop's order. ``bincount`` adds its weights one by one, in array order, from +0.0,
 exactly as ``child.grad += ...`` does. (Skipping a parent whose gradient is 0, as the engine
@@ -47,6 +48,12 @@ that is not a leaf, an output that is a leaf), a value, derivative or gradient t
 finite, an error raised by a forward rule, or a call inside `no_grad()`: the call runs the
 plain engine instead, which computes the same thing or raises its own clear error. No Python
 source is generated or run anywhere in this module.
+
+**Why numpy, not generated code** (measured on micrograd's moons step, 100 samples, MLP 2-16-16-1,
+on the 2-core development machine): this replay takes about 0.6 ms a step and 0.1 s to record;
+a prototype of generated straight-line code per sample took about 0.7 ms and 8 ms to compile
+(issue 14). Similar speed, and the numpy replay needs no source text, no code cache, and one
+generic mechanism for any graph; the recording time is paid once per shape.
 """
 
 from __future__ import annotations
