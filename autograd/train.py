@@ -195,9 +195,8 @@ def _compiled_step(model: MLP, loss: str, l1: float, l2: float):
         last[len(inputs)] = (inputs, targets)
         _set_data(input_leaves, inputs)
         if loss == "softmax":
-            for label in targets:
-                if not 0 <= label < classes[0]:  # as the plain path's loss would say
-                    raise ValueError(f"softmax_cross_entropy: label {label} is not a class index below {classes[0]}")
+            if not all(0 <= label < classes[0] for label in targets):
+                _objective(model, loss, l1, l2, inputs, targets)  # raises the loss's own error
             for one_hot, label in zip(target_leaves, targets):
                 for k, leaf in enumerate(one_hot):
                     leaf.data = 1.0 if k == label else 0.0
