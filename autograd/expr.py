@@ -255,16 +255,23 @@ _PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2, "neg": 3, "**": 4}
 
 def unparse(root: Node) -> str:
     """The expression as text, with only the parentheses it needs."""
-    texts: dict[int, tuple[str, int]] = {}
+    return fold(root, render)[0]
+
+
+def fold(root: Node, combine):
+    """``combine(node, [results of its subtrees])`` over a tree, children first. An explicit
+    stack: deep expressions never recurse. A subtree may appear more than once (a formula
+    of `autograd.notation` uses an operand twice)."""
+    results: dict[int, object] = {}
     stack: list[tuple[Node, bool]] = [(root, False)]
-    while stack:  # post-order with an explicit stack: deep expressions never recurse
+    while stack:
         node, ready = stack.pop()
         if not ready:
             stack.append((node, True))
-            stack += [(child, False) for child in _children(node)]
+            stack += [(child, False) for child in subtrees(node)]
             continue
-        texts[id(node)] = render(node, [texts.pop(id(c)) for c in _children(node)])
-    return texts[id(root)][0]
+        results[id(node)] = combine(node, [results[id(c)] for c in subtrees(node)])
+    return results[id(root)]
 
 
 def render(node: Node, parts: list[tuple[str, int]]) -> tuple[str, int]:
@@ -677,7 +684,7 @@ def _nodes_in(node: Node) -> list[Node]:
     while stack:
         node = stack.pop()
         found.append(node)
-        stack += _children(node)
+        stack += subtrees(node)
     return found
 
 
@@ -712,9 +719,9 @@ class _Evaluator:
             node, ready = stack.pop()
             if not ready:
                 stack.append((node, True))
-                stack += [(child, False) for child in reversed(_children(node))]
+                stack += [(child, False) for child in reversed(subtrees(node))]
                 continue
-            done = [results.pop(id(child)) for child in _children(node)]
+            done = [results.pop(id(child)) for child in subtrees(node)]
             text = render(node, [part for _, part in done])
             results[id(node)] = (self.apply(node, [value for value, _ in done], text[0]), text)
         return results[id(root)][0]
@@ -752,7 +759,8 @@ def _shorten(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _children(node: Node) -> tuple:
+def subtrees(node: Node) -> tuple:
+    """The operands of an expression node, left to right."""
     if isinstance(node, Unary):
         return (node.operand,)
     if isinstance(node, Binary):

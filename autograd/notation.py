@@ -22,7 +22,7 @@ from functools import lru_cache
 
 from autograd import ops
 from autograd.engine import Value
-from autograd.expr import Binary, Call, Name, Node, Num, Unary, parse_expression, render
+from autograd.expr import Binary, Call, Name, Node, Num, Unary, fold, parse_expression, subtrees, unparse
 
 __all__ = [
     "number", "arguments", "argument_of_child", "formula_tree", "derivative_tree", "text", "latex",
@@ -162,29 +162,8 @@ def _folded(op_name: str, values: list[float]) -> Num | None:
 
 
 def _rebuild(tree: Node, visit) -> Node:
-    """Apply ``visit`` to every node, children first (an explicit stack: no recursion)."""
-    done: dict[int, Node] = {}
-    stack: list[tuple[Node, bool]] = [(tree, False)]
-    while stack:
-        node, ready = stack.pop()
-        kids = _kids(node)
-        if not ready:
-            stack.append((node, True))
-            stack += [(kid, False) for kid in kids]
-            continue
-        new_kids = [done[id(kid)] for kid in kids]  # a shared operand appears more than once
-        done[id(node)] = visit(_with_kids(node, new_kids))
-    return done[id(tree)]
-
-
-def _kids(node: Node) -> tuple:
-    if isinstance(node, Unary):
-        return (node.operand,)
-    if isinstance(node, Binary):
-        return (node.left, node.right)
-    if isinstance(node, Call):
-        return node.args
-    return ()
+    """Apply ``visit`` to every node, children first, on a copy of the tree."""
+    return fold(tree, lambda node, kids: visit(_with_kids(node, kids)))
 
 
 def _with_kids(node: Node, kids: list[Node]) -> Node:
@@ -202,7 +181,7 @@ def _with_kids(node: Node, kids: list[Node]) -> Node:
 
 def text(tree: Node) -> str:
     """A formula in the program language, with only the parentheses it needs."""
-    return _write(tree, render)[0]
+    return unparse(tree)
 
 
 _LATEX_PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 5, "neg": 3, "**": 4}
@@ -210,7 +189,7 @@ _LATEX_PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 5, "neg": 3, "**": 4}
 
 def latex(tree: Node) -> str:
     """A formula in LaTeX: ``\\frac{1}{x}``, ``w_{1} \\cdot x``, ``\\sigma(z)``."""
-    return _write(tree, _latex_one)[0]
+    return fold(tree, _latex_one)[0]
 
 
 def _latex_one(node: Node, parts: list[tuple[str, int]]) -> tuple[str, int]:
@@ -248,16 +227,3 @@ def _latex_name(name: str) -> str:
     if stem and stem != name:  # net_o1 → net\_o_{1}: an underscore in the stem is a letter, not a subscript
         return stem.replace("_", r"\_") + f"_{{{name[len(stem):]}}}"
     return name.replace("_", r"\_")
-
-
-def _write(tree: Node, one) -> tuple[str, int]:
-    texts: dict[int, tuple[str, int]] = {}
-    stack: list[tuple[Node, bool]] = [(tree, False)]
-    while stack:
-        node, ready = stack.pop()
-        if not ready:
-            stack.append((node, True))
-            stack += [(kid, False) for kid in _kids(node)]
-            continue
-        texts[id(node)] = one(node, [texts[id(kid)] for kid in _kids(node)])
-    return texts[id(tree)]
