@@ -641,3 +641,30 @@ def test_any_corrupted_set_is_one_error_line_with_a_line_number():
             errors += 1
             assert "\n" not in str(error) and error.line is not None, str(error)
     assert errors > 300
+
+
+# ------------------------------------------------------------------ hostile input files
+
+
+@pytest.mark.parametrize("nested", ["x = " + "[" * 5000 + "]" * 5000, "x = " + "{a = " * 3000 + "1" + "}" * 3000])
+def test_deeply_nested_toml_is_one_error_line(tmp_path, capsys, nested):
+    """tomllib recurses on nesting: a RecursionError must not escape as a traceback."""
+    bad = tmp_path / "deep.toml"
+    bad.write_text('title = "t"\nseed = "s"\n' + nested + "\n")
+    assert main(["key", str(bad), "--student", "s1"]) == 2
+    err = capsys.readouterr().err
+    assert err == f"error: {bad}: not valid TOML: arrays or inline tables nested too deeply\n"
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero, an endless file")
+def test_an_endless_input_file_is_refused_without_reading_it_whole(tmp_path, capsys, monkeypatch):
+    """`key /dev/zero` and `grade SET /dev/zero` used to read until memory ran out."""
+    import autograd.course.grade as grade_module
+
+    monkeypatch.setattr(grade_module, "MAX_ANSWERS_BYTES", 2**20)  # the real limit is 64 MiB
+    assert main(["key", "/dev/zero", "--student", "s1"]) == 2
+    assert main(["grade", str(WORKED), "/dev/zero", "--csv", str(tmp_path / "out.csv")]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err == ["error: /dev/zero: larger than 16 MiB, the most a problem set may be",
+                   "error: /dev/zero: larger than 1 MiB, the most an answers file may be"]
+    assert list(tmp_path.iterdir()) == []

@@ -30,13 +30,14 @@ except ModuleNotFoundError:  # Python 3.10: the same parser, published as tomli
 from autograd.expr import ExprError, Program, nearest, parse
 
 __all__ = ["SetError", "InputRule", "Tolerance", "Question", "Problem", "ProblemSet", "load", "loads",
-           "ASKS", "PLACEHOLDER"]
+           "ASKS", "PLACEHOLDER", "MAX_SET_BYTES", "read_bounded"]
 
 ASKS = ("value", "gradient", "update")
 MAX_DECIMALS = 10
 MAX_CHOICES = 10_000
 MAX_PROBLEMS = 200
 MAX_QUESTIONS = 100
+MAX_SET_BYTES = 16 * 2**20  # a set of MAX_PROBLEMS problems with the longest programs is about 2 MiB
 DEFAULT_FOLLOW_THROUGH = 0.5
 PLACEHOLDER = re.compile(r"\{\{[ \t]*([A-Za-z_][A-Za-z_0-9]*)[ \t]*\}\}")
 _ID = re.compile(r"[A-Za-z_][A-Za-z_0-9-]*\Z")  # no dot: question ids are written PROBLEM.QUESTION
@@ -169,7 +170,10 @@ def load(path: str | Path) -> ProblemSet:
     """Read and check a problem-set file; `SetError` (a ValueError) names file, line and field."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = read_bounded(path, MAX_SET_BYTES)
+        if len(raw) > MAX_SET_BYTES:
+            raise SetError(str(path), f"larger than {MAX_SET_BYTES // 2**20} MiB, the most a problem set may be")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         raise SetError(str(path), f"not UTF-8 text ({error.reason} at byte {error.start})") from None
     except OSError as error:
@@ -177,10 +181,19 @@ def load(path: str | Path) -> ProblemSet:
     return loads(text, str(path))
 
 
+def read_bounded(path: Path, limit: int) -> bytes:
+    """The bytes of ``path``, but never more than ``limit + 1`` of them: a file over the limit
+    (or an endless one such as /dev/zero) is seen to be too large without being read whole."""
+    with open(path, "rb") as f:
+        return f.read(limit + 1)
+
+
 def loads(text: str, source: str = "<set>") -> ProblemSet:
     """Read and check a problem set from TOML text; ``source`` names it in errors."""
     try:
         data = tomllib.loads(text)
+    except RecursionError:  # tomllib parses nested arrays and inline tables recursively
+        raise SetError(source, "not valid TOML: arrays or inline tables nested too deeply") from None
     except tomllib.TOMLDecodeError as error:
         message = str(error)
         line = getattr(error, "lineno", None)  # Python 3.14 has the fields; older: "(at line 3, column 5)"

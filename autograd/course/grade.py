@@ -32,7 +32,7 @@ from autograd.check import MISTAKES, Claim, Diagnosis, Diagnoser, judge, true_va
 from autograd.engine import Value, topological_order
 from autograd.expr import ExprError, nearest, parse
 from autograd.trace import fmt
-from autograd.course.format import ProblemSet, Question
+from autograd.course.format import ProblemSet, Question, read_bounded
 from autograd.course.solve import Solution, parsed_claim, solve_set
 
 __all__ = ["AnswersError", "Answers", "read_answers", "parse_answers", "QuestionGrade", "FollowThrough",
@@ -42,6 +42,7 @@ __all__ = ["AnswersError", "Answers", "read_answers", "parse_answers", "Question
 NO_ANSWER = "no answer"
 MAX_STUDENTS = 100_000
 MAX_CELL = 200  # characters: longer cells are not numbers anyone typed
+MAX_ANSWERS_BYTES = 64 * 2**20  # MAX_STUDENTS rows of 60 answers of 10 characters fit
 
 
 class AnswersError(ValueError):
@@ -67,7 +68,10 @@ def read_answers(path: str | Path, problem_set: ProblemSet) -> Answers:
     per question id PROBLEM.QUESTION. `AnswersError` for a malformed file."""
     path = Path(path)
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        raw = read_bounded(path, MAX_ANSWERS_BYTES)
+        if len(raw) > MAX_ANSWERS_BYTES:
+            raise AnswersError(f"{path}: larger than {MAX_ANSWERS_BYTES // 2**20} MiB, the most an answers file may be")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise AnswersError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from None
     except OSError as error:
