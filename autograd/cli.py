@@ -23,7 +23,7 @@ from pathlib import Path
 
 from autograd.files import OutputError, plan_outputs, write_outputs
 from autograd.check import CHECK_HELP, check_claims
-from autograd.expr import FUNCTIONS, NUMBER, ExprError, Program, number_value, parse
+from autograd.expr import FUNCTIONS, MAX_PROGRAM_LENGTH, NUMBER, ExprError, Program, is_name, number_value, parse
 from autograd.report import grad_report
 from autograd.trace import fmt, trace
 
@@ -72,8 +72,39 @@ class _Parser(argparse.ArgumentParser):
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if sys.stdout is None:  # `autograd ... >&-`: print() would drop the report without a word
+        sys.stdout = _ClosedOutput()
     with _terminate_as_interrupt():
         return _main(argv)
+
+
+# The standard output could not be written: a full disk (`autograd ... > /dev/full`), a quota, an
+# I/O error, or closed. Reported as an output file's failure is (those carry a path: OutputError).
+_STDOUT_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EBADF}
+
+
+class _ClosedOutput:
+    """Stands in for a closed standard output (Python makes it None): writing to it fails."""
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, "the standard output is closed")
+
+    def flush(self) -> None:
+        pass
+
+
+def _stdout_failed(error: Exception) -> bool:
+    return (isinstance(error, OSError) and not isinstance(error, (OutputError, BrokenPipeError))
+            and error.filename is None and error.errno in _STDOUT_ERRNOS)
+
+
+def _silence_stdout() -> None:
+    """Point the standard output at /dev/null, so that the interpreter's last flush of what is
+    still buffered neither fails again nor prints a second message."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, AttributeError, ValueError):
+        pass
 
 
 @contextlib.contextmanager
@@ -101,11 +132,17 @@ def _main(argv: Sequence[str] | None) -> int:
         if not getattr(args, "run", None):
             parser.print_help()
             return EXIT_BAD_INPUT
-        return args.run(args)
+        status = args.run(args)
+        sys.stdout.flush()  # here, not at exit: a full disk is then reported like any failed output
+        return status
     except BrokenPipeError:  # `autograd ... | head`: the reader has gone, which is no error of ours
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so exit's flush is quiet
         return 141
     except Exception as error:
+        if _stdout_failed(error):
+            print(f"error: cannot write the standard output: {error.strerror}", file=sys.stderr)
+            _silence_stdout()
+            return EXIT_BAD_INPUT
         if not _is_bad_input(error):
             raise  # a bug: keep the traceback, so that it is reported and fixed
         print(f"error: {_message(error)}", file=sys.stderr)
@@ -399,13 +436,11 @@ def _layer_sizes(text: str) -> list[int]:
 
 
 def _finite(text: str) -> float:
+    """A numeric flag's value, read by the same rule as --at (expr.number_value)."""
     try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not math.isfinite(value):
-        raise argparse.ArgumentTypeError(f"{text!r} is not a finite number")
-    return value
+        return number_value(text, "the value")
+    except ExprError as error:
+        raise argparse.ArgumentTypeError(error.message + (f" ({error.suggestion})" if error.suggestion else "")) from None
 
 
 def _positive_int(text: str) -> int:
@@ -432,7 +467,6 @@ def _tolerance(text: str) -> float:
     return value
 
 
-_NAME = re.compile(r"[A-Za-z_][A-Za-z_0-9]*\Z")
 
 
 def parse_assignments(groups: list[list[str]], flag: str = "--at") -> dict[str, float]:
@@ -444,7 +478,7 @@ def parse_assignments(groups: list[list[str]], flag: str = "--at") -> dict[str, 
     for token in (t for group in groups for t in group):
         name, sep, number = token.partition("=")
         name = name.strip()
-        if not sep or not _NAME.match(name):
+        if not sep or not is_name(name):
             raise UsageError(f"{flag} {token!r} is not NAME=NUMBER")
         if name in values:
             raise UsageError(f"{flag} gives '{name}' twice")
@@ -454,10 +488,21 @@ def parse_assignments(groups: list[list[str]], flag: str = "--at") -> dict[str, 
 
 def read_program(text: str) -> Program:
     if text == "-":
-        text = sys.stdin.read()
+        text = _read_stdin()
     elif text.startswith(" -"):
         text = text[1:]  # the space `_programs_may_start_with_minus` put there
     return parse(text)
+
+
+def _read_stdin() -> str:
+    """PROGRAM '-': standard input, but at most one character more than a program may have
+    (the parser then says it is too long), so that `< /dev/zero` cannot fill the memory."""
+    if sys.stdin is None:
+        raise UsageError("PROGRAM '-' reads the standard input, but it is closed")
+    text = sys.stdin.read(MAX_PROGRAM_LENGTH + 1)
+    if re.search("[\udc80-\udcff]", text):  # bytes that are not UTF-8, kept by Python as surrogates
+        raise UsageError("PROGRAM '-': the standard input is not UTF-8 text")
+    return text
 
 
 _OPTION_LIKE_NUMBER = re.compile(r"-" + NUMBER + r"\Z")

@@ -391,3 +391,23 @@ def test_arithmetic_errors_point_at_their_operation():
 def test_a_function_used_as_a_value_is_told_to_take_its_argument(capsys):
     code, _, err = run_cli(capsys, "grad", "f = sigmoid * x", "--at", "x=1")
     assert code == 2 and "'sigmoid' is a function: give it its argument in parentheses" in err
+
+
+class _Endless:
+    """A standard input that never ends (`< /dev/zero`): reading it whole would fill the memory."""
+
+    def read(self, size=-1):
+        assert size >= 0, "the whole of an endless input was asked for"
+        return "\0" * size
+
+
+@pytest.mark.parametrize("stdin, message", [
+    (None, "error: PROGRAM '-' reads the standard input, but it is closed"),  # `<&-`: was an AttributeError
+    (_Endless(), "error: the program is longer than 10000 characters"),
+    ("f = x\udcff", "error: PROGRAM '-': the standard input is not UTF-8 text"),  # a byte 0xff, surrogate-escaped
+])
+def test_bad_standard_input_is_one_error_line(monkeypatch, capsys, stdin, message):
+    import io
+    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin) if isinstance(stdin, str) else stdin)
+    code, out, err = run_cli(capsys, "grad", "-", "--at", "x=2")
+    assert (code, out, err) == (2, "", message + "\n")

@@ -324,3 +324,38 @@ def test_a_plain_kill_while_writing_leaves_the_old_file_and_no_temporary_file(tm
     assert code == 130 and "interrupted" in capsys.readouterr().err
     assert page.read_text() == "old" and leftovers(tmp_path) == []
     assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL  # the handler is put back
+
+
+# ---------------------------------------------------------------- the standard output
+
+STDOUT_COMMANDS = [GRAD, ["walkthrough", "--steps", "2000"], ["check", "f = x", "--at", "x=1", "--claim", "f=1"],
+                   ["key", "examples/problem-sets/cs231n.toml", "--student", "s1"]]
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full, a device that is always full")
+@pytest.mark.parametrize("command", STDOUT_COMMANDS[:2])
+def test_a_full_standard_output_is_one_error_line(command):
+    """`autograd ... > /dev/full` used to end in an OSError traceback (exit 1)."""
+    import subprocess
+    import sys
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "autograd", *command], stdout=full, stderr=subprocess.PIPE,
+                              text=True, timeout=60, cwd=root)
+    assert done.returncode == 2
+    assert done.stderr == "error: cannot write the standard output: No space left on device\n"
+
+
+@pytest.mark.parametrize("command", STDOUT_COMMANDS)
+def test_a_closed_standard_output_is_one_error_line(command, capsys, monkeypatch):
+    """`autograd ... >&-` (Python's sys.stdout is then None): no AttributeError traceback from
+    `key`, and no silent exit 0 with the report dropped from the others."""
+    import sys
+
+    monkeypatch.chdir(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    monkeypatch.setattr(sys, "stdout", None)
+    code = main(command)
+    monkeypatch.undo()
+    err = capsys.readouterr().err
+    assert code == 2 and err == "error: cannot write the standard output: the standard output is closed\n"
