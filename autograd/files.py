@@ -84,18 +84,24 @@ def validate_path(path: PathLike, label: str = "") -> Path:
     return target
 
 
-def plan_outputs(outputs: Iterable[tuple[PathLike | None, str]]) -> list[Path]:
+def plan_outputs(outputs: Iterable[tuple[PathLike | None, str]],
+                 inputs: Iterable[tuple[PathLike, str]] = ()) -> list[Path]:
     """Validate every (path, label) of one command before any work; ``None`` paths are skipped.
 
     Also refuses the same file twice (``--svg X --html X``, or through a link), which would
-    otherwise be written twice with the second output winning. Returns the paths as given.
+    otherwise be written twice with the second output winning, and an output that is one of
+    the command's ``inputs`` (path, what it is), which would destroy it (``grade SET A.csv
+    --csv A.csv``). Returns the paths as given.
     """
+    read = {_target(path): what for path, what in inputs}
     seen: dict[Path, str] = {}
     planned = []
     for path, label in outputs:
         if path is None:
             continue
         target = validate_path(path, label)
+        if target in read:
+            raise OutputError(path, f"it is the {read[target]} this command reads ({label})")
         if target in seen:
             raise OutputError(path, f"the same file is given twice ({seen[target]} and {label})")
         seen[target] = label

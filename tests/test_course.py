@@ -668,3 +668,30 @@ def test_an_endless_input_file_is_refused_without_reading_it_whole(tmp_path, cap
     assert err == ["error: /dev/zero: larger than 16 MiB, the most a problem set may be",
                    "error: /dev/zero: larger than 1 MiB, the most an answers file may be"]
     assert list(tmp_path.iterdir()) == []
+
+
+def test_an_output_over_an_input_file_is_refused_and_the_input_kept(tmp_path, capsys):
+    """`grade SET A.csv --csv A.csv` and `key SET --out SET` used to overwrite the file they read."""
+    import shutil
+
+    problem_set = tmp_path / "set.toml"
+    shutil.copy(WORKED, problem_set)
+    answers = tmp_path / "answers.csv"
+    answers.write_text("id,textbook.h\ns1,0.731\n")
+    before = problem_set.read_bytes()
+    assert main(["grade", str(problem_set), str(answers), "--csv", str(answers)]) == 2
+    assert main(["grade", str(problem_set), str(answers), "--report", str(problem_set)]) == 2
+    assert main(["key", str(problem_set), "--student", "s1", "--out", str(problem_set)]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err == [f"error: cannot write {answers}: it is the answers file this command reads (--csv)",
+                   f"error: cannot write {problem_set}: it is the problem set this command reads (--report)",
+                   f"error: cannot write {problem_set}: it is the problem set this command reads (--out)"]
+    assert problem_set.read_bytes() == before and answers.read_text() == "id,textbook.h\ns1,0.731\n"
+
+
+def test_an_empty_gradescope_folder_is_refused_not_taken_as_here(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "answers.csv").write_text("id,textbook.h\ns1,0.731\n")
+    assert main(["grade", str(WORKED), "answers.csv", "--gradescope", ""]) == 2
+    assert capsys.readouterr().err == "error: cannot write '': the path is empty (--gradescope)\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["answers.csv"]

@@ -359,3 +359,14 @@ def test_a_closed_standard_output_is_one_error_line(command, capsys, monkeypatch
     monkeypatch.undo()
     err = capsys.readouterr().err
     assert code == 2 and err == "error: cannot write the standard output: the standard output is closed\n"
+
+
+def test_an_output_that_is_an_input_is_refused_even_through_a_link(tmp_path):
+    answers = tmp_path / "answers.csv"
+    answers.write_text("id\n")
+    (tmp_path / "link.csv").symlink_to(answers)
+    for path in (answers, tmp_path / "link.csv"):
+        with pytest.raises(OutputError, match=r": it is the answers file this command reads \(--csv\)"):
+            plan_outputs([(path, "--csv")], inputs=[(answers, "answers file")])
+    assert answers.read_text() == "id\n"
+    assert plan_outputs([(tmp_path / "out.csv", "--csv")], inputs=[(answers, "answers file")]) == [tmp_path / "out.csv"]

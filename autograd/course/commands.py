@@ -23,7 +23,7 @@ def run_document(args) -> int:
     """`sheet` or `key` (args.command) for one student, to stdout or --out."""
     if not args.student.strip():
         raise ValueError("--student: the id is empty")
-    planned = plan_outputs([(args.out, "--out")])
+    planned = plan_outputs([(args.out, "--out")], inputs=[(args.set, "problem set")])
     problem_set = load(args.set)
     text = render(args.command, problem_set, args.student, args.format)
     if planned:
@@ -36,7 +36,8 @@ def run_document(args) -> int:
 
 def run_grade(args) -> int:
     """Grade ANSWERS.csv: text or --json on stdout, and --csv, --report, --gradescope files."""
-    plan_outputs([(args.csv, "--csv"), (args.report, "--report")])
+    plan_outputs([(args.csv, "--csv"), (args.report, "--report")],
+                 inputs=[(args.set, "problem set"), (args.answers, "answers file")])
     if args.gradescope is not None:
         _check_folder(args.gradescope)
     problem_set = load(args.set)
@@ -69,6 +70,8 @@ def run_grade(args) -> int:
 
 def _check_folder(folder: str) -> None:
     path = Path(folder)
+    if not folder.strip():  # Path("") is the current folder: an empty value is a mistake, not "here"
+        raise OutputError(folder, "the path is empty (--gradescope)")
     if not path.is_dir():
         raise OutputError(folder, "--gradescope needs an existing folder")
     validate_path(path / "results.json", "--gradescope")
