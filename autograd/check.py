@@ -21,7 +21,7 @@ from fractions import Fraction
 from itertools import combinations
 
 from autograd.engine import Value, no_grad, topological_order
-from autograd.expr import MAX_NUMBER_LENGTH, nearest, number_value
+from autograd.expr import MAX_NUMBER_LENGTH, is_name, nearest, number_value
 from autograd.ops import sigmoid_of
 from autograd import notation
 from autograd.trace import Names, Trace, chain_line, fmt, name_nodes, wrap
@@ -328,7 +328,6 @@ _SIGN_OPS = ("-", "r-", "neg", "cos")  # operations whose local derivative carri
 _ACTIVATIONS = ("sigmoid", "tanh")
 
 Variant = tuple[str, str, float]  # (code, what was done, the answer it gives)
-_NAMED = re.compile(r"[A-Za-z_][A-Za-z_0-9]*\Z")  # a quantity the program names (not a formula)
 
 
 class _Chain:
@@ -407,7 +406,8 @@ class _Chain:
         """'E → out_o2 → net_o2 → out_h1 → net_h1 → w1': a long path by its named quantities."""
         shown = [self.names.shown[n] for n in path]
         if len(shown) > 5:
-            named = [name for k, name in enumerate(shown) if k in (0, len(shown) - 1) or _NAMED.match(name)]
+            # the ends, and the quantities the program names (not formulas)
+            named = [name for k, name in enumerate(shown) if k in (0, len(shown) - 1) or is_name(name)]
             shown = named if len(named) >= 3 else shown
         if len(shown) > 8:
             shown = shown[:3] + ["…"] + shown[-3:]

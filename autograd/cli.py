@@ -23,7 +23,7 @@ from pathlib import Path
 
 from autograd.files import OutputError, plan_outputs, write_outputs
 from autograd.check import CHECK_HELP, check_claims
-from autograd.expr import FUNCTIONS, MAX_PROGRAM_LENGTH, NUMBER, ExprError, Program, number_value, parse
+from autograd.expr import FUNCTIONS, MAX_PROGRAM_LENGTH, NUMBER, ExprError, Program, is_name, number_value, parse
 from autograd.report import grad_report
 from autograd.trace import fmt, trace
 
@@ -436,13 +436,11 @@ def _layer_sizes(text: str) -> list[int]:
 
 
 def _finite(text: str) -> float:
+    """A numeric flag's value, read by the same rule as --at (expr.number_value)."""
     try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not math.isfinite(value):
-        raise argparse.ArgumentTypeError(f"{text!r} is not a finite number")
-    return value
+        return number_value(text, "the value")
+    except ExprError as error:
+        raise argparse.ArgumentTypeError(error.message + (f" ({error.suggestion})" if error.suggestion else "")) from None
 
 
 def _positive_int(text: str) -> int:
@@ -469,7 +467,6 @@ def _tolerance(text: str) -> float:
     return value
 
 
-_NAME = re.compile(r"[A-Za-z_][A-Za-z_0-9]*\Z")
 
 
 def parse_assignments(groups: list[list[str]], flag: str = "--at") -> dict[str, float]:
@@ -481,7 +478,7 @@ def parse_assignments(groups: list[list[str]], flag: str = "--at") -> dict[str, 
     for token in (t for group in groups for t in group):
         name, sep, number = token.partition("=")
         name = name.strip()
-        if not sep or not _NAME.match(name):
+        if not sep or not is_name(name):
             raise UsageError(f"{flag} {token!r} is not NAME=NUMBER")
         if name in values:
             raise UsageError(f"{flag} gives '{name}' twice")

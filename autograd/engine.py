@@ -147,7 +147,10 @@ class Value:
 
     @data.setter
     def data(self, value: Number) -> None:
-        self._data = _real(value, f"setting the data of {self._name()}")
+        if type(value) is float and value - value == 0.0:  # the hot case (optimisers, batches): no message built
+            self._data = value
+        else:
+            self._data = _real(value, f"setting the data of {self._name()}")
 
     @property
     def op(self) -> str:
@@ -470,7 +473,7 @@ def _binary(a: Value, other: Operand, name: str) -> Value:
         value, locals_ = _apply(op, (a._data, other._data))
         if not locals_:
             return _node(value, "", ())
-        if name == "**" and locals_[1] == 0.0 and a._data < 0.0:
+        if name == "**" and locals_[1] == 0.0 and a._data < 0.0 and is_grad_enabled():
             _negative_base_error(a._data, other._data)
         return _node(value, name, (a, locals_[0], other, locals_[1]))
     c = _constant(other, name)
@@ -487,9 +490,16 @@ def _reflected(a: Value, other: Number, name: str) -> Value:
     c = _constant(other, name)
     if c is None:
         return NotImplemented
-    if name == "**" and c < 0.0:
+    if name == "**" and c < 0.0 and is_grad_enabled():
         _negative_base_error(c, a._data)
-    value, locals_ = _apply(ops.OPS[name], (c, a._data))
+    try:
+        value, locals_ = _apply(ops.OPS[name], (c, a._data))
+    except ZeroDivisionError:
+        if name != "**" or c != 0.0:
+            raise
+        # 0 ** b for 0 < b < 1: only ∂/∂b is kept, and its limit is 0 (see ops); the infinite
+        # ∂/∂base that the table's rule refuses is not needed for a constant base
+        value, locals_ = ops._real_power(c, a._data), (0.0, 0.0)
     if not locals_:
         return _node(value, "", ())
     return _node(value, ops.REFLECTED_PREFIX + name, (a, locals_[1], c))
@@ -525,8 +535,11 @@ def _function_method(op: ops.Op) -> Callable:
                 raise TypeError(f"{op.name}: expected a Value or a real number, got {type(other).__name__}")
             return _binary(self, other, op.name)
     method.__name__ = method.__qualname__ = op.method_name
-    method.__doc__ = f"{op.formula.replace('a', 'self').replace('b', 'other')}: {op.doc}.  " \
-                     f"∂/∂ = {', '.join(op.derivatives)}"
+    if op.arity == 1:
+        arguments, slopes = "a = self", f"∂/∂a = {op.derivatives[0]}"
+    else:
+        arguments, slopes = "a = self, b = other", f"∂/∂a = {op.derivatives[0]}, ∂/∂b = {op.derivatives[1]}"
+    method.__doc__ = f"{op.formula}: {op.doc} ({arguments}).  {slopes}"
     return method
 
 

@@ -156,6 +156,18 @@ _TOKEN = re.compile(
 
 
 _SIGNED_NUMBER = re.compile(r"[+-]?" + NUMBER + r"\Z")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z_0-9]*\Z")
+
+
+def is_name(text: str) -> bool:
+    """True for a name the language accepts: a letter or _, then letters, digits or _."""
+    return bool(_NAME.match(text))
+
+
+def _beyond_float(written: str, value: float) -> bool:
+    """True for a number too large for a float (1e999) or too small to be told from 0 (1e-999)."""
+    mantissa = re.split("[eE]", written)[0]
+    return math.isinf(value) or (value == 0.0 and re.search(r"[1-9]", mantissa) is not None)
 
 
 def number_value(text: str, what: str) -> float:
@@ -169,7 +181,7 @@ def number_value(text: str, what: str) -> float:
     if not _SIGNED_NUMBER.match(written):
         raise ExprError(f"{what}: {text!r} is not a number", suggestion=_meant_number(written))
     value = float(written)
-    if math.isinf(value) or (value == 0.0 and re.search(r"[1-9]", written.split("e")[0].split("E")[0])):
+    if _beyond_float(written, value):
         raise ExprError(f"{what}: {text!r} is not a finite number (it is beyond the range of a float)")
     return value
 
@@ -517,9 +529,9 @@ def _number(token: Token, source: str = "") -> Num:
         raise ExprError(f"the number is longer than {MAX_NUMBER_LENGTH} characters", position=token.column - 1,
                         source=source)
     value = float(token.text)  # a float from the start: no giant integers, ever
-    if math.isinf(value):
-        raise ExprError(f"the number {token.text} is too large for a float", position=token.column - 1,
-                        source=source)
+    if _beyond_float(token.text, value):
+        raise ExprError(f"the number {token.text} is beyond the range of a float (too large, or too small "
+                        "to be told from 0)", position=token.column - 1, source=source)
     return Num(value, token.text, token.column)
 
 
@@ -717,11 +729,13 @@ class _Evaluator:
         stack: list[tuple[Node, bool]] = [(root, False)]
         while stack:
             node, ready = stack.pop()
+            if id(node) in results:
+                continue  # a subtree used twice (formulas of autograd.notation): one Value, used twice
             if not ready:
                 stack.append((node, True))
                 stack += [(child, False) for child in reversed(subtrees(node))]
                 continue
-            done = [results.pop(id(child)) for child in subtrees(node)]
+            done = [results[id(child)] for child in subtrees(node)]
             text = render(node, [part for _, part in done])
             results[id(node)] = (self.apply(node, [value for value, _ in done], text[0]), text)
         return results[id(root)][0]
@@ -736,8 +750,8 @@ class _Evaluator:
         try:
             if isinstance(node, Unary):
                 out = -args[0]
-            elif isinstance(node, Binary) and node.op == "**" and isinstance(node.right, Num):
-                out = args[0] ** node.right.value  # a constant power: x**2 works for negative x
+            elif isinstance(node, Binary) and node.op == "**" and not _names_in(node.right):
+                out = args[0] ** args[1].data  # a constant power: x**2 and x**(1+1) work for negative x
             elif isinstance(node, Binary):
                 out = _BINARY[node.op](*args)
             else:

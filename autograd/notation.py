@@ -84,7 +84,8 @@ def formula_tree(node: Value, child_trees: list[Node]) -> Node:
     if op.name in ("linear", "affine"):
         products = [Binary("*", args[i], args[i + 1], 0) for i in range(0, len(args) - 1, 2)]
         return _left_sum(products + [args[-1]])
-    return tidy(_substitute(_template(op.formula), args))
+    # not tidied: x * 1 is shown as computed, never as a bare x (its operands are tidy already)
+    return _substitute(_template(op.formula), args)
 
 
 def derivative_tree(node: Value, k: int, child_trees: list[Node]) -> Node:

@@ -56,10 +56,10 @@ class Op:
 
 
 def number_text(x: float) -> str:
-    """A constant as it is written in formulas: exact (it reads back as the same float) and
-    short: 3.0 → "3", 0.1 → "0.1", 1e17 → "1e+17"."""
+    """A constant as it is written in formulas: short, and read back as the same float (-0.0
+    as 0, which compares equal): 3.0 → "3", 0.1 → "0.1", 1e17 → "1e+17"."""
     if x == int(x) and abs(x) < 1e16:
-        return str(int(x)) if x != 0 or math.copysign(1.0, x) > 0 else "0"
+        return str(int(x))
     return repr(x)
 
 
@@ -256,7 +256,10 @@ def _tan(a: float):
 
 
 def _arctan(a: float):
-    return math.atan(a), (1 / (1.0 + a**2),)
+    try:
+        return math.atan(a), (1 / (1.0 + a**2),)
+    except OverflowError:  # a² beyond a float (|a| > 1e154): the slope 1/(1 + a²) is 0 there
+        return math.atan(a), (0.0,)
 
 
 def _arc_domain(op: str, a: float) -> None:
@@ -326,8 +329,8 @@ _ENTRIES = [
     Op("softplus", 1, _softplus, "softplus(a)", ("sigmoid(a)",), "softplus", r"\ln(1 + e^{{a}})",
        "ln(1 + e^a), a smooth relu"),
     Op("relu", 1, _relu, "relu(a)", ("step(a)",), "relu", r"\max(0, {a})", "max(0, a)", smooth=False),
-    Op("leaky_relu", 1, _leaky_relu, "leaky_relu(a)", ("step(a) + 0.01 * (1 - step(a))",), "lrelu",
-       r"\mathrm{{lrelu}}({a})", "a for a > 0, else 0.01·a", smooth=False),
+    Op("leaky_relu", 1, _leaky_relu, "leaky_relu(a)", (f"step(a) + {LEAKY_SLOPE} * (1 - step(a))",), "lrelu",
+       r"\mathrm{{lrelu}}({a})", f"a for a > 0, else {LEAKY_SLOPE}·a", smooth=False),
     Op("elu", 1, _elu, "elu(a)", ("step(a) + (1 - step(a)) * exp(min(a, 0))",), "elu",
        r"\mathrm{{elu}}({a})", "a for a > 0, else e^a - 1", smooth=False),
     Op("abs", 1, _abs, "abs(a)", ("sign(a)",), "|x|", r"\left|{a}\right|", "absolute value", smooth=False),

@@ -21,7 +21,6 @@ can be evaluated by the expression language and gives back the number shown besi
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
@@ -29,7 +28,7 @@ from dataclasses import asdict, dataclass, field
 
 from autograd import notation
 from autograd.engine import Value, topological_order
-from autograd.expr import FUNCTIONS, Name, Node
+from autograd.expr import FUNCTIONS, Name, Node, Num, is_name
 
 __all__ = [
     "ForwardStep", "Contribution", "BackwardStep", "Trace", "Names", "trace", "fmt", "table",
@@ -68,10 +67,6 @@ class Contribution:
     product: float  # ∂L/∂node · ∂node/∂child
     total: float  # the child's gradient after this addition
     first: bool  # the child's first contribution (later ones add to a running total)
-
-    @property
-    def local_formula(self) -> str:  # the name older code used
-        return self.local_expr
 
 
 @dataclass
@@ -161,9 +156,6 @@ class Names:
     trees: dict[Value, Node]
 
 
-_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z_0-9]*\Z")
-
-
 def name_nodes(order: list[Value], constants: Iterable[Value] = ()) -> Names:
     """Names for every node of ``order`` (children before parents); see the module docstring.
 
@@ -195,7 +187,8 @@ def _reference(node: Value, ids: dict, trees: dict, inline: dict, constants: set
     if node.edges and not node.label and (node in inline or not keep):
         tree = notation.formula_tree(node, [trees[child] for child in node.children])
         text = notation.text(tree)
-        if len(text) <= MAX_INLINE:
+        # a formula that tidies to a bare name or number (x * 1) would show the node as another
+        if len(text) <= MAX_INLINE and not isinstance(tree, (Name, Num)):
             inline[node] = text
             return tree
         inline.pop(node, None)
@@ -208,7 +201,7 @@ def _ids(order: list[Value]) -> dict[Value, str]:
     taken: set[str] = set()
     for node in order:
         label = node.label
-        if label and _IDENTIFIER.match(label) and label not in FUNCTIONS and label not in taken:
+        if label and is_name(label) and label not in FUNCTIONS and label not in taken:
             ids[node] = label
             taken.add(label)
     for i, node in enumerate(order):
@@ -228,7 +221,7 @@ def local_exprs(node: Value, names: Names) -> list[str]:
     return [notation.text(notation.derivative_tree(node, k, kids)) for k in range(len(kids))]
 
 
-def display_names(root: Value, order: list[Value], constants: Iterable[Value] = ()) -> dict[Value, str]:
+def display_names(order: list[Value], constants: Iterable[Value] = ()) -> dict[Value, str]:
     """The display name of every node of ``order``."""
     return name_nodes(order, constants).shown
 
@@ -286,7 +279,7 @@ def _forward_step(node: Value, index: int, names: Names, constants: set, paramet
 
 def wrap(name: str) -> str:
     """Parenthesise a compound name so that it reads as one quantity after ∂: ∂L/∂(e**2)."""
-    if _IDENTIFIER.match(name) or _is_number(name) or (name.startswith("(") and name.endswith(")")):
+    if is_name(name) or _is_number(name) or (name.startswith("(") and name.endswith(")")):
         return name
     return f"({name})"
 

@@ -240,7 +240,7 @@ def draw(
     ids = {node: f"v{i}" for i, node in enumerate(order)}
     shown, plan = _fit(root, order, max_nodes, max_elements)
     # names are shown for labelled values only: naming all of a 100,000-node graph takes seconds
-    names = display_names(root, order, consts) if any(node.label for node in shown) else {}
+    names = display_names(order, consts) if any(node.label for node in shown) else {}
     if len(shown) < len(order):
         warnings.warn(
             f"draw: the graph has {len(order):,} values; showing the {len(shown):,} nearest the output "

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from autograd.check import agrees, written_precision
 from autograd.expr import Evaluation, parse
-from autograd.trace import Trace, fmt, table, trace
+from autograd.trace import Trace, factor, fmt, table, trace
 
 __all__ = ["Example", "Step", "Published", "PROGRAM", "PUBLISHED", "run", "compare_published"]
 
@@ -148,14 +148,14 @@ def report(example: Example, results: list[Step], digits: int = 6) -> str:
         "",
         "1. Forward pass",
         "",
-        f"  z    = w1 · x          = {fmt(example.w1)} · {_signed(example.x, 6)} = {fmt(v['z'], digits)}",
+        f"  z    = w1 · x          = {fmt(example.w1)} · {factor(example.x, 6)} = {fmt(v['z'], digits)}",
         f"  h    = sigmoid(z)      = 1 / (1 + exp({fmt(-v['z'], digits)})) = {fmt(v['h'], digits)}",
         f"  yhat = w2 · h          = {fmt(example.w2)} · {fmt(v['h'], digits)} = {fmt(v['yhat'], digits)}",
         "",
         "2. Loss",
         "",
-        f"  e = y - yhat           = {fmt(example.y)} - {_signed(v['yhat'], digits)} = {fmt(v['e'], digits)}",
-        f"  L = ½ e²               = ½ · {_signed(v['e'], digits)}² = {fmt(v['L'], digits)}",
+        f"  e = y - yhat           = {fmt(example.y)} - {factor(v['yhat'], digits)} = {fmt(v['e'], digits)}",
+        f"  L = ½ e²               = ½ · {factor(v['e'], digits)}² = {fmt(v['L'], digits)}",
         "",
         "3. Backward pass: the chain rule, one step at a time (the order backward() runs)",
         "",
@@ -173,7 +173,7 @@ def report(example: Example, results: list[Step], digits: int = 6) -> str:
         f"    ∂L/∂w2 = (yhat - y) · h = {fmt(v['yhat'] - example.y, digits)} · {fmt(v['h'], digits)}"
         f" = {fmt(g['w2'], digits)}",
         f"    ∂L/∂w1 = (yhat - y) · w2 · h(1 - h) · x = {fmt(v['yhat'] - example.y, digits)} · "
-        f"{_signed(example.w2, 6)} · {fmt(v['h'] * (1 - v['h']), digits)} · {_signed(example.x, 6)} = {fmt(g['w1'], digits)}",
+        f"{factor(example.w2, 6)} · {fmt(v['h'] * (1 - v['h']), digits)} · {factor(example.x, 6)} = {fmt(g['w1'], digits)}",
         "",
         "4. Gradient-descent update: w ← w - η · ∂L/∂w",
         "",
@@ -192,11 +192,6 @@ def report(example: Example, results: list[Step], digits: int = 6) -> str:
         lines += ["  " + line for line in table(rows).splitlines()]
     lines += ["", *published_section(example, first, digits)]
     return "\n".join(lines)
-
-
-def _signed(x: float, digits: int) -> str:
-    """A number as a factor: negative ones in parentheses, (-0.28)² and never -0.28²."""
-    return f"({fmt(x, digits)})" if x < 0 else fmt(x, digits)
 
 
 def published_section(example: Example, step: Step, digits: int = 6) -> list[str]:

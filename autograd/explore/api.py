@@ -22,7 +22,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from autograd.check import check_claims
-from autograd.expr import ExprError, parse
+from autograd.expr import ExprError, is_name, parse
 from autograd.report import grad_report
 from autograd.trace import fmt, trace
 
@@ -34,7 +34,6 @@ MAX_TRAIN_STEPS = 100  # per request: a request answers within seconds
 MAX_SESSIONS = 8  # training sessions kept; the oldest is dropped
 MAX_HIDDEN = 32
 GRID = 36  # the decision boundary is sampled on GRID × GRID points
-_NAME = re.compile(r"[A-Za-z_][A-Za-z_0-9]*\Z")
 
 
 class ApiError(ValueError):
@@ -63,7 +62,7 @@ def _at(payload: dict) -> dict[str, float]:
     if not isinstance(at, dict) or len(at) > MAX_INPUTS:
         raise ApiError(f"'at' must be an object of at most {MAX_INPUTS} NAME: NUMBER pairs")
     for name in at:
-        if not _NAME.match(name):
+        if not is_name(name):
             raise ApiError(f"'at': {name[:40]!r} is not a name")
     return {name: _number(value, f"the value of '{name}'") for name, value in at.items()}
 
