@@ -695,3 +695,13 @@ def test_an_empty_gradescope_folder_is_refused_not_taken_as_here(tmp_path, capsy
     assert main(["grade", str(WORKED), "answers.csv", "--gradescope", ""]) == 2
     assert capsys.readouterr().err == "error: cannot write '': the path is empty (--gradescope)\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["answers.csv"]
+
+
+def test_latex_in_a_statement_can_never_put_html_in_a_page():
+    from autograd.course.render import mathml
+
+    for payload in (r"\text{<img src=x onerror=alert(1)>}", r"\text{<script>alert(1)</script>}", r"\text{<b>x</b>}"):
+        shown = mathml(payload)
+        assert "<img" not in shown and "<script" not in shown and "<b>" not in shown
+        assert shown.startswith("<code>")
+    assert mathml(r"\frac{1}{x}").startswith("<math")

@@ -340,9 +340,35 @@ def mathml(latex: str, display: bool = False) -> str:
     from latex2mathml.converter import convert
 
     try:
-        return convert(latex, display="block" if display else "inline")
+        markup = convert(latex, display="block" if display else "inline")
     except Exception:  # latex2mathml raises its own exception types, and IndexError on some input
-        return f"<code>{_html.escape(latex)}</code>"
+        markup = ""
+    # the converter copies \text{...} into the page unescaped: only plain MathML may pass
+    return markup if _only_mathml(markup) else f"<code>{_html.escape(latex)}</code>"
+
+
+_MATHML_ELEMENTS = frozenset(
+    "math mi mn mo ms mtext mspace mrow mfrac msqrt mroot mstyle merror mpadded mphantom mfenced "
+    "menclose msub msup msubsup munder mover munderover mmultiscripts mprescripts none mtable mtr "
+    "mtd mlabeledtr semantics annotation".split()
+)
+
+
+def _only_mathml(markup: str) -> bool:
+    """True when ``markup`` is well-formed XML made only of MathML elements, with no event
+    handler or link attributes (so no script can run from a problem set's text)."""
+    from xml.etree import ElementTree
+
+    try:
+        root = ElementTree.fromstring(markup)
+    except ElementTree.ParseError:
+        return False
+    for element in root.iter():
+        if element.tag.rsplit("}", 1)[-1] not in _MATHML_ELEMENTS:
+            return False
+        if any(name.lower().startswith("on") or "href" in name.lower() for name in element.attrib):
+            return False
+    return True
 
 
 _INLINE = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$|`([^`]+)`|\*\*(.+?)\*\*|\*(.+?)\*", re.S)
