@@ -21,8 +21,8 @@ from fractions import Fraction
 from itertools import combinations
 
 from autograd.engine import Value, no_grad, topological_order
-from autograd.expr import MAX_NUMBER_LENGTH, is_name, nearest, number_value
-from autograd.ops import sigmoid_of
+from autograd.expr import MAX_NUMBER_LENGTH, evaluate_tree, is_name, nearest, number_value, parse_expression
+from autograd.ops import OPS
 from autograd import notation
 from autograd.trace import Names, Trace, chain_line, fmt, name_nodes, wrap
 
@@ -325,7 +325,8 @@ MAX_PATHS = 12
 MAX_DIAGNOSED_NODES = 400
 
 _SIGN_OPS = ("-", "r-", "neg", "cos")  # operations whose local derivative carries a minus sign
-_ACTIVATIONS = ("sigmoid", "tanh")
+# activations whose derivative textbooks write over their output (σ' = s(1 - s)), from the table
+_ACTIVATIONS = tuple(op.name for op in OPS.values() if op.output_derivative)
 
 Variant = tuple[str, str, float]  # (code, what was done, the answer it gives)
 
@@ -498,16 +499,23 @@ def _activations_at_input(chain: _Chain) -> Iterator[Variant]:
 
 
 def _activation_slope(op: str, z: float, s: float, flavour: str) -> float:
-    at = z if flavour == "input" else (sigmoid_of(s) if op == "sigmoid" else math.tanh(s))
-    return at * (1.0 - at) if op == "sigmoid" else 1.0 - at * at
+    """The activation's output-form derivative (the table's) with the wrong number put in for the
+    output: the pre-activation z, or the activation applied again to its output s."""
+    wrong_output = z if flavour == "input" else OPS[op].forward(s)[0]
+    with no_grad():
+        return evaluate_tree(_output_form(op), {"y": Value(wrong_output)}).data
 
 
 def _activation_formulas(op: str, z: str, s: str, flavour: str) -> tuple[str, str]:
-    if op == "sigmoid":
-        right = f"{s}·(1 - {s})"
-        return right, (f"{z}·(1 - {z})" if flavour == "input" else f"sigmoid({s})·(1 - sigmoid({s}))")
-    right = f"1 - {s}²"
-    return right, (f"1 - {z}²" if flavour == "input" else f"1 - tanh({s})²")
+    """(the right output-form derivative over s, the wrong one over z or op(s)), as text."""
+    def written(output: str) -> str:
+        return notation.text(notation.substitute_names(_output_form(op), {"y": parse_expression(output)}))
+
+    return written(s), written(z if flavour == "input" else f"{op}({s})")
+
+
+def _output_form(op: str):
+    return parse_expression(OPS[op].output_derivative)
 
 
 def _constant_factor(chain: _Chain, node: Value, i: int) -> tuple[float, float, str] | None:
@@ -604,6 +612,8 @@ class Diagnoser:
         if claim.kind == "value" or agrees(claim.claimed, claim.tolerance, truth) or node is self.root:
             return []
         chain = _Chain(self.root, node, self.order, self.names, self.constants)
+        if not chain.order:  # the output does not depend on it: no chain in which to make a mistake
+            return []
         if claim.kind == "update":
             variants = update_variants(chain, node.data, claim.lr)
         else:
@@ -762,7 +772,10 @@ def path_to(record: Trace, target: str) -> list[str]:
             for c in step.contributions:
                 if c.child in reaches:
                     lines.append(chain_line(record.output, step, c))
-    return lines or [f"{target} is the output: d{record.output}/d{target} = 1"]
+    if lines or target == record.output:
+        return lines or [f"{target} is the output: d{record.output}/d{target} = 1"]
+    return [f"{record.output} does not depend on {target} (no path leads from one to the other): "
+            f"d{record.output}/d{target} = 0"]
 
 
 def reaching(record: Trace, target: str) -> set[str]:
@@ -787,8 +800,8 @@ def where_it_went_wrong(record: Trace, verdicts: list[Verdict]) -> list[str]:
     lines = []
     for target in sorted(wrong, key=lambda name: position.get(name, 0)):
         above = reaching(record, target) - {target}
-        if above & wrong:
-            continue  # it inherits an earlier mistake
+        if above & wrong or out not in above:
+            continue  # it inherits an earlier mistake, or no path leads to it (its chain lines say so)
         right_above = sorted(above & right, key=lambda name: position.get(name, 0))
         if right_above:
             lines.append(f"where the chain went wrong: d{out}/d{right_above[-1]} is right but d{out}/d{target} "

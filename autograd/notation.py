@@ -111,8 +111,12 @@ def _left_sum(terms: list[Node]) -> Node:
 
 def _substitute(template: Node, args: list[Node]) -> Node:
     """The template with its placeholders a, b replaced by the operands' formulas."""
-    bindings = dict(zip(_PLACEHOLDERS, args))
-    return _rebuild(template, lambda n: bindings.get(n.name, n) if isinstance(n, Name) else n)
+    return substitute_names(template, dict(zip(_PLACEHOLDERS, args)))
+
+
+def substitute_names(tree: Node, bindings: dict[str, Node]) -> Node:
+    """``tree`` with each name in ``bindings`` replaced by its formula."""
+    return _rebuild(tree, lambda n: bindings.get(n.name, n) if isinstance(n, Name) else n)
 
 
 # ------------------------------------------------------------------ tidying

@@ -49,6 +49,9 @@ class Op:
     function: bool = True  # callable by name in the expression language, and a Value method
     method: str = ""  # the Value method's name when it differs from ``name``
     smooth: bool = True  # differentiable everywhere in its domain (no kink, no jump)
+    # the derivative written over the output y instead of the argument, as textbooks write an
+    # activation's (σ' = y(1 - y)); the checker's model of "σ' taken at the wrong place" uses it
+    output_derivative: str = ""
 
     @property
     def method_name(self) -> str:
@@ -323,9 +326,10 @@ _ENTRIES = [
     Op("arctan", 1, _arctan, "arctan(a)", ("1 / (1 + a**2)",), "atan", r"\arctan {a}", "inverse tangent"),
     Op("sinh", 1, _sinh, "sinh(a)", ("cosh(a)",), "sinh", r"\sinh {a}", "hyperbolic sine"),
     Op("cosh", 1, _cosh, "cosh(a)", ("sinh(a)",), "cosh", r"\cosh {a}", "hyperbolic cosine"),
-    Op("tanh", 1, _tanh, "tanh(a)", ("1 - tanh(a)**2",), "tanh", r"\tanh {a}", "hyperbolic tangent"),
+    Op("tanh", 1, _tanh, "tanh(a)", ("1 - tanh(a)**2",), "tanh", r"\tanh {a}", "hyperbolic tangent",
+       output_derivative="1 - y**2"),
     Op("sigmoid", 1, _sigmoid, "sigmoid(a)", ("sigmoid(a) * (1 - sigmoid(a))",), "σ", r"\sigma({a})",
-       "the logistic function 1 / (1 + e^-a)"),
+       "the logistic function 1 / (1 + e^-a)", output_derivative="y * (1 - y)"),
     Op("softplus", 1, _softplus, "softplus(a)", ("sigmoid(a)",), "softplus", r"\ln(1 + e^{{a}})",
        "ln(1 + e^a), a smooth relu"),
     Op("relu", 1, _relu, "relu(a)", ("step(a)",), "relu", r"\max(0, {a})", "max(0, a)", smooth=False),

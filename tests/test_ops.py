@@ -342,3 +342,10 @@ def test_numeric_flags_follow_the_rule_of_at(capsys):
 
     assert main(["walkthrough", "--x", "\u0661"]) == 2
     assert "only the digits 0-9" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("op", [op for op in ops.OPS.values() if op.output_derivative], ids=lambda op: op.name)
+def test_output_form_derivatives_agree_with_the_table(op):
+    for x in GENERAL:
+        y, (local,) = op.forward(x)
+        assert close(evaluate(op.output_derivative, {"y": y}), local)
