@@ -361,3 +361,18 @@ def test_every_mistake_made_exactly_is_diagnosed_with_its_code(source, x, y):
         if math.isfinite(value) and abs(value - truth) > 1e-9 * max(1.0, abs(truth)):
             claim = parse_claim(f"d{name}={value:.17e}", "g", evaluation.values)  # to the last digit
             assert code in [d.code for d in diagnoser.diagnose(claim, node, truth)]
+
+
+# ---------------------------------------------------------------- a quantity the output does not depend on
+
+
+def test_a_wrong_claim_about_a_quantity_off_the_outputs_path_is_judged_not_a_traceback(capsys):
+    """`check "a = 2*x; f = y" --claim da=1` used to raise KeyError while diagnosing, and the
+    chain said 'a is the output: df/da = 1'. df/da is 0: no path leads from f to a."""
+    claims = check_json(capsys, "a = 2*x; f = y", ["x=1", "y=1"], "da=1", "x'=2", "da=0", extra=("--lr", "0.1"))
+    assert [(c["verdict"], c["true"], c["diagnoses"]) for c in claims] == [
+        ("wrong", 0.0, []), ("wrong", 1.0, []), ("right", 0.0, [])]
+    assert claims[0]["chain"] == ["f does not depend on a (no path leads from one to the other): df/da = 0"]
+    assert claims[1]["chain"][0] == "f does not depend on x (no path leads from one to the other): df/dx = 0"
+    code, out, err = run_cli(capsys, "check", "a = 2*x; f = y", "--at", "x=1", "y=1", "--claim", "da=1")
+    assert code == 1 and err == "" and "where the chain went wrong" not in out
