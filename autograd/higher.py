@@ -395,6 +395,10 @@ def forward_trace(out: Value, seeds: Mapping[Value, float], constants: Iterable[
     trees = {node: (notation.number(node.data) if node in constant_set else Name(ids[node], 0)) for node in order}
     inputs, computed = [], []
     for index, node in enumerate(order):
+        if node in constant_set and node is out:  # `f = 2`: the output is a number; its tangent is 0
+            computed.append(TangentStep(index, ids[node], "constant", notation.text(trees[node]), node.data,
+                                        f"{dotted(ids[node])} = 0", tangent=0.0))
+            continue
         if node in constant_set:
             continue
         if node.is_leaf:

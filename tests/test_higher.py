@@ -437,3 +437,11 @@ def test_hessian_of_a_small_networks_loss():
         g_down = [p.grad for p in params]
         for j in range(len(params)):
             assert math.isclose(H[i][j], (g_up[j] - g_down[j]) / (2 * h), rel_tol=1e-4, abs_tol=1e-6)
+
+
+def test_forward_mode_on_a_program_whose_output_is_a_number(capsys):
+    """`grad "a = x; f = 2" --mode forward --seed x=1` used to raise IndexError (an empty trace)."""
+    assert main(["grad", "a = x; f = 2", "--at", "x=1", "--mode", "forward", "--seed", "x=1", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert (data["value"], data["tangent"]) == (2.0, 0.0)
+    assert [(s["id"], s["kind"], s["formula"], s["tangent"]) for s in data["trace"]] == [("f", "constant", "2", 0.0)]
