@@ -591,8 +591,8 @@ def _labelled(named: list[tuple[str, Value]]):
 
 
 def _asset(name: str) -> str:
-    """A page asset shared with the explorer (autograd/explore/static), read from package files."""
-    return resources.files("autograd.explore").joinpath("static", name).read_text(encoding="utf-8")
+    """A page asset (autograd/static, which the explorer serves too), read from package files."""
+    return resources.files("autograd").joinpath("static", name).read_text(encoding="utf-8")
 
 
 def _script_json(data) -> str:

@@ -278,3 +278,12 @@ def test_training_moons_for_fifty_steps_raises_the_accuracy(page):
     after = float(page.get_by_test_id("accuracy").get_attribute("data-value"))
     assert after > before and after >= 0.85
     page.get_by_test_id("tab-program").click()
+
+
+def test_a_session_key_of_the_wrong_type_is_bad_input_not_a_crash():
+    from autograd.explore.api import Api
+
+    api = Api()
+    for key in ([], {}, 3, None):
+        code, body = api.handle("/api/train/step", {"session": key, "steps": 1})
+        assert code == 400 and "session" in body["error"]

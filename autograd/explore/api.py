@@ -140,10 +140,10 @@ class Api:
                 return 200, route(payload)
         except ApiError as error:
             return 400, {"error": str(error), **error.details}
-        except (ValueError, ArithmeticError, KeyError, TypeError) as error:
-            # the engine's messages name the value and the operation (e.g. log of a negative number)
-            message = str(error).strip("'\"") if isinstance(error, KeyError) else str(error)
-            return 400, {"error": message}
+        except (ValueError, ArithmeticError) as error:
+            # the engine's messages name the value and the operation (e.g. log of a negative number);
+            # anything else (KeyError, TypeError, ...) is a bug: the server answers 500 and says so
+            return 400, {"error": str(error)}
 
     # ------------------------------------------------------------------ programs
 
@@ -249,7 +249,8 @@ class Api:
     def train_step(self, payload: dict) -> dict:
         from autograd.train import fit
 
-        session = self.sessions.get(payload.get("session"))
+        key = payload.get("session")
+        session = self.sessions.get(key) if isinstance(key, str) else None
         if session is None:
             raise ApiError("no such training session (the server keeps the newest few): start a new network")
         steps = payload.get("steps", 1)

@@ -31,12 +31,13 @@ __all__ = ["ExplorerServer", "serve", "MAX_BODY", "HOST"]
 
 HOST = "127.0.0.1"
 MAX_BODY = 64 * 1024  # bytes: a program is at most 10,000 characters
-STATIC = {  # the only files served: name → content type
-    "index.html": "text/html; charset=utf-8",
-    "explore.js": "text/javascript; charset=utf-8",
-    "explore.css": "text/css; charset=utf-8",
-    "graph.js": "text/javascript; charset=utf-8",
-    "graph.css": "text/css; charset=utf-8",
+STATIC = {  # the only files served: name → (the package whose static/ folder holds it, content type)
+    "index.html": ("autograd.explore", "text/html; charset=utf-8"),
+    "explore.js": ("autograd.explore", "text/javascript; charset=utf-8"),
+    "explore.css": ("autograd.explore", "text/css; charset=utf-8"),
+    # the graph's drawing script and style belong to autograd.viz, which the step-through page uses too
+    "graph.js": ("autograd", "text/javascript; charset=utf-8"),
+    "graph.css": ("autograd", "text/css; charset=utf-8"),
 }
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
@@ -68,8 +69,9 @@ class Handler(BaseHTTPRequestHandler):
         if name not in STATIC or (path != "/" and not path.startswith("/static/")):
             self._json(404, {"error": f"not found: {path[:80]}"})
             return
-        body = resources.files("autograd.explore").joinpath("static", name).read_bytes()
-        self._send(200, body, STATIC[name])
+        package, content_type = STATIC[name]
+        body = resources.files(package).joinpath("static", name).read_bytes()
+        self._send(200, body, content_type)
 
     def do_POST(self) -> None:  # noqa: N802
         if not self._allowed():
