@@ -10,7 +10,6 @@ import argparse
 import contextlib
 import errno
 import json
-import math
 import os
 import re
 import signal
@@ -197,7 +196,8 @@ def build_parser() -> _Parser:
     walk.add_argument("--w1", type=_finite, default=0.5, help="the hidden weight (default 0.5)")
     walk.add_argument("--w2", type=_finite, default=0.3, help="the output weight (default 0.3)")
     walk.add_argument("--target", type=_finite, default=0.5, help="the target y (default 0.5)")
-    walk.add_argument("--lr", type=_finite, default=0.01, help="the learning rate η (default 0.01)")
+    walk.add_argument("--lr", type=_bounded(float, 0, None, low_open=True), default=0.01,
+                      help="the learning rate η, above 0 (default 0.01)")
     walk.add_argument("--steps", type=_bounded(int, 1, MAX_WALK_STEPS), default=1,
                       help=f"gradient-descent steps (default 1, at most {MAX_WALK_STEPS:,})")
     walk.add_argument("--digits", type=_digits, default=6, help="significant digits shown (default 6)")
@@ -325,7 +325,7 @@ def _add_explore_command(commands) -> None:
 
 
 def _port(text: str) -> int:
-    if not text.isdigit() or not 0 <= int(text) <= 65535:
+    if not re.fullmatch("[0-9]{1,5}", text) or not 0 <= int(text) <= 65535:
         raise argparse.ArgumentTypeError(f"{text!r} is not a port number (0 to 65535; 0 picks a free one)")
     return int(text)
 
@@ -411,13 +411,7 @@ def _bounded(kind, low, high, low_open: bool = False):
     """An argparse type: a finite ``kind`` (int or float) in [low, high] (or (low, high])."""
 
     def convert(text: str):
-        try:
-            value = kind(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(
-                f"{text!r} is not a {'whole ' if kind is int else ''}number") from None
-        if kind is float and not math.isfinite(value):
-            raise argparse.ArgumentTypeError(f"{text!r} is not a finite number")
+        value = _whole(text) if kind is int else _finite(text)
         if (value <= low if low_open else value < low) or (high is not None and value > high):
             bounds = f"{'more than' if low_open else 'at least'} {low}" + (f" and at most {high}" if high is not None else "")
             raise argparse.ArgumentTypeError(f"{text!r} must be {bounds}")
@@ -430,7 +424,7 @@ def _bounded(kind, low, high, low_open: bool = False):
 def _layer_sizes(text: str) -> list[int]:
     """'16,16' → [16, 16]: one or more whole numbers >= 1, separated by commas."""
     parts = [part.strip() for part in text.split(",")]
-    if not parts or not all(part.isdigit() for part in parts) or any(int(p) < 1 for p in parts):
+    if not parts or not all(re.fullmatch("[0-9]{1,30}", part) for part in parts) or any(int(p) < 1 for p in parts):
         raise argparse.ArgumentTypeError(f"{text!r} is not layer sizes like 16,16 (whole numbers >= 1)")
     return [int(part) for part in parts]
 
@@ -443,11 +437,19 @@ def _finite(text: str) -> float:
         raise argparse.ArgumentTypeError(error.message + (f" ({error.suggestion})" if error.suggestion else "")) from None
 
 
+_WHOLE = re.compile(r"[+-]?[0-9]{1,30}\Z")
+
+
+def _whole(text: str) -> int:
+    """A whole-number flag: ASCII digits (and a sign), as --at and programs write numbers;
+    int() alone would also take '١٠', '1_0' and ' 10 '."""
+    if not _WHOLE.match(text):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number (digits 0-9)")
+    return int(text)
+
+
 def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    value = _whole(text)
     if not 1 <= value <= 100_000:
         raise argparse.ArgumentTypeError(f"{text!r} must be between 1 and 100000")
     return value

@@ -411,3 +411,22 @@ def test_bad_standard_input_is_one_error_line(monkeypatch, capsys, stdin, messag
     monkeypatch.setattr(sys, "stdin", io.StringIO(stdin) if isinstance(stdin, str) else stdin)
     code, out, err = run_cli(capsys, "grad", "-", "--at", "x=2")
     assert (code, out, err) == (2, "", message + "\n")
+
+
+@pytest.mark.parametrize("args, words", [
+    (["walkthrough", "--steps", "٣"], "argument --steps: '٣' is not a whole number (digits 0-9)"),
+    (["walkthrough", "--steps", "1_0"], "argument --steps: '1_0' is not a whole number"),
+    (["walkthrough", "--digits", "٣"], "argument --digits: '٣' is not a whole number"),
+    (["grad", "f = x", "--at", "x=1", "--digits", " 3"], "argument --digits: ' 3' is not a whole number"),
+    (["check", "f = x", "--at", "x=1", "--claim", "f=1", "--sig", "٣"], "argument --sig: '٣' is not a whole number"),
+    (["train", "moons", "--epochs", "١"], "argument --epochs: '١' is not a whole number"),
+    (["train", "moons", "--hidden", "٣"], "argument --hidden: '٣' is not layer sizes"),
+    (["train", "moons", "--lr", "٠.١"], "argument --lr: the value: '٠.١' is not a number"),
+    (["explore", "--port", "٣٠٠٠٠"], "argument --port: '٣٠٠٠٠' is not a port number"),
+    (["walkthrough", "--lr", "-1"], "argument --lr: '-1' must be more than 0"),  # as check's and train's --lr
+    (["walkthrough", "--lr", "0"], "argument --lr: '0' must be more than 0"),
+])
+def test_numeric_flags_read_numbers_as_at_does(args, words, capsys):
+    """int() and float() alone take '١٠' (Arabic-Indic digits), '1_0' and ' 3'; --at and programs do not."""
+    code, out, err = run_cli(capsys, *args)
+    assert (code, out) == (2, "") and err.startswith(f"error: {words}") and err.count("\n") == 1
