@@ -705,3 +705,17 @@ def test_latex_in_a_statement_can_never_put_html_in_a_page():
         assert "<img" not in shown and "<script" not in shown and "<b>" not in shown
         assert shown.startswith("<code>")
     assert mathml(r"\frac{1}{x}").startswith("<math")
+
+
+def test_a_range_with_more_grid_points_than_a_float_can_count_still_draws(tmp_path, capsys):
+    """uniform = [-1e308, 1e308] with 0 decimals used to fail with 'int too large to convert to
+    float' (no file, line or field): now every draw is a whole number in the range."""
+    problem_set = tmp_path / "huge.toml"
+    problem_set.write_text('title = "t"\nseed = "s"\n[[problems]]\nid = "p"\nstatement = "{{x}}"\n'
+                           'program = "f = x"\n[problems.inputs]\nx = { uniform = [-1e308, 1e308], decimals = 0 }\n'
+                           '[[problems.questions]]\nid = "q"\nask = "value"\nof = "f"\n')
+    values = []
+    for student in ("s1", "s2", "s3"):
+        assert main(["key", str(problem_set), "--student", student, "--format", "json"]) == 0
+        values.append(json.loads(capsys.readouterr().out)["answers"]["p.q"])
+    assert all(abs(v) <= 1e308 and v == int(v) for v in values) and len(set(values)) == 3

@@ -28,6 +28,7 @@ import math
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 
 from autograd import ops
 from autograd.engine import topological_order
@@ -57,7 +58,10 @@ def draw(rule: InputRule, u: float) -> float:
     scale = Decimal(10) ** rule.decimals
     first = math.ceil(round(rule.low * 10**rule.decimals, 6))
     n = rule.count()
-    k = min(int(u * n), n - 1)
+    try:
+        k = min(int(u * n), n - 1)
+    except OverflowError:  # more grid points than a float can count (a range near ±1e308): exactly
+        k = min(int(Fraction(u) * n), n - 1)
     return float((Decimal(first) + k) / scale)
 
 
