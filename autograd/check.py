@@ -126,7 +126,10 @@ def significant_digits(number: str) -> int | None:
 
 def agrees(claimed: float, tolerance: float, truth: float) -> bool:
     """The claim is within its tolerance of ``truth``, plus float slack (1e-12 relative,
-    absolute below 1: rounding in the forward and backward passes is not the student's)."""
+    absolute below 1: rounding in the forward and backward passes is not the student's).
+    Nothing agrees with an infinite or nan truth (every number is within inf of it)."""
+    if not math.isfinite(truth):
+        return False
     return abs(claimed - truth) <= tolerance + FLOAT_SLACK * max(1.0, abs(truth))
 
 
@@ -258,7 +261,12 @@ def true_value(claim: Claim, values: dict[str, float], grads: dict[str, float]) 
     if claim.kind == "gradient":
         return grads[claim.target]
     if claim.kind == "update":
-        return values[claim.target] - claim.lr * grads[claim.target]
+        w, g = values[claim.target], grads[claim.target]
+        updated = w - claim.lr * g
+        if not math.isfinite(updated):
+            raise OverflowError(f"{claim.target}' = {fmt(w)} - {fmt(claim.lr)}·({fmt(g)}) overflows a float: "
+                                "the learning rate is too large")
+        return updated
     return values[claim.target]
 
 

@@ -376,3 +376,15 @@ def test_a_wrong_claim_about_a_quantity_off_the_outputs_path_is_judged_not_a_tra
     assert claims[1]["chain"][0] == "f does not depend on x (no path leads from one to the other): df/dx = 0"
     code, out, err = run_cli(capsys, "check", "a = 2*x; f = y", "--at", "x=1", "y=1", "--claim", "da=1")
     assert code == 1 and err == "" and "where the chain went wrong" not in out
+
+
+def test_an_update_that_overflows_is_bad_input_not_right(capsys):
+    """x' = 1 - 1e300·1e10 is -inf, and every claim was within inf of it: `x'=5` was 'right'
+    and --json printed -Infinity (not JSON)."""
+    code, out, err = run_cli(capsys, "check", "f = 1e10*x", "--at", "x=1", "--claim", "x'=5", "--lr", "1e300", "--json")
+    assert (code, out) == (2, "")
+    assert err == "error: x' = 1 - 1e+300·(1e+10) overflows a float: the learning rate is too large\n"
+
+
+def test_nothing_agrees_with_an_infinite_truth():
+    assert not agrees(5.0, 0.0, -math.inf) and not agrees(math.inf, 0.0, math.inf) and not agrees(0.0, 1.0, math.nan)

@@ -719,3 +719,19 @@ def test_a_range_with_more_grid_points_than_a_float_can_count_still_draws(tmp_pa
         assert main(["key", str(problem_set), "--student", student, "--format", "json"]) == 0
         values.append(json.loads(capsys.readouterr().out)["answers"]["p.q"])
     assert all(abs(v) <= 1e308 and v == int(v) for v in values) and len(set(values)) == 3
+
+
+def test_no_follow_through_from_earlier_answers_that_overflow(tmp_path, capsys):
+    """An earlier answer of 5.8e299 made the recomputed answer infinite, every answer 'agreed'
+    with it, and grade --json printed Infinity (not JSON) with follow-through credit."""
+    answers = tmp_path / "answers.csv"
+    answers.write_text("id,step.h1,step.dnet_o1,step.dw5,step.w5new\ns2,5.8e299,1e154,0.2500000,0.5000000\n")
+    assert main(["grade", str(NETWORK), str(answers), "--json"]) == 0
+
+    def not_json(constant):
+        raise AssertionError(f"{constant} is not JSON")
+
+    data = json.loads(capsys.readouterr().out, parse_constant=not_json)
+    questions = data["students"][0]["questions"]
+    for qid in ("step.dw5", "step.w5new"):
+        assert questions[qid]["verdict"] == "wrong" and questions[qid]["follow_through"] is None
