@@ -432,9 +432,10 @@ def _layer_sizes(text: str) -> list[int]:
 def _finite(text: str) -> float:
     """A numeric flag's value, read by the same rule as --at (expr.number_value)."""
     try:
-        return number_value(text, "the value")
-    except ExprError as error:
-        raise argparse.ArgumentTypeError(error.message + (f" ({error.suggestion})" if error.suggestion else "")) from None
+        return number_value(text, "")
+    except ExprError as error:  # argparse names the flag: "argument --lr: 'nan' is not a finite number"
+        hint = f" ({error.suggestion})" if error.suggestion else ""
+        raise argparse.ArgumentTypeError(error.message + hint) from None
 
 
 _WHOLE = re.compile(r"[+-]?[0-9]{1,30}\Z")

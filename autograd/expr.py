@@ -173,16 +173,20 @@ def _beyond_float(written: str, value: float) -> bool:
 def number_value(text: str, what: str) -> float:
     """A number as the command line takes it (``--at x=-1.5``, a claim): an optional sign (the
     Unicode minus − too), ASCII digits, a point, an exponent. Raises `ExprError` naming ``what``
-    for anything else, with the spelling that was meant when it is clear (1,5 → 1.5; ١٠ → 10),
-    and for a number beyond a float's range (1e999, or 1e-999, which would round to 0)."""
+    (when given) for anything else, with the spelling that was meant when it is clear (1,5 → 1.5;
+    ١٠ → 10), for nan and inf, and for a number beyond a float's range (1e999, or 1e-999, which
+    would round to 0)."""
     written = text.strip().replace("\u2212", "-")
+    prefix = f"{what}: " if what else ""
     if len(written) > MAX_NUMBER_LENGTH:
-        raise ExprError(f"{what}: the number is longer than {MAX_NUMBER_LENGTH} characters")
+        raise ExprError(f"{prefix}the number is longer than {MAX_NUMBER_LENGTH} characters")
+    if written.lower().lstrip("+-") in ("nan", "inf", "infinity"):
+        raise ExprError(f"{prefix}{text!r} is not a finite number")
     if not _SIGNED_NUMBER.match(written):
-        raise ExprError(f"{what}: {text!r} is not a number", suggestion=_meant_number(written))
+        raise ExprError(f"{prefix}{text!r} is not a number", suggestion=_meant_number(written))
     value = float(written)
     if _beyond_float(written, value):
-        raise ExprError(f"{what}: {text!r} is not a finite number (it is beyond the range of a float)")
+        raise ExprError(f"{prefix}{text!r} is not a finite number (it is beyond the range of a float)")
     return value
 
 

@@ -111,7 +111,7 @@ def test_rtol_still_replaces_the_written_precision(capsys):
 
 
 @pytest.mark.parametrize("claim, words", [
-    ("f=nan", "not a number"), ("f=inf", "not a number"), ("dx=1e999", "beyond the range"),
+    ("f=nan", "not a finite number"), ("f=inf", "not a finite number"), ("dx=1e999", "beyond the range"),
     ("dx=1e-999", "beyond the range"), ("dx=1/0", "divides by zero"), ("dx=١", "0-9"),
     ("w'=1", "needs the learning rate"), ("dq=1", "no quantity named 'q'"), ("dxx=1", "did you mean 'x'"),
     ("dx=" + "9" * 5000 + "/1", "longer than"), ("f=" + "1" * 5000, "longer than"),

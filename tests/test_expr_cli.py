@@ -421,7 +421,7 @@ def test_bad_standard_input_is_one_error_line(monkeypatch, capsys, stdin, messag
     (["check", "f = x", "--at", "x=1", "--claim", "f=1", "--sig", "٣"], "argument --sig: '٣' is not a whole number"),
     (["train", "moons", "--epochs", "١"], "argument --epochs: '١' is not a whole number"),
     (["train", "moons", "--hidden", "٣"], "argument --hidden: '٣' is not layer sizes"),
-    (["train", "moons", "--lr", "٠.١"], "argument --lr: the value: '٠.١' is not a number"),
+    (["train", "moons", "--lr", "٠.١"], "argument --lr: '٠.١' is not a number"),
     (["explore", "--port", "٣٠٠٠٠"], "argument --port: '٣٠٠٠٠' is not a port number"),
     (["walkthrough", "--lr", "-1"], "argument --lr: '-1' must be more than 0"),  # as check's and train's --lr
     (["walkthrough", "--lr", "0"], "argument --lr: '0' must be more than 0"),
