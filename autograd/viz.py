@@ -41,7 +41,7 @@ COLOURS = {
 HIGHLIGHT = "#ff5a36"
 DEFAULT_MAX_NODES = 1500      # values drawn at most; the rest are collapsed into one note
 DEFAULT_MAX_ELEMENTS = 4000   # nodes + edges handed to Graphviz at most (about 1-2 s of layout)
-FAR_USE_RANKS = 6             # a much-used value is drawn again as a reference beside a use this far away
+FAR_USE_RANKS = 6             # a value is drawn again as a reference beside a use this far away
 RENDER_SECONDS = 60           # layout deadline for a system `dot`
 RENDER_MEMORY = 1 << 30       # the WebAssembly Graphviz's memory cap (bytes)
 
@@ -223,9 +223,9 @@ def draw(
 
     - parallel edges (a value used several times by one operation, as in ``x + x``) are one
       edge labelled with the count and the summed local derivative, ``×2: 2``;
-    - a value used by several operations far from where it is drawn (the ``x`` of
-      ``x + x + … + x``) is drawn in full once and again as a small dashed reference box
-      beside each far use; long edges across the whole picture are what make layout slow;
+    - a value used far from where it is drawn (the ``x`` of ``x + x + … + x``, each ``sin(x)``
+      of ``sin(x) * sin(x) * …``) is drawn in full once and again as a small dashed reference
+      box beside each far use; long edges across the whole picture are what make layout slow;
     - at most ``max_nodes`` values and ``max_elements`` nodes + edges are drawn: a larger graph
       is collapsed to the values nearest the output, with a warning.
     """
@@ -297,7 +297,6 @@ class _Plan:
     def __init__(self, shown: set[Value], order: list[Value]) -> None:
         # node -> {child: (count, summed local derivative, position of the first use)}
         self.edges: dict[Value, dict[Value, tuple[int, float, int]]] = {}
-        uses: dict[Value, int] = {}
         for node in order:
             if node not in shown or node.is_leaf:
                 continue
@@ -307,8 +306,6 @@ class _Plan:
                     count, total, first = merged.get(child, (0, 0.0, index))
                     merged[child] = (count + 1, total + local, first)
             self.edges[node] = merged
-            for child in merged:
-                uses[child] = uses.get(child, 0) + 1
         # Graphviz ranks a value after everything it is made from; an edge spanning many ranks
         # becomes a chain of hidden nodes, and thousands of them make layout take minutes.
         rank: dict[Value, int] = {}
@@ -319,7 +316,9 @@ class _Plan:
             merged = self.edges.get(node, {})
             rank[node] = 2 + max((rank[c] for c in merged), default=-2)
             for child in merged:
-                if uses[child] > 2 and rank[node] - 1 - rank[child] > FAR_USE_RANKS:
+                # any far use, even a value's only one: the sin(x)'s of sin(x)*sin(x)*… are each used
+                # once, far down the chain, and 50 of them took Graphviz 10 s (100: minutes)
+                if rank[node] - 1 - rank[child] > FAR_USE_RANKS:
                     self.references.add((node, child))
         self.elements = (len(shown) + 2 * len(self.edges) + sum(map(len, self.edges.values()))
                          + 2 * len(self.references))
