@@ -331,6 +331,8 @@ MAX_PATHS = 12
 # Each candidate recomputes the backward pass over the nodes between the output and the quantity;
 # beyond this many of them only the whole-answer mistakes are tried, to keep a check instant.
 MAX_DIAGNOSED_NODES = 400
+MAX_CLAIMS = 100  # per command: a wrong claim on the longest programs costs up to ~40 ms and 1 MB to
+                  # diagnose and explain (5,000 claims took 90 s and 5 GB)
 
 _SIGN_OPS = ("-", "r-", "neg", "cos")  # operations whose local derivative carries a minus sign
 # activations whose derivative textbooks write over their output (σ' = s(1 - s)), from the table
@@ -740,6 +742,8 @@ def check_claims(evaluation, record: Trace, texts: Sequence[str], rtol: float | 
                  sig: int | None = None, lr: float | None = None, hide: bool = False) -> Report:
     """Parse, judge and (unless ``hide``) diagnose each claim about an evaluated program whose
     backward pass has run (``record`` is its trace). ValueError for a claim that cannot be read."""
+    if len(texts) > MAX_CLAIMS:
+        raise ValueError(f"--claim gives {len(texts):,} claims, at most {MAX_CLAIMS} at a time")
     values = {name: node.data for name, node in evaluation.values.items()}
     grads = evaluation.grads()
     output = evaluation.output

@@ -388,3 +388,14 @@ def test_an_update_that_overflows_is_bad_input_not_right(capsys):
 
 def test_nothing_agrees_with_an_infinite_truth():
     assert not agrees(5.0, 0.0, -math.inf) and not agrees(math.inf, 0.0, math.inf) and not agrees(0.0, 1.0, math.nan)
+
+
+def test_the_number_of_claims_is_bounded(capsys):
+    """5,000 claims on a long program took 90 s and 5 GB; past MAX_CLAIMS it is one error line."""
+    from autograd.check import MAX_CLAIMS
+
+    claims = [f"dx=1.{i}" for i in range(MAX_CLAIMS + 1)]
+    code, out, err = run_cli(capsys, "check", "f = x*x", "--at", "x=1", "--claim", *claims)
+    assert (code, out) == (2, "") and err == f"error: --claim gives {MAX_CLAIMS + 1} claims, at most {MAX_CLAIMS} at a time\n"
+    code, out, err = run_cli(capsys, "check", "f = x*x", "--at", "x=1", "--claim", *claims[:MAX_CLAIMS])
+    assert code == 1 and sum(line.startswith("wrong: df/dx") for line in out.splitlines()) == MAX_CLAIMS
