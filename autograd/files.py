@@ -54,7 +54,7 @@ def _target(path: PathLike) -> Path:
 def validate_path(path: PathLike, label: str = "") -> Path:
     """Check that ``path`` can be written, without writing anything; return the real target.
 
-    Raises `OutputError` for: an empty path, a folder, something that is not a regular file
+    Raises `OutputError` for: an empty path, a folder (or a path ending in /), something that is not a regular file
     (a device node, a FIFO, a socket), a missing or non-folder parent, or a folder this process
     may not write into. ``label`` (e.g. "--svg") is added to the message.
     """
@@ -62,6 +62,8 @@ def validate_path(path: PathLike, label: str = "") -> Path:
     where = f" ({label})" if label else ""
     if not isinstance(text, str) or not text.strip():
         raise OutputError(text, f"the path is empty{where}")
+    if text.endswith(tuple(sep for sep in (os.sep, os.altsep) if sep)):  # realpath would drop the '/'
+        raise OutputError(text, f"it names a folder (the path ends with {text[-1]}){where}")
     target = _target(text)
     try:
         info = os.stat(target)

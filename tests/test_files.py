@@ -30,6 +30,8 @@ def test_good_paths_pass_and_return_the_real_target(tmp_path):
     (lambda d: d, "it is a folder"),
     (lambda d: d / "no" / "such" / "x.svg", "does not exist"),
     (lambda d: "/dev/null", "not a regular file"),
+    (lambda d: f"{d}/new/", "it names a folder"),  # realpath drops the '/': a file 'new' was written
+    (lambda d: f"{d}/", "it names a folder"),
 ])
 def test_bad_paths_are_refused_with_the_path_and_the_reason(tmp_path, make, reason):
     path = make(tmp_path)
@@ -370,3 +372,13 @@ def test_an_output_that_is_an_input_is_refused_even_through_a_link(tmp_path):
             plan_outputs([(path, "--csv")], inputs=[(answers, "answers file")])
     assert answers.read_text() == "id\n"
     assert plan_outputs([(tmp_path / "out.csv", "--csv")], inputs=[(answers, "answers file")]) == [tmp_path / "out.csv"]
+
+
+def test_a_path_ending_in_a_slash_overwrites_nothing(tmp_path, capsys):
+    """`--svg notes/` wrote a file named notes, and `--svg old.txt/` replaced old.txt."""
+    old = tmp_path / "old.txt"
+    old.write_text("keep me")
+    for path in (old, tmp_path / "notes"):
+        code, out, err = run(capsys, *GRAD, "--svg", f"{path}/")
+        assert_one_error(code, out, err, f"cannot write {path}/: it names a folder (the path ends with /) (--svg)")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["old.txt"] and old.read_text() == "keep me"
