@@ -515,7 +515,7 @@ def _programs_may_start_with_minus(argv: Sequence[str] | None) -> list[str]:
     """A PROGRAM starting with '-' ("-x**2 + 1") would be read by argparse as an option; with a
     space in front argparse reads it as the positional it is (and `read_program` drops the space)."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv and argv[0] in ("grad", "check"):
+    if argv and argv[0] in ("grad", "check", "explore"):
         for i, arg in enumerate(argv[1:], 1):
             if arg == "--":
                 break

@@ -287,3 +287,13 @@ def test_a_session_key_of_the_wrong_type_is_bad_input_not_a_crash():
     for key in ([], {}, 3, None):
         code, body = api.handle("/api/train/step", {"session": key, "steps": 1})
         assert code == 400 and "session" in body["error"]
+
+
+def test_a_program_starting_with_a_minus_opens_as_in_grad(monkeypatch):
+    """`autograd explore "-x**2 + 1"` was 'unrecognized arguments: -x**2 + 1' (grad and check take it)."""
+    import autograd.explore
+
+    opened = {}
+    monkeypatch.setattr(autograd.explore, "serve", lambda program, at, **options: opened.update(program=program, at=at) or 0)
+    assert main(["explore", "-x**2 + 1", "--at", "x=-2", "--no-browser"]) == 0
+    assert opened == {"program": "-x**2 + 1", "at": {"x": -2.0}}
