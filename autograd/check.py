@@ -264,8 +264,9 @@ def true_value(claim: Claim, values: dict[str, float], grads: dict[str, float]) 
         w, g = values[claim.target], grads[claim.target]
         updated = w - claim.lr * g
         if not math.isfinite(updated):
-            raise OverflowError(f"{claim.target}' = {fmt(w)} - {fmt(claim.lr)}·({fmt(g)}) overflows a float: "
-                                "the learning rate is too large")
+            # the message names neither g nor the result: with --hide it must not give the answer away
+            raise OverflowError(f"claim {claim.text!r}: {claim.target} - η·∂/∂{claim.target} overflows a float "
+                                f"with η = {fmt(claim.lr)}: the learning rate is too large")
         return updated
     return values[claim.target]
 
