@@ -735,3 +735,10 @@ def test_no_follow_through_from_earlier_answers_that_overflow(tmp_path, capsys):
     questions = data["students"][0]["questions"]
     for qid in ("step.dw5", "step.w5new"):
         assert questions[qid]["verdict"] == "wrong" and questions[qid]["follow_through"] is None
+
+
+def test_grade_csv_never_writes_a_spreadsheet_formula():
+    from autograd.course.grade import _cell
+
+    assert _cell("=HYPERLINK(\"x\")") == "'=HYPERLINK(\"x\")"
+    assert _cell("@SUM(A1)") == "'@SUM(A1)" and _cell("-1") == "'-1" and _cell("s1") == "s1"

@@ -440,7 +440,8 @@ class ClassGrades:
         qids = self.problem_set.question_ids
         writer.writerow(["id", "score", "max_score", *qids])
         for s in self.students:
-            writer.writerow([s.id, f"{s.score:g}", f"{s.max_score:g}", *(f"{s.questions[q].points:g}" for q in qids)])
+            writer.writerow([_cell(s.id), f"{s.score:g}", f"{s.max_score:g}",
+                             *(f"{s.questions[q].points:g}" for q in qids)])
         return out.getvalue()
 
     def lines(self) -> list[str]:
@@ -472,3 +473,9 @@ def grade_class(problem_set: ProblemSet, answers: Answers) -> ClassGrades:
     if answers.missing:
         notes.append(f"{answers.source} has no column for {_listed(answers.missing)}: graded as no answer")
     return ClassGrades(problem_set, students, notes)
+
+
+def _cell(text: str) -> str:
+    """A text cell that a spreadsheet will not run as a formula: one starting with = + - @ (or a
+    tab or carriage return) gets a leading apostrophe, as OWASP advises for CSV files."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
