@@ -334,21 +334,17 @@ class Value:
             for node in order:
                 node.grad = 0.0
         self.grad += 1.0
+        seen = 0.0  # the sum of every gradient passed on: inf or nan if any one of them is
         for node in reversed(order):
             g = node.grad
             if g == 0.0:  # nothing to pass on; skipping also spares constant subgraphs
                 continue
+            seen += g
             edges = node.edges
             for i in range(0, len(edges) - 1, 2):  # len - 1: an odd last item is a constant
                 edges[i].grad += edges[i + 1] * g
-        # An inf or nan gradient reaches the leaves' (inf·0 and inf - inf are nan): one sum,
-        # run in C, finds it, and only then is the graph searched for where it began.
-        total = sum(map(_grad_of, order))
-        if total - total != 0.0:
+        if seen - seen != 0.0:  # only then is the graph searched for where it began
             _raise_first_non_finite_gradient(order)
-
-
-_grad_of = operator.attrgetter("grad")
 
 
 def _raise_first_non_finite_gradient(order: list[Value]) -> None:
