@@ -25,6 +25,7 @@ from autograd.expr import MAX_NUMBER_LENGTH, evaluate_tree, is_name, nearest, nu
 from autograd.ops import OPS
 from autograd import notation
 from autograd.trace import Names, Trace, chain_line, fmt, name_nodes, wrap
+from autograd.higher import parse_second_derivative, second_derivative, second_derivative_text
 
 __all__ = [
     "numerical_grads", "analytic_grads", "gradcheck", "GradcheckError",
@@ -183,6 +184,8 @@ class Claim:
 
     def quantity(self, output: str) -> str:
         """What the claim is about, as the report writes it: "dL/dw1", "h" or "w1'"."""
+        if self.kind == "second":  # target "x,y": ∂²OUT/∂x∂y (autograd.higher)
+            return second_derivative_text(output, *self.target.split(","))
         return {"gradient": f"d{output}/d{self.target}", "update": f"{self.target}'"}.get(self.kind, self.target)
 
 
@@ -200,6 +203,9 @@ def parse_claim(text: str, output: str, quantities: Iterable[str], rtol: float |
     tolerance = written_precision(number)
     if rtol is not None:
         tolerance = rtol * abs(claimed)
+    pair = parse_second_derivative(left, output, list(inputs if inputs is not None else names))
+    if pair is not None:  # d2OUT/dx2, d2OUT/dxdy: a second derivative, judged like any number
+        return Claim(text, ",".join(pair), "second", claimed, tolerance, significant_digits(number))
     kind, target = _claim_target(left, output, names)
     if target not in names:
         known = ", ".join(sorted(names))
@@ -258,7 +264,7 @@ class Verdict:
 
 def true_value(claim: Claim, values: dict[str, float], grads: dict[str, float]) -> float:
     """The value, the gradient, or the input after one step w − lr·∂OUT/∂w."""
-    if claim.kind == "gradient":
+    if claim.kind in ("gradient", "second"):  # grads holds "x,y": ∂²OUT/∂x∂y for second claims
         return grads[claim.target]
     if claim.kind == "update":
         w, g = values[claim.target], grads[claim.target]
@@ -645,6 +651,7 @@ Check homework answers. Each --claim is NAME=NUMBER about the program's output O
   NAME=...                         the value of a quantity
   dOUT/dNAME=... (∂OUT/∂NAME, dNAME, NAME.grad)   the gradient of OUT with respect to NAME
   NAME'=... or NAME_new=...        an input after one gradient-descent step, w - η·dOUT/dw (needs --lr)
+  d2OUT/dX2=..., d2OUT/dXdY=...    a second derivative with respect to inputs X, Y (∂²OUT/∂X∂Y too)
 A number may be a decimal, an integer or a fraction (1/4, -3/8); '−' reads as '-'.
 
 The precision rule: a decimal is judged at the precision it is written with (-0.0331 means
@@ -750,12 +757,14 @@ def check_claims(evaluation, record: Trace, texts: Sequence[str], rtol: float | 
     output = evaluation.output
     inputs = evaluation.program.inputs
     claims = [parse_claim(text, output, values, rtol, lr, inputs) for text in texts]
+    seconds = {c.target: second_derivative(evaluation, *c.target.split(",")) for c in claims if c.kind == "second"}
+    grads = {**grads, **seconds}
     verdicts = [judge(claim, values, grads, sig) for claim in claims]
     diagnoser = None
     chains = []
     for verdict in verdicts:
         claim = verdict.claim
-        if verdict.verdict == "wrong" and not hide and claim.kind != "value":
+        if verdict.verdict == "wrong" and not hide and claim.kind in ("gradient", "update"):
             diagnoser = diagnoser or Diagnoser(evaluation.root, evaluation.constants)
             verdict.diagnoses = diagnoser.diagnose(claim, evaluation.values[claim.target], verdict.true_value)
         chains.append(_chain_lines(record, claim, values, grads))
@@ -763,7 +772,7 @@ def check_claims(evaluation, record: Trace, texts: Sequence[str], rtol: float | 
 
 
 def _chain_lines(record: Trace, claim: Claim, values: dict, grads: dict) -> list[str]:
-    if claim.kind == "value":
+    if claim.kind in ("value", "second"):
         return []
     lines = path_to(record, claim.target)
     if claim.kind == "update":

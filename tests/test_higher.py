@@ -445,3 +445,16 @@ def test_forward_mode_on_a_program_whose_output_is_a_number(capsys):
     data = json.loads(capsys.readouterr().out)
     assert (data["value"], data["tangent"]) == (2.0, 0.0)
     assert [(s["id"], s["kind"], s["formula"], s["tangent"]) for s in data["trace"]] == [("f", "constant", "2", 0.0)]
+
+
+def test_check_judges_second_derivative_claims(capsys):
+    status, out, _ = run(capsys, "check", "f = x**3 * y", "--at", "x=2", "y=5", "--claim", "d2f/dx2=60",
+                         "d2f/dxdy=12", "∂²f/∂y²=0", "df/dx=60")
+    assert status == 0 and "right: d2f/dx2 = 60" in out and "right: d2f/dxdy = 12" in out
+    status, out, _ = run(capsys, "check", "f = x**3 * y", "--at", "x=2", "y=5", "--claim", "d2f/dx2=59.5",
+                         "--json")
+    claim = json.loads(out)["claims"][0]
+    assert status == 1 and claim["kind"] == "second" and claim["quantity"] == "d2f/dx2"
+    assert claim["verdict"] == "wrong" and claim["true"] == 60.0 and claim["diagnoses"] == []
+    status, out, err = run(capsys, "check", "f = x**3 * y", "--at", "x=2", "y=5", "--claim", "d2f/dz2=1")
+    assert status == 2 and out == "" and err.startswith("error: claim 'd2f/dz2'")
