@@ -348,9 +348,7 @@ class _Recording:
     def run(self, flat_args: list[Value]) -> float | None:
         """Forward and backward with the current leaf data; None when the plain engine must run."""
         val, loc, g = self.val, self.loc, self.g
-        val[self.captured_idx] = list(map(_data, self.captured))
-        if self.arg_pos:
-            val[self.arg_where] = list(map(_data, flat_args))
+        self._load_leaves(flat_args)
         with np.errstate(all="ignore"):
             for group in self.groups:
                 group(val, loc)
@@ -371,9 +369,7 @@ class _Recording:
     def values(self, flat_args: list[Value]) -> list[float] | None:
         """The outputs' values only (no derivatives, no backward); None when not all finite."""
         val = self.val
-        val[self.captured_idx] = list(map(_data, self.captured))
-        if self.arg_pos:
-            val[self.arg_where] = list(map(_data, flat_args))
+        self._load_leaves(flat_args)
         with np.errstate(all="ignore"):
             for group in self.groups:
                 group(val, None)
@@ -381,6 +377,12 @@ class _Recording:
             if not math.isfinite(val.sum()):  # the engine refuses any non-finite value on the way
                 return None
         return outputs.tolist()
+
+    def _load_leaves(self, flat_args: list[Value]) -> None:
+        """The leaves' current data into the value array: the captured Values, then the arguments."""
+        self.val[self.captured_idx] = list(map(_data, self.captured))
+        if self.arg_pos:
+            self.val[self.arg_where] = list(map(_data, flat_args))
 
     def write_grads(self, flat_args: list[Value], arguments: bool = True) -> None:
         """Every leaf's gradient (the arguments' too unless ``arguments`` is False)."""
