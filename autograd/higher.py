@@ -233,11 +233,7 @@ def _replace_formula(tree: Node, formula: str) -> Node:
                       tree.column)
     if isinstance(tree, Call):
         return Call(tree.function, tuple(_replace_formula(a, formula) for a in tree.args), tree.column)
-    # a fresh leaf for every occurrence: a formula may use one operand twice (b * a**(b - 1)),
-    # and the evaluator wants a tree whose nodes are all distinct objects
-    if isinstance(tree, Name):
-        return Name(tree.name, tree.column)
-    return Num(tree.value, tree.text, tree.column)  # (a template of a few nodes: shallow recursion)
+    return tree  # a name or a number, kept as it is (a template of a few nodes: shallow recursion)
 
 
 # ------------------------------------------------------------------ Hessians
