@@ -27,7 +27,6 @@ module imports only the standard library and `ops`, and knows nothing of the res
 
 from __future__ import annotations
 
-import math
 import numbers
 import operator
 import threading
@@ -435,19 +434,12 @@ def _apply(op: ops.Op, operands: tuple) -> tuple[float, tuple[float, ...]]:
     """The table's forward rule, with its errors; inside no_grad an infinite slope is no error."""
     try:
         value, locals_ = op.forward(*operands)
-    except ZeroDivisionError:
-        if is_grad_enabled() or op.name == "/":
+    except ops.InfiniteSlope as error:
+        if is_grad_enabled():
             raise
-        # only the derivative is infinite (sqrt(0), 0 ** 0.5, arcsin(1)): the value is fine
-        value, locals_ = _value_only(op, operands), ()
+        value, locals_ = error.value, ()  # sqrt(0), 0 ** 0.5, arcsin(1): the value is fine
     _finite(op, value, locals_, operands)
     return value, locals_
-
-
-def _value_only(op: ops.Op, operands: tuple) -> float:
-    if op.name == "**":
-        return ops._real_power(*operands)
-    return {"sqrt": math.sqrt, "arcsin": math.asin, "arccos": math.acos}[op.name](*operands)
 
 
 def _unary(a: Value, op: ops.Op) -> Value:
@@ -455,7 +447,7 @@ def _unary(a: Value, op: ops.Op) -> Value:
     x = a._data
     try:
         value, (local,) = op.forward(x)
-    except ZeroDivisionError:
+    except ops.InfiniteSlope:
         return _node(_apply(op, (x,))[0], "", ())  # inside no_grad: a value with no slope
     if value - value != 0.0 or local - local != 0.0:  # inf or nan
         _finite(op, value, (local,), (x,))
@@ -490,12 +482,10 @@ def _reflected(a: Value, other: Number, name: str) -> Value:
         _negative_base_error(c, a._data)
     try:
         value, locals_ = _apply(ops.OPS[name], (c, a._data))
-    except ZeroDivisionError:
-        if name != "**" or c != 0.0:
-            raise
+    except ops.InfiniteSlope as error:
         # 0 ** b for 0 < b < 1: only ∂/∂b is kept, and its limit is 0 (see ops); the infinite
         # ∂/∂base that the table's rule refuses is not needed for a constant base
-        value, locals_ = ops._real_power(c, a._data), (0.0, 0.0)
+        value, locals_ = error.value, (0.0, 0.0)
     if not locals_:
         return _node(value, "", ())
     return _node(value, ops.REFLECTED_PREFIX + name, (a, locals_[1], c))
@@ -520,7 +510,7 @@ def _function_method(op: ops.Op) -> Callable:
             x = self._data
             try:
                 value, (local,) = forward(x)
-            except ZeroDivisionError:
+            except ops.InfiniteSlope:
                 return _unary(self, op)
             if value - value != 0.0 or local - local != 0.0:  # inf or nan
                 _finite(op, value, (local,), (x,))

@@ -29,7 +29,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-__all__ = ["Op", "OPS", "FUNCTIONS", "get", "number_text", "sigmoid_of"]
+__all__ = ["Op", "OPS", "FUNCTIONS", "InfiniteSlope", "get", "number_text", "sigmoid_of"]
 
 Forward = Callable[..., tuple[float, tuple[float, ...]]]
 
@@ -77,9 +77,19 @@ def _overflow(op: str, a: float) -> OverflowError:
     return OverflowError(f"{op} of {a!r} overflows a float")
 
 
-def _infinite_slope(op: str, a: float, formula: str) -> ZeroDivisionError:
-    return ZeroDivisionError(
-        f"{op} of {a!r}: its derivative {formula} is infinite there (use no_grad() if no gradient is needed)"
+class InfiniteSlope(ZeroDivisionError):
+    """The value is fine but a local derivative is infinite (sqrt at 0): ``value`` carries the value,
+    which a caller that needs no gradient (inside no_grad) may use."""
+
+    def __init__(self, message: str, value: float) -> None:
+        super().__init__(message)
+        self.value = value
+
+
+def _infinite_slope(op: str, a: float, formula: str, value: float) -> InfiniteSlope:
+    return InfiniteSlope(
+        f"{op} of {a!r}: its derivative {formula} is infinite there (use no_grad() if no gradient is needed)",
+        value,
     )
 
 
@@ -113,8 +123,9 @@ def _pow(a: float, b: float):
     if b == 0.0:
         d_a = 0.0
     elif a == 0.0 and b < 1.0:
-        raise ZeroDivisionError(
-            f"** : the derivative of a ** {b!r} is infinite at a = 0 (use no_grad() if no gradient is needed)"
+        raise InfiniteSlope(
+            f"** : the derivative of a ** {b!r} is infinite at a = 0 (use no_grad() if no gradient is needed)",
+            value,
         )
     else:
         d_a = b * _real_power(a, b - 1.0)
@@ -189,7 +200,7 @@ def _sqrt(a: float):
         raise _domain("sqrt", a, "the square root needs a number >= 0")
     s = math.sqrt(a)
     if s == 0.0:
-        raise _infinite_slope("sqrt", a, "1/(2·sqrt(a))")
+        raise _infinite_slope("sqrt", a, "1/(2·sqrt(a))", s)
     return s, (1 / (2.0 * s),)
 
 
@@ -265,20 +276,20 @@ def _arctan(a: float):
         return math.atan(a), (0.0,)
 
 
-def _arc_domain(op: str, a: float) -> None:
+def _arc_domain(op: str, a: float, value) -> None:
     if not -1.0 <= a <= 1.0:
         raise _domain(op, a, f"{op} needs a number between -1 and 1")
     if a in (-1.0, 1.0):
-        raise _infinite_slope(op, a, "±1/sqrt(1 - a²)")
+        raise _infinite_slope(op, a, "±1/sqrt(1 - a²)", value(a))
 
 
 def _arcsin(a: float):
-    _arc_domain("arcsin", a)
+    _arc_domain("arcsin", a, math.asin)
     return math.asin(a), (1 / math.sqrt(1.0 - a**2),)
 
 
 def _arccos(a: float):
-    _arc_domain("arccos", a)
+    _arc_domain("arccos", a, math.acos)
     return math.acos(a), (-1.0 / math.sqrt(1.0 - a**2),)
 
 
