@@ -527,6 +527,14 @@ def _fused_group(op, out, kids, edges, loc_template) -> Callable:
 _JUST_VALUES = {Value}
 
 
+def _arguments(args: tuple) -> tuple[list[Value], tuple]:
+    """The arguments' Values in order, and the shape that picks their recording."""
+    flat: list[Value] = []
+    shape: list = []
+    _flatten(args, flat, shape)
+    return flat, tuple(shape)
+
+
 def _flatten(args: Sequence, flat: list, shape: list) -> None:
     for item in args:
         if type(item) is Value or isinstance(item, Value):
@@ -560,10 +568,7 @@ class CompiledStep:
         self._last: tuple[Any, list[Value]] | None = None  # (recording or plain output, arguments)
 
     def __call__(self, *args: Any) -> float:
-        flat: list[Value] = []
-        shape: list = []
-        _flatten(args, flat, shape)
-        key = tuple(shape)
+        flat, key = _arguments(args)
         self.stats["calls"] += 1
         recording = self.recordings.get(key)
         if recording is None or recording.reason or not is_grad_enabled():
@@ -652,10 +657,7 @@ class CompiledValues:
         self.stats = {"calls": 0, "replays": 0, "recordings": 0, "plain": 0}
 
     def __call__(self, *args: Any) -> list[float]:
-        flat: list[Value] = []
-        shape: list = []
-        _flatten(args, flat, shape)
-        key = tuple(shape)
+        flat, key = _arguments(args)
         self.stats["calls"] += 1
         recording = self.recordings.get(key)
         if recording is None and is_grad_enabled():
