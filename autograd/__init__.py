@@ -8,7 +8,7 @@
     0.000726
 """
 
-from autograd.engine import Value, is_grad_enabled, linear, no_grad, sum_values
+from autograd.core import Value, is_grad_enabled, linear, no_grad, sum_values
 
 __all__ = ["Value", "no_grad", "is_grad_enabled", "sum_values", "linear", "compile", "grad", "hessian", "jvp"]
 __version__ = "0.1.0"
@@ -18,7 +18,7 @@ def __getattr__(name: str):
     # `autograd.compile` (replay.py) needs numpy: loaded on first use, so that importing the
     # engine stays standard-library only.
     if name == "compile":
-        from autograd.replay import compile
+        from autograd.ml.replay import compile
 
         return compile
     # `grad`, `hessian`, `jvp` (higher.py) read the expression language: loaded on first use too.

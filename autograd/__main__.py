@@ -2,6 +2,6 @@
 
 import sys
 
-from autograd.cli import main
+from autograd.apps.cli import main
 
 sys.exit(main())

@@ -21,7 +21,7 @@ with the local derivatives the forward pass stored on the graph. One pass gives 
 along one direction; n inputs need n passes for a whole gradient, reverse mode one.
 
 **Where an operation is not twice differentiable** the second derivative is the derivative of
-the table's first-derivative formula, with the table's conventions (see `autograd.ops`):
+the table's first-derivative formula, with the table's conventions (see `autograd.core.ops`):
 relu' = step and step' = 0, so relu'' = 0 everywhere, at 0 too; abs' = sign, so abs'' = 0;
 max and min give a tie's slope to the first argument and have second derivatives 0; elu'' at 0
 is its left-hand value 1; leaky_relu'' = 0.
@@ -38,10 +38,10 @@ from dataclasses import asdict, dataclass, field
 from functools import reduce
 from typing import Union
 
-from autograd import notation
-from autograd.engine import Value, sum_values, topological_order
-from autograd.expr import Binary, Call, Evaluation, Name, Node, Num, Unary, evaluate_tree, nearest
-from autograd.trace import fmt, name_nodes, table, trace
+from autograd.lang import notation
+from autograd.core import Value, sum_values, topological_order
+from autograd.lang import Binary, Call, Evaluation, Name, Node, Num, Unary, evaluate_tree, nearest
+from autograd.explain import fmt, name_nodes, table, trace
 
 __all__ = [
     "grad", "hessian", "hessian_of", "jvp", "tangents", "forward_trace", "ForwardTrace", "TangentStep",
@@ -381,7 +381,7 @@ class ForwardTrace:
 def forward_trace(out: Value, seeds: Mapping[Value, float], constants: Iterable[Value] = ()) -> ForwardTrace:
     """The forward-mode records of the graph ending at ``out`` for the given seeds.
 
-    Nodes are named as in `autograd.trace` (the program's names, else ``t`` and the node's place
+    Nodes are named as in `autograd.explain.trace` (the program's names, else ``t`` and the node's place
     in the order); ``constants`` (a program's number literals) are written as numbers.
     """
     constant_set = set(constants)

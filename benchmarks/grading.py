@@ -22,8 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from autograd.cli import main  # noqa: E402
-from autograd.course import grade_class, load, parse_answers, solve_set  # noqa: E402
+from autograd.apps.cli import main  # noqa: E402
+from autograd.apps.course import grade_class, load, parse_answers, solve_set  # noqa: E402
 
 SET = ROOT / "examples" / "problem-sets" / "network-2-2-2.toml"
 

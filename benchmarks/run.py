@@ -30,7 +30,7 @@ sys.setrecursionlimit(10**7)  # micrograd's backward() recurses once per node
 from micrograd.engine import Value as MicroValue  # noqa: E402
 
 from autograd import Value  # noqa: E402
-from autograd.files import atomic_write  # noqa: E402
+from autograd.util.files import atomic_write  # noqa: E402
 
 ENGINES = {"autograd": Value, "micrograd": MicroValue}
 
@@ -154,13 +154,14 @@ def moons_step_micrograd(X, y):
 
 
 def moons_step_autograd(X, y, fused: bool, compiled: bool = False, gc_paused: bool = False):
-    """The same step with this engine: with the fused losses (as autograd.train does), or
+    """The same step with this engine: with the fused losses (as autograd.ml.train does), or
     written micrograd-style (builtin sum, p * p) so that only the engine differs.
 
     ``compiled``: the step is `autograd.compile`d (recorded on its first call, replayed after);
     ``gc_paused``: the cyclic garbage collector is off during the step, as `fit` does."""
-    from autograd import compile, losses
-    from autograd.nn import MLP
+    from autograd import compile
+    from autograd.ml import losses
+    from autograd.ml.nn import MLP
 
     model = MLP(2, [16, 16, 1], seed=1337)
     params = model.parameters()
@@ -245,7 +246,7 @@ def whole_demo(X, y, steps: int) -> dict[str, float]:
 
 
 def run_training_benchmarks(quick: bool) -> list[str]:
-    from autograd.data import moons
+    from autograd.ml.data import moons
 
     X, y = moons(100, noise=0.1, seed=1337)
     X, y = X.tolist(), (y * 2 - 1).tolist()
@@ -328,16 +329,16 @@ def run_training_benchmarks(quick: bool) -> list[str]:
 
 def digits_epoch(quick: bool) -> list[str]:
     try:
-        from autograd.data import digits, train_test_split
+        from autograd.ml.data import digits, train_test_split
     except ImportError:
         return []
     try:
         X, y = digits()
     except ImportError as error:
         return ["## Digits", "", f"Not run: {error}", ""]
-    from autograd.nn import MLP
-    from autograd.optim import Adam
-    from autograd.train import fit
+    from autograd.ml.nn import MLP
+    from autograd.ml.optim import Adam
+    from autograd.ml.train import fit
 
     Xtr, _, ytr, _ = train_test_split(X, y, 0.25, seed=0)
     if quick:
@@ -371,7 +372,7 @@ def train_digits_command(quick: bool) -> list[str]:
     import io
     import json
 
-    from autograd.cli import main as autograd_main
+    from autograd.apps.cli import main as autograd_main
 
     rows = []
     for flags in ([], ["--no-compile"]) if not quick else ([],):
@@ -393,7 +394,7 @@ def train_digits_command(quick: bool) -> list[str]:
 
 def drawing_time() -> list[str]:
     from autograd import Value
-    from autograd.viz import draw
+    from autograd import viz
 
     v = Value(0.5, label="x")
     for i in range(499):
@@ -420,10 +421,10 @@ def drawing_worst_cases() -> list[str]:
     import tempfile
     from contextlib import redirect_stderr, redirect_stdout
 
-    from autograd.cli import main as cli
-    from autograd.expr import MAX_PROGRAM_LENGTH
-    from autograd.nn import MLP
-    from autograd.viz import draw
+    from autograd.apps.cli import main as cli
+    from autograd.lang import MAX_PROGRAM_LENGTH
+    from autograd.ml.nn import MLP
+    from autograd import viz
 
     terms = (MAX_PROGRAM_LENGTH + 1) // 2
     with tempfile.TemporaryDirectory() as folder:

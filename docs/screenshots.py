@@ -7,8 +7,8 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from autograd.explore.api import Api, starting_point
-from autograd.explore.server import ExplorerServer
+from autograd.apps.explore.api import Api, starting_point
+from autograd.apps.explore.server import ExplorerServer
 
 DOCS = Path(__file__).resolve().parent
 

@@ -9,13 +9,13 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from autograd.check import (
+from autograd.checking.check import (
     MISTAKES, Diagnoser, _Chain, agrees, gradient_variants, parse_claim, read_number,
     significant_digits, written_precision,
 )
-from autograd.cli import main
-from autograd.expr import parse
-from autograd.trace import trace
+from autograd.apps.cli import main
+from autograd.lang import parse
+from autograd.explain import trace
 
 CHAIN = "z = w1*x; h = sigmoid(z); yhat = w2*h; L = 0.5*(y - yhat)**2"
 CHAIN_AT = ["x=2", "w1=0.5", "w2=0.3", "y=0.5"]
@@ -125,7 +125,7 @@ def test_bad_claims_are_one_error_line_and_exit_2(claim, words, capsys):
 def test_the_help_examples_run(capsys):
     import shlex
 
-    from autograd.check import CHECK_HELP
+    from autograd.checking import CHECK_HELP
 
     examples = CHECK_HELP.split("examples:\n")[1].replace("\\\n", " ").strip().splitlines()
     assert len(examples) == 4
@@ -393,7 +393,7 @@ def test_nothing_agrees_with_an_infinite_truth():
 
 def test_the_number_of_claims_is_bounded(capsys):
     """5,000 claims on a long program took 90 s and 5 GB; past MAX_CLAIMS it is one error line."""
-    from autograd.check import MAX_CLAIMS
+    from autograd.checking import MAX_CLAIMS
 
     claims = [f"dx=1.{i}" for i in range(MAX_CLAIMS + 1)]
     code, out, err = run_cli(capsys, "check", "f = x*x", "--at", "x=1", "--claim", *claims)

@@ -11,15 +11,15 @@ from pathlib import Path
 import pytest
 from hypothesis import assume, given, settings, strategies as st
 
-from autograd.cli import main
-from autograd.course import (AnswersError, SetError, grade_student, load, loads, parse_answers, render,
+from autograd.apps.cli import main
+from autograd.apps.course import (AnswersError, SetError, grade_student, load, loads, parse_answers, render,
                              solve_set, uniform, variant)
-from autograd.course.format import InputRule, key_lines
-from autograd.course.gradescope import RESULT_FIELDS, TEST_FIELDS, validate
-from autograd.course.grade import grade_class
-from autograd.course.report import bins
-from autograd.course.variants import draw, kinks
-from autograd.expr import parse
+from autograd.apps.course.format import InputRule, key_lines
+from autograd.apps.course.gradescope import RESULT_FIELDS, TEST_FIELDS, validate
+from autograd.apps.course.grade import grade_class
+from autograd.apps.course.report import bins
+from autograd.apps.course.variants import draw, kinks
+from autograd.lang import parse
 from chromium_browser import launch  # tests/chromium_browser.py: Debian's chromium, as test_viz launches it
 
 SETS = Path(__file__).parent.parent / "examples" / "problem-sets"
@@ -659,7 +659,7 @@ def test_deeply_nested_toml_is_one_error_line(tmp_path, capsys, nested):
 @pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero, an endless file")
 def test_an_endless_input_file_is_refused_without_reading_it_whole(tmp_path, capsys, monkeypatch):
     """`key /dev/zero` and `grade SET /dev/zero` used to read until memory ran out."""
-    import autograd.course.grade as grade_module
+    import autograd.apps.course.grade as grade_module
 
     monkeypatch.setattr(grade_module, "MAX_ANSWERS_BYTES", 2**20)  # the real limit is 64 MiB
     assert main(["key", "/dev/zero", "--student", "s1"]) == 2
@@ -698,7 +698,7 @@ def test_an_empty_gradescope_folder_is_refused_not_taken_as_here(tmp_path, capsy
 
 
 def test_latex_in_a_statement_can_never_put_html_in_a_page():
-    from autograd.course.render import mathml
+    from autograd.apps.course.render import mathml
 
     for payload in (r"\text{<img src=x onerror=alert(1)>}", r"\text{<script>alert(1)</script>}", r"\text{<b>x</b>}"):
         shown = mathml(payload)
@@ -738,7 +738,7 @@ def test_no_follow_through_from_earlier_answers_that_overflow(tmp_path, capsys):
 
 
 def test_grade_csv_never_writes_a_spreadsheet_formula():
-    from autograd.course.grade import _cell
+    from autograd.apps.course.grade import _cell
 
     assert _cell("=HYPERLINK(\"x\")") == "'=HYPERLINK(\"x\")"
     assert _cell("@SUM(A1)") == "'@SUM(A1)" and _cell("-1") == "'-1" and _cell("s1") == "s1"

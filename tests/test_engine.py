@@ -10,8 +10,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from autograd import Value, linear, no_grad, sum_values
-from autograd.engine import topological_order
-from autograd.check import gradcheck
+from autograd.core import topological_order
+from autograd.checking import gradcheck
 
 POINTS = [-3.7, -1.3, -0.4, 0.25, 0.9, 2.2, 4.1]
 POSITIVE = [0.05, 0.3, 1.0, 2.7, 9.5]

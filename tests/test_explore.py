@@ -13,9 +13,9 @@ import time
 
 import pytest
 
-from autograd.cli import main
-from autograd.explore.api import Api, starting_point
-from autograd.explore.server import MAX_BODY, ExplorerServer
+from autograd.apps.cli import main
+from autograd.apps.explore.api import Api, starting_point
+from autograd.apps.explore.server import MAX_BODY, ExplorerServer
 from chromium_browser import launch
 
 PROGRAM = "q = x + y; f = q * z"
@@ -281,7 +281,7 @@ def test_training_moons_for_fifty_steps_raises_the_accuracy(page):
 
 
 def test_a_session_key_of_the_wrong_type_is_bad_input_not_a_crash():
-    from autograd.explore.api import Api
+    from autograd.apps.explore.api import Api
 
     api = Api()
     for key in ([], {}, 3, None):
@@ -291,9 +291,9 @@ def test_a_session_key_of_the_wrong_type_is_bad_input_not_a_crash():
 
 def test_a_program_starting_with_a_minus_opens_as_in_grad(monkeypatch):
     """`autograd explore "-x**2 + 1"` was 'unrecognized arguments: -x**2 + 1' (grad and check take it)."""
-    import autograd.explore
+    import autograd.apps.explore
 
     opened = {}
-    monkeypatch.setattr(autograd.explore, "serve", lambda program, at, **options: opened.update(program=program, at=at) or 0)
+    monkeypatch.setattr(autograd.apps.explore, "serve", lambda program, at, **options: opened.update(program=program, at=at) or 0)
     assert main(["explore", "-x**2 + 1", "--at", "x=-2", "--no-browser"]) == 0
     assert opened == {"program": "-x**2 + 1", "at": {"x": -2.0}}

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from autograd.cli import main
-from autograd.expr import ExprError, parse
+from autograd.apps.cli import main
+from autograd.lang import ExprError, parse
 
 
 def run_cli(capsys, *args):

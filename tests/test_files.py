@@ -6,8 +6,8 @@ import stat
 
 import pytest
 
-from autograd import files
-from autograd.files import OutputError, atomic_write, plan_outputs, validate_path, write_outputs
+from autograd.util import files
+from autograd.util.files import OutputError, atomic_write, plan_outputs, validate_path, write_outputs
 
 
 def leftovers(folder):
@@ -229,7 +229,7 @@ def test_the_module_is_the_only_writer():
 
 # ---------------------------------------------------------------- every command's outputs
 
-from autograd.cli import main  # noqa: E402
+from autograd.apps.cli import main  # noqa: E402
 
 GRAD = ["grad", "q = x + y; f = q * z", "--at", "x=-2", "y=5", "z=-4"]
 

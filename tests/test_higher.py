@@ -10,9 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autograd import Value, grad, hessian, jvp, ops, sum_values, linear, no_grad
-from autograd.cli import main
-from autograd.expr import parse
+from autograd import Value, grad, hessian, jvp, sum_values, linear, no_grad
+from autograd.core import ops
+from autograd.apps.cli import main
+from autograd.lang import parse
 from autograd.higher import (
     dotted, forward_trace, hessian_of, parse_second_derivative, second_derivative, tangents,
 )
@@ -179,7 +180,7 @@ def test_grad_touches_no_grad_and_builds_from_the_table():
     gx, gy = grad(f, [x, y], create_graph=True)
     assert x.grad == y.grad == 7.0 and f.grad == 0.0
     # tanh' = 1 - tanh(a)**2 is built over the tanh node itself: the gradient's graph holds f
-    from autograd.engine import topological_order
+    from autograd.core import topological_order
 
     assert f in topological_order(gx)
     assert gx.label == "df_dx" and gy.label == "df_dy"
@@ -381,7 +382,7 @@ def test_cli_bad_higher_order_input_is_one_error_line(capsys, argv, message):
 
 
 def test_the_backward_pass_can_be_drawn():
-    from autograd import viz
+    from autograd.viz import drawing as viz
 
     x = Value(0.5, label="x")
     f = (x * x).sigmoid()
@@ -410,7 +411,7 @@ def test_cli_order_2_without_inputs_and_tangent_columns_line_up(capsys):
 
 
 def test_hessian_of_a_small_networks_loss():
-    from autograd.nn import MLP
+    from autograd.ml.nn import MLP
 
     model = MLP(2, [3, 1], activation="tanh", seed=0)
     params = model.parameters()

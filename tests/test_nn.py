@@ -12,11 +12,11 @@ import numpy as np
 import pytest
 
 from autograd import Value
-from autograd import losses
-from autograd.cli import main
-from autograd.data import batches, moons, train_test_split
-from autograd.nn import MLP, Layer, Neuron
-from autograd.optim import SGD, Adam, linear_decay, step_decay
+from autograd.ml import losses
+from autograd.apps.cli import main
+from autograd.ml.data import batches, moons, train_test_split
+from autograd.ml.nn import MLP, Layer, Neuron
+from autograd.ml.optim import SGD, Adam, linear_decay, step_decay
 
 
 def micrograd_demo(steps=3, seed=1337):
@@ -306,7 +306,7 @@ def test_load_checks_the_version(tmp_path):
 
 
 def test_load_has_a_size_limit(tmp_path, monkeypatch):
-    from autograd import nn
+    from autograd.ml import nn
 
     model, path = saved(tmp_path)
     assert nn.MAX_MODEL_BYTES == 64 * 2**20
@@ -396,16 +396,16 @@ def test_train_save_writes_a_loadable_model(tmp_path, capsys):
 
 
 def test_train_is_listed_and_an_internal_error_is_a_traceback(monkeypatch, capsys):
-    from autograd import cli
+    from autograd.apps import cli
 
     assert "train" in cli.build_parser().format_help()
-    monkeypatch.setattr("autograd.train.fit", lambda *a, **k: {}["a bug"])
+    monkeypatch.setattr("autograd.ml.train.fit", lambda *a, **k: {}["a bug"])
     with pytest.raises(KeyError):
         main(["train", "xor", "--epochs", "1"])
 
 
 def test_no_compile_passes_compile_false_to_fit(monkeypatch, capsys):
-    from autograd import train
+    from autograd.ml import train
 
     seen = {}
     real_fit = train.fit

@@ -11,9 +11,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from autograd import Value, no_grad, ops
-from autograd.expr import FUNCTIONS, ExprError, parse
-from autograd.trace import trace
+from autograd import Value, no_grad
+from autograd.core import ops
+from autograd.lang import FUNCTIONS, ExprError, parse
+from autograd.explain import trace
 
 # Points where each function is defined and smooth (kinks and domain edges are tested apart).
 GENERAL = [-2.3, -0.7, -0.1, 0.35, 1.2, 2.9]
@@ -128,7 +129,7 @@ def test_the_readme_lists_every_function():
 
 
 def test_the_grad_help_lists_every_function(capsys):
-    from autograd.cli import main
+    from autograd.apps.cli import main
 
     with pytest.raises(SystemExit):
         main(["grad", "--help"])
@@ -237,7 +238,7 @@ def test_fused_nodes_are_written_and_evaluate():
 
 
 def test_the_walkthrough_reads_like_a_board():
-    from autograd import worked
+    from autograd.apps import worked
 
     for example in (worked.Example(), worked.Example(x=1.0, w1=-1.0)):
         text = worked.report(example, worked.run(example))
@@ -338,7 +339,7 @@ def test_a_constant_exponent_may_be_computed_and_numbers_never_vanish():
 
 
 def test_numeric_flags_follow_the_rule_of_at(capsys):
-    from autograd.cli import main
+    from autograd.apps.cli import main
 
     assert main(["walkthrough", "--x", "\u0661"]) == 2
     assert "only the digits 0-9" in capsys.readouterr().err

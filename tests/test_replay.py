@@ -16,12 +16,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import autograd
-from autograd import Value, losses, ops
-from autograd.engine import _node, linear, sum_values, topological_order
-from autograd.nn import MLP
-from autograd.optim import SGD, Adam
-from autograd.replay import OTHER_FACTOR, VECTOR_RULES, ReplayMismatch, compile
-from autograd.train import fit
+from autograd import Value
+from autograd.core import ops
+from autograd.ml import losses
+from autograd.core.engine import _node, linear, sum_values, topological_order
+from autograd.ml.nn import MLP
+from autograd.ml.optim import SGD, Adam
+from autograd.ml.replay import OTHER_FACTOR, VECTOR_RULES, ReplayMismatch, compile
+from autograd.ml.train import fit
 
 # ------------------------------------------------------------------ the vectorised rules
 
@@ -138,7 +140,7 @@ def _sgd(lr: float):
 
 
 def test_moons_100_compiled_steps_equal_the_plain_engine():
-    from autograd.data import moons
+    from autograd.ml.data import moons
 
     X, y = moons(30, noise=0.1, seed=1337)
     X, y = X.tolist(), (y * 2 - 1).tolist()
@@ -386,7 +388,7 @@ def test_exported_from_the_package():
 
 
 def test_compile_values_gives_the_plain_forward_values():
-    from autograd.replay import compile_values
+    from autograd.ml.replay import compile_values
 
     model = MLP(3, [4, 2], activation="tanh", seed=11)
     values = compile_values(lambda rows: [o for row in rows for o in model(row)])
@@ -519,7 +521,7 @@ def test_reset_records_again_and_graph_after_a_fallback_is_the_plain_graph():
 
 
 def test_compile_values_runs_the_plain_engine_for_what_it_cannot_replay():
-    from autograd.replay import compile_values
+    from autograd.ml.replay import compile_values
 
     x = Value(1.0)
     values = compile_values(lambda: [(x * 10.0).exp(), x.tanh()])

@@ -7,11 +7,11 @@ import re
 
 import pytest
 
-from autograd import worked
-from autograd.cli import main
-from autograd.expr import parse
-from autograd.nn import MLP
-from autograd.trace import fmt
+from autograd.apps import worked
+from autograd.apps.cli import main
+from autograd.lang import parse
+from autograd.ml.nn import MLP
+from autograd.explain import fmt
 from autograd.viz import page_model, readable_parameter_name, stepper, stepper_html
 from chromium_browser import launch
 

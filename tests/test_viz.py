@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from autograd import Value
-from autograd.cli import main
+from autograd.apps.cli import main
 from autograd.viz import RenderError, draw, draw_steps, stepper_html
 
 
@@ -157,7 +157,7 @@ def test_stepper_page_in_headless_chromium(tmp_path):
 
 
 def many_x(n):
-    from autograd.expr import parse
+    from autograd.lang import parse
 
     evaluation = parse("+".join(["x"] * n)).evaluate({"x": 1.0})
     evaluation.backward()
@@ -170,7 +170,7 @@ def drawn_elements(source):
 
 
 def test_parallel_edges_are_one_edge_with_the_count_and_the_summed_derivative():
-    from autograd.engine import sum_values
+    from autograd.core import sum_values
 
     x = Value(1.0, label="x")
     total = sum_values([x] * 100)
@@ -198,7 +198,7 @@ def test_a_much_used_value_is_drawn_again_beside_its_far_uses():
 
 
 def test_the_size_guard_counts_nodes_and_edges_before_layout():
-    from autograd.engine import sum_values
+    from autograd.core import sum_values
 
     values = [Value(float(i)) for i in range(3000)]
     root = sum_values(values)  # 3001 values but 3000 edges into one node
@@ -211,7 +211,7 @@ def test_the_size_guard_counts_nodes_and_edges_before_layout():
 
 
 def test_x_plus_x_at_the_length_limit_draws_in_seconds(tmp_path, no_dot, capsys):
-    from autograd.expr import MAX_PROGRAM_LENGTH
+    from autograd.lang import MAX_PROGRAM_LENGTH
 
     n = (MAX_PROGRAM_LENGTH + 1) // 2
     program = "+".join(["x"] * n)
@@ -227,7 +227,7 @@ def test_x_plus_x_at_the_length_limit_draws_in_seconds(tmp_path, no_dot, capsys)
 
 
 def test_an_mlp_on_one_sample_draws_in_seconds(no_dot):
-    from autograd.nn import MLP
+    from autograd.ml.nn import MLP
 
     model = MLP(2, [16, 16, 1], seed=0)
     out = model([0.5, -1.0])
@@ -239,7 +239,7 @@ def test_an_mlp_on_one_sample_draws_in_seconds(no_dot):
 
 
 def test_graphviz_failures_are_one_render_error(no_dot, monkeypatch):
-    from autograd import viz
+    from autograd.viz import drawing as viz
 
     class Broken:
         def render_bounded(self, source):
@@ -253,7 +253,7 @@ def test_graphviz_failures_are_one_render_error(no_dot, monkeypatch):
 
 
 def test_the_webassembly_graphviz_has_a_memory_cap(no_dot, monkeypatch):
-    from autograd import viz
+    from autograd.viz import drawing as viz
 
     loss, _ = worked_graph()
     assert "<svg" in draw(loss).svg()
@@ -266,7 +266,7 @@ def test_the_webassembly_graphviz_has_a_memory_cap(no_dot, monkeypatch):
 
 
 def test_a_render_error_is_one_error_line_and_writes_nothing(tmp_path, no_dot, monkeypatch, capsys):
-    from autograd import viz
+    from autograd.viz import drawing as viz
 
     monkeypatch.setattr(viz, "render_svg", lambda source: (_ for _ in ()).throw(RenderError("Graphviz failed")))
     svg = tmp_path / "g.svg"
@@ -282,7 +282,7 @@ def test_values_each_used_once_far_away_are_drawn_as_references_and_lay_out_fast
     program) ran for more than 16 minutes; with a reference beside each far use, under a second."""
     import time
 
-    from autograd.expr import parse
+    from autograd.lang import parse
 
     evaluation = parse("f = " + " * ".join(["sin(x)"] * 50)).evaluate({"x": 0.5})
     evaluation.root.backward()

@@ -6,8 +6,8 @@ import math
 import pytest
 
 from autograd import Value
-from autograd.cli import main
-from autograd.worked import Example, compare_published, run
+from autograd.apps.cli import main
+from autograd.apps.worked import Example, compare_published, run
 
 X, W1, W2, Y, LR = 2.0, 0.5, 0.3, 0.5, 0.01
 

@@ -1,0 +1,301 @@
+"""The explorer's JSON API: every computation the page shows is done here, by the engine.
+
+Each route takes a JSON object and returns ``(status, object)``. Bad input of any kind is
+``400 {"error": MESSAGE}`` (with ``column`` and ``suggestion`` when the program is at fault);
+nothing a request sends can raise out of `Api.handle`.
+
+    POST /api/grad         {"program", "at"}             → exactly what `autograd grad --json` prints
+    POST /api/graph        {"program", "at", "parameters"} → {"report", "model"} for the page's graph
+    POST /api/step         ... + {"lr"}                   → one gradient-descent step on the parameters
+    POST /api/check        ... + {"claims": TEXT}         → right/wrong per claim, never the true value
+    POST /api/train/new    {"dataset", "hidden", "lr", "seed"} → a small MLP and its data
+    POST /api/train/step   {"session", "steps"}           → trained further: loss, accuracy, boundary
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import secrets
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+from autograd.checking import check_claims
+from autograd.lang import ExprError, is_name, parse
+from autograd.explain import grad_report
+from autograd.explain import fmt, trace
+
+__all__ = ["Api", "ApiError", "TRAIN_DATASETS", "starting_point", "program_error"]
+
+TRAIN_DATASETS = ("moons", "circles", "xor", "spirals")
+MAX_INPUTS = 200  # more than any program of MAX_PROGRAM_LENGTH characters can use
+MAX_TRAIN_STEPS = 100  # per request: a request answers within seconds
+MAX_SESSIONS = 8  # training sessions kept; the oldest is dropped
+MAX_HIDDEN = 32
+GRID = 36  # the decision boundary is sampled on GRID × GRID points
+
+
+class ApiError(ValueError):
+    """A bad request: answered with status 400 and this message."""
+
+    def __init__(self, text: str, **details) -> None:
+        super().__init__(text)
+        self.details = details
+
+
+def _number(value, what: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise ApiError(f"{what} must be a finite number, got {value!r}")
+    return float(value)
+
+
+def _text(payload: dict, key: str) -> str:
+    value = payload.get(key)
+    if not isinstance(value, str):
+        raise ApiError(f"'{key}' must be a string of text, got {type(value).__name__}")
+    return value
+
+
+def _at(payload: dict) -> dict[str, float]:
+    at = payload.get("at", {})
+    if not isinstance(at, dict) or len(at) > MAX_INPUTS:
+        raise ApiError(f"'at' must be an object of at most {MAX_INPUTS} NAME: NUMBER pairs")
+    for name in at:
+        if not is_name(name):
+            raise ApiError(f"'at': {name[:40]!r} is not a name")
+    return {name: _number(value, f"the value of '{name}'") for name, value in at.items()}
+
+
+def program_error(error: ExprError, source: str) -> ApiError:
+    """The parser's message as the CLI prints it (first line), and its parts for the page:
+    ``message``, ``suggestion``, ``line`` and ``column`` (1-based, within the line) and
+    ``position`` (0-based offset into the program), when the error has a place."""
+    details: dict = {"message": getattr(error, "message", None) or str(error).split("\n")[0]}
+    if getattr(error, "suggestion", None):
+        details["suggestion"] = error.suggestion
+    position = getattr(error, "position", None)
+    if position is None:  # an ExprError without fields: the column is in its message
+        found = re.search(r"column (\d+)", str(error))
+        position = int(found.group(1)) - 1 if found else None
+    if position is not None:
+        position = min(position, len(source))
+        start = source.rfind("\n", 0, position) + 1
+        details.update(position=position, line=source.count("\n", 0, start) + 1, column=position - start + 1)
+    return ApiError(str(error).split("\n")[0], **details)
+
+
+def starting_point(source: str | None, at: dict[str, float]) -> tuple[str, dict[str, float], list[str]]:
+    """What the page opens with: the program (the worked example when none is given), a value
+    for every input (1 for those not given) and the inputs to learn (named w…/b…, else all).
+    Raises `ExprError` as `autograd grad` would, so a bad start never reaches the browser."""
+    if source is None:
+        from autograd.apps.worked import PARAMETERS, PROGRAM, Example
+
+        example = Example()
+        source, at = PROGRAM, {**example.inputs(example.w1, example.w2), **at}
+    program = parse(source)
+    at = {**{name: 1.0 for name in program.inputs}, **at}
+    program.evaluate(at)  # the CLI's checks: unknown names, domain errors
+    parameters = [n for n in program.inputs if re.fullmatch(r"[wb]\d*|w_?\w*|b_?\d+", n)] or list(program.inputs)
+    return source, at, parameters
+
+
+@dataclass
+class Session:
+    """A network in training: its data, its optimiser, its history."""
+
+    model: object
+    optimizer: object
+    X: list
+    y: list
+    loss: str
+    l2: float
+    steps: int = 0
+    losses: list[float] = field(default_factory=list)
+    accuracy: list[float] = field(default_factory=list)
+
+
+class Api:
+    """The routes. One lock serialises the computing: a training session is changed in place,
+    and under the GIL two pure-Python computations gain nothing from running at once."""
+
+    def __init__(self, program: str = "", at: dict[str, float] | None = None, parameters=()) -> None:
+        self.start = {"program": program, "at": dict(at or {}), "parameters": list(parameters)}
+        self.lock = threading.Lock()
+        self.sessions: OrderedDict[str, Session] = OrderedDict()
+        self.routes = {
+            "/api/grad": self.grad, "/api/graph": self.graph, "/api/step": self.step,
+            "/api/check": self.check, "/api/train/new": self.train_new, "/api/train/step": self.train_step,
+        }
+
+    def handle(self, path: str, payload) -> tuple[int, dict]:
+        route = self.routes.get(path)
+        if route is None:
+            return 404, {"error": f"no such API route: {path[:80]}"}
+        if not isinstance(payload, dict):
+            return 400, {"error": "the request body must be a JSON object"}
+        try:
+            with self.lock:
+                return 200, route(payload)
+        except ApiError as error:
+            return 400, {"error": str(error), **error.details}
+        except (ValueError, ArithmeticError) as error:
+            # the engine's messages name the value and the operation (e.g. log of a negative number);
+            # anything else (KeyError, TypeError, ...) is a bug: the server answers 500 and says so
+            return 400, {"error": str(error)}
+
+    # ------------------------------------------------------------------ programs
+
+    def _evaluate(self, payload: dict, lenient: bool = False):
+        """Parse and evaluate; ``lenient`` (the page, while typing): values for names the program
+        does not read are dropped and inputs without a value start at 1."""
+        source = _text(payload, "program")
+        at = _at(payload)
+        try:
+            program = parse(source)
+            if lenient:
+                at = {name: at.get(name, 1.0) for name in program.inputs}
+            evaluation = program.evaluate(at)
+        except ExprError as error:
+            raise program_error(error, source) from None
+        return evaluation, trace(evaluation.root, evaluation.constants)  # trace runs backward()
+
+    def grad(self, payload: dict) -> dict:
+        """What `autograd grad --json` prints (with ``"steps": true``, what ``--steps --json`` prints)."""
+        evaluation, record = self._evaluate(payload)
+        return grad_report(evaluation, record if payload.get("steps") is True else None)
+
+    def _parameters(self, payload: dict, evaluation) -> list[str]:
+        names = payload.get("parameters", [])
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+            raise ApiError("'parameters' must be a list of input names")
+        return [n for n in names if n in evaluation.program.inputs]
+
+    def graph(self, payload: dict) -> dict:
+        from autograd.viz import page_model
+
+        evaluation, record = self._evaluate(payload, lenient=True)
+        parameters = self._parameters(payload, evaluation)
+        model = page_model(evaluation.root, constants=evaluation.constants,
+                           parameters=[evaluation.values[n] for n in parameters])
+        return {"report": grad_report(evaluation, record), "model": model}
+
+    def step(self, payload: dict) -> dict:
+        """w ← w − η·∂out/∂w for every parameter (every input when none is marked)."""
+        lr = _number(payload.get("lr", 0.1), "the learning rate")
+        if not 0 < lr <= 1e6:
+            raise ApiError(f"the learning rate must be above 0 (and at most 1e6), got {lr!r}")
+        evaluation, _ = self._evaluate(payload, lenient=True)
+        names = self._parameters(payload, evaluation) or list(evaluation.program.inputs)
+        grads = evaluation.grads()
+        at = {name: node.data for name, node in evaluation.values.items() if name in evaluation.program.inputs}
+        for name in names:
+            at[name] = at[name] - lr * grads[name]
+            if not math.isfinite(at[name]):
+                raise ApiError(f"the step overflows {name} (learning rate {fmt(lr)} too large?)")
+        before = evaluation.root.data
+        answer = self.graph({**payload, "at": at})
+        return {"at": at, "before": before, "stepped": names, **answer}
+
+    def check(self, payload: dict) -> dict:
+        """Each claim judged as `autograd check --hide --json` judges it: right, wrong or
+        imprecise, never the true value, the diagnoses or the chain (they would give it away).
+        With ``lr`` (the page's learning rate), claims like ``w1' = 0.5003`` (after one step) too."""
+        evaluation, record = self._evaluate(payload, lenient=True)
+        claims = [c.strip() for c in re.split(r"[\n;]", _text(payload, "claims")) if c.strip()]
+        if not claims:
+            raise ApiError("write a claim such as dL/dw1 = -0.0331 (one per line)")
+        if len(claims) > 50:
+            raise ApiError("at most 50 claims at a time")
+        lr = _number(payload["lr"], "the learning rate") if payload.get("lr") is not None else None
+        report = check_claims(evaluation, record, claims, lr=lr, hide=True).to_json()
+        keep = ("claim", "quantity", "verdict")
+        return {"claims": [{key: item[key] for key in keep} for item in report["claims"]],
+                **{key: report[key] for key in ("right", "wrong", "imprecise")}}
+
+    # ------------------------------------------------------------------ training a small network
+
+    def train_new(self, payload: dict) -> dict:
+        from autograd.ml.data import DATASETS
+        from autograd.ml.nn import MLP
+        from autograd.ml.optim import SGD, Adam
+        from autograd.ml.train import DEFAULTS
+
+        name = payload.get("dataset", "moons")
+        if name not in TRAIN_DATASETS:
+            raise ApiError(f"dataset must be one of {', '.join(TRAIN_DATASETS)}, got {str(name)[:40]!r}")
+        hidden = _hidden(payload.get("hidden", "8,8"))
+        seed = payload.get("seed", 1)
+        if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**32:
+            raise ApiError(f"seed must be a whole number from 0, got {seed!r}")
+        defaults = DEFAULTS[name]
+        lr = _number(payload.get("lr", defaults["lr"]), "the learning rate")
+        if not 0 < lr <= 10:
+            raise ApiError(f"the learning rate must be above 0 and at most 10, got {lr!r}")
+        X, y = DATASETS[name](n=100, seed=seed)
+        model = MLP(2, [*hidden, 1], seed=seed)
+        params = model.parameters()
+        optimizer = SGD(params, lr=lr) if defaults["optimizer"] == "sgd" else Adam(params, lr=lr)
+        session = Session(model, optimizer, X.tolist(), [int(v) for v in y], "hinge", defaults["l2"])
+        key = secrets.token_hex(8)
+        self.sessions[key] = session
+        while len(self.sessions) > MAX_SESSIONS:
+            self.sessions.popitem(last=False)
+        session.accuracy.append(_accuracy(session))
+        return {"session": key, "points": [[*row, label] for row, label in zip(session.X, session.y)],
+                **_progress(session, [])}
+
+    def train_step(self, payload: dict) -> dict:
+        from autograd.ml.train import fit
+
+        key = payload.get("session")
+        session = self.sessions.get(key) if isinstance(key, str) else None
+        if session is None:
+            raise ApiError("no such training session (the server keeps the newest few): start a new network")
+        steps = payload.get("steps", 1)
+        if isinstance(steps, bool) or not isinstance(steps, int) or not 1 <= steps <= MAX_TRAIN_STEPS:
+            raise ApiError(f"steps must be a whole number from 1 to {MAX_TRAIN_STEPS}, got {steps!r}")
+        history = fit(session.model, session.X, session.y, loss=session.loss, optimizer=session.optimizer,
+                      epochs=steps, l2=session.l2, progress=False)  # full batch: one epoch is one step
+        session.steps += steps
+        session.losses += history.loss
+        session.accuracy += history.accuracy
+        return _progress(session, history.loss)
+
+
+def _hidden(text) -> list[int]:
+    if not isinstance(text, str) or not re.fullmatch(r"\s*\d+\s*(,\s*\d+\s*){0,2}", text):
+        raise ApiError(f"hidden layers are up to three sizes like 8,8, got {str(text)[:40]!r}")
+    sizes = [int(s) for s in text.split(",")]
+    if not all(1 <= s <= MAX_HIDDEN for s in sizes):
+        raise ApiError(f"each hidden layer has 1 to {MAX_HIDDEN} neurons, got {text!r}")
+    return sizes
+
+
+def _accuracy(session: Session) -> float:
+    from autograd.ml.train import accuracy
+
+    return accuracy(session.model, session.X, session.y)
+
+
+def _progress(session: Session, new_losses: list[float]) -> dict:
+    return {"step": session.steps, "losses": new_losses, "loss": session.losses[-1] if session.losses else None,
+            "accuracy": session.accuracy[-1], "boundary": _boundary(session)}
+
+
+def _boundary(session: Session) -> dict:
+    """The network's score on a GRID × GRID lattice over the data (with a margin): > 0 is class 1."""
+    from autograd.core import no_grad
+
+    xs, ys = [p[0] for p in session.X], [p[1] for p in session.X]
+    margin_x, margin_y = 0.15 * (max(xs) - min(xs)), 0.15 * (max(ys) - min(ys))
+    box = [min(xs) - margin_x, max(xs) + margin_x, min(ys) - margin_y, max(ys) + margin_y]
+    scores = []
+    with no_grad():
+        for j in range(GRID):
+            y = box[3] - (box[3] - box[2]) * (j + 0.5) / GRID
+            for i in range(GRID):
+                x = box[0] + (box[1] - box[0]) * (i + 0.5) / GRID
+                scores.append(round(session.model([x, y]).data, 4))
+    return {"box": box, "size": GRID, "scores": scores}

@@ -1,0 +1,210 @@
+"""The explorer's web server: the standard library's `ThreadingHTTPServer`, on 127.0.0.1 only.
+
+Why no framework: the app is five JSON routes and three static files; `http.server` does
+that with no dependency, and the safety checks below are a few lines each.
+
+Safe by default:
+- it binds 127.0.0.1 (never all interfaces) on a free port unless told which;
+- a request whose ``Host`` is not the address it serves, or whose ``Origin`` (when sent) is
+  not that address, is refused with 403: a web page elsewhere cannot reach it, even through
+  DNS rebinding (a foreign name that resolves to 127.0.0.1 still carries its own Host);
+- POST bodies must be JSON (``Content-Type: application/json``, which no plain HTML form can
+  send) of at most `MAX_BODY` bytes (413 above it); a slow client times out;
+- programs go through the same parser and limits as the command line;
+- every error is a JSON answer; a bad request never stops the server; Ctrl-C stops it cleanly.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import sys
+import threading
+import webbrowser
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from importlib import resources
+
+from autograd.apps.explore.api import Api, starting_point
+
+__all__ = ["ExplorerServer", "serve", "MAX_BODY", "HOST"]
+
+HOST = "127.0.0.1"
+MAX_BODY = 64 * 1024  # bytes: a program is at most 10,000 characters
+STATIC = {  # the only files served: name → (the package whose static/ folder holds it, content type)
+    "index.html": ("autograd.apps.explore", "text/html; charset=utf-8"),
+    "explore.js": ("autograd.apps.explore", "text/javascript; charset=utf-8"),
+    "explore.css": ("autograd.apps.explore", "text/css; charset=utf-8"),
+    # the graph's drawing script and style belong to autograd.viz, which the step-through page uses too
+    "graph.js": ("autograd.viz", "text/javascript; charset=utf-8"),
+    "graph.css": ("autograd.viz", "text/css; charset=utf-8"),
+}
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+                               "frame-ancestors 'none'; form-action 'none'; base-uri 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+}
+
+
+class Handler(BaseHTTPRequestHandler):
+    server: ExplorerServer
+    server_version = "autograd-explore"
+    sys_version = ""
+    protocol_version = "HTTP/1.0"  # one request per connection: nothing lingers
+    timeout = 10  # seconds a client may take to send its request
+
+    # ------------------------------------------------------------------ routes
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        if not self._allowed():
+            return
+        path = self.path.split("?", 1)[0]
+        if path == "/api/start":
+            self._json(200, self.server.api.start)
+            return
+        name = "index.html" if path == "/" else path.removeprefix("/static/")
+        if name not in STATIC or (path != "/" and not path.startswith("/static/")):
+            self._json(404, {"error": f"not found: {path[:80]}"})
+            return
+        package, content_type = STATIC[name]
+        body = resources.files(package).joinpath("static", name).read_bytes()
+        self._send(200, body, content_type)
+
+    def do_POST(self) -> None:  # noqa: N802
+        if not self._allowed():
+            return
+        content_type = self.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        if content_type != "application/json":
+            self._json(415, {"error": "the request body must be JSON (Content-Type: application/json)"})
+            return
+        length = self.headers.get("Content-Length")
+        if length is None or not length.isdigit():
+            self._json(411, {"error": "a request body needs a Content-Length"})
+            return
+        if int(length) > MAX_BODY:
+            self._json(413, {"error": f"the request body is larger than {MAX_BODY:,} bytes"})
+            return
+        raw = self.rfile.read(int(length))
+        try:
+            payload = json.loads(raw.decode("utf-8"))
+        except (ValueError, RecursionError) as error:  # bad UTF-8, bad JSON, a 5,000-digit integer, deep nesting
+            self._json(400, {"error": f"the request body is not JSON: {error}"})
+            return
+        try:
+            status, answer = self.server.api.handle(self.path, payload)
+        except Exception as error:  # a bug, not bad input: say so, and keep serving
+            print(f"autograd explore: internal error on {self.path[:80]}: {error!r}", file=sys.stderr)
+            status, answer = 500, {"error": f"internal error: {type(error).__name__}: {error}"}
+        self._json(status, answer)
+
+    # ------------------------------------------------------------------ checks and answers
+
+    def _allowed(self) -> bool:
+        """Refuse (403) a Host or Origin other than the address served."""
+        hosts = self.server.hosts
+        host = self.headers.get("Host", "")
+        origin = self.headers.get("Origin")
+        if host not in hosts:
+            self._json(403, {"error": f"refused: the Host {host[:80]!r} is not this explorer's address"})
+            return False
+        if origin is not None and origin not in {f"http://{h}" for h in hosts}:
+            self._json(403, {"error": f"refused: a request from {origin[:80]!r}, not from this explorer's page"})
+            return False
+        return True
+
+    def _json(self, status: int, data: dict) -> None:
+        try:
+            body = json.dumps(data, allow_nan=False)
+        except ValueError:  # JSON has no inf or nan: never send what a browser cannot parse
+            status, body = 500, json.dumps({"error": "the answer holds a number that is not finite"})
+        self._send(status, body.encode(), "application/json")
+
+    def _send(self, status: int, body: bytes, content_type: str) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in SECURITY_HEADERS.items():
+            self.send_header(name, value)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """http.server's own errors (a malformed request line, an unknown method) as JSON too."""
+        self.close_connection = True
+        try:
+            text = message or HTTPStatus(code).phrase
+        except ValueError:
+            text = "error"
+        body = json.dumps({"error": text}).encode()
+        self.send_response(code, message)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Connection", "close")
+        self.end_headers()
+        if getattr(self, "command", None) != "HEAD" and code >= 200 and code not in (204, 304):
+            self.wfile.write(body)
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002
+        if self.server.verbose:
+            super().log_message(format, *args)
+
+
+class ExplorerServer(ThreadingHTTPServer):
+    """The explorer on 127.0.0.1:``port`` (0 picks a free port); ``.url`` is its address."""
+
+    daemon_threads = True  # Ctrl-C never waits for a slow client
+    request_queue_size = 64
+
+    def __init__(self, api: Api | None = None, port: int = 0, verbose: bool = False) -> None:
+        super().__init__((HOST, port), Handler)
+        self.api = api or Api()
+        self.verbose = verbose
+        port = self.server_address[1]
+        self.hosts = {f"{HOST}:{port}", f"localhost:{port}"}
+
+    @property
+    def url(self) -> str:
+        return f"http://{HOST}:{self.server_address[1]}/"
+
+    def handle_error(self, request, client_address) -> None:
+        """A broken connection or an unexpected error in one request: log it, keep serving."""
+        if self.verbose:
+            super().handle_error(request, client_address)
+
+    def start_background(self) -> threading.Thread:
+        """Serve from a daemon thread (tests, notebooks); stop with ``.shutdown()``."""
+        thread = threading.Thread(target=self.serve_forever, name="autograd-explore", daemon=True)
+        thread.start()
+        return thread
+
+
+def serve(program: str | None = None, at: dict[str, float] | None = None, port: int = 0,
+          open_browser: bool = True, out=None) -> int:
+    """Serve until Ctrl-C: print the URL, open the browser unless told not to.
+
+    The program is checked first (`ExprError` as `autograd grad` raises it), then the port is
+    bound (`OSError` when it is taken); the page opens with the program and its inputs.
+    """
+    out = out or sys.stdout
+    api = Api(*starting_point(program, dict(at or {})))
+    try:
+        server = ExplorerServer(api, port)
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            raise ValueError(f"port {port} on {HOST} is taken: choose another --port, or leave it out "
+                             "for a free one") from None
+        raise
+    print(f"autograd explore: serving on {server.url}  (Ctrl-C stops it)", file=out, flush=True)
+    if open_browser:
+        threading.Thread(target=webbrowser.open, args=(server.url,), daemon=True).start()
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        print("\nautograd explore: stopped", file=out, flush=True)
+    finally:
+        server.server_close()
+    return 0

@@ -1,0 +1,281 @@
+"""The worked example: one input, a sigmoid hidden unit, a linear output unit, no biases.
+
+    z = w1 · x        h = σ(z)        ŷ = w2 · h        e = y − ŷ        L = ½ e²
+    w ← w − η · ∂L/∂w
+
+By the chain rule, with ∂L/∂ŷ = ŷ − y:
+
+    ∂L/∂w2 = (ŷ − y) · h
+    ∂L/∂w1 = (ŷ − y) · w2 · h(1 − h) · x
+
+A widely read article works this example with x = 2, w1 = 0.5, w2 = 0.3, y = 0.5, η = 0.01
+and publishes a loss and gradients that do not follow from those inputs. The walkthrough
+computes every step with the engine and compares the published figures with the true ones.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from autograd.checking import agrees, written_precision
+from autograd.lang import Evaluation, parse
+from autograd.explain import Trace, factor, fmt, table, trace
+
+__all__ = ["Example", "Step", "Published", "PROGRAM", "PUBLISHED", "run", "compare_published"]
+
+PROGRAM = "z = w1 * x\nh = sigmoid(z)\nyhat = w2 * h\ne = y - yhat\nL = 0.5 * e**2"
+PARAMETERS = ("w1", "w2")
+
+
+@dataclass(frozen=True)
+class Example:
+    """The numbers of the example; the defaults are the article's."""
+
+    x: float = 2.0
+    w1: float = 0.5
+    w2: float = 0.3
+    y: float = 0.5
+    lr: float = 0.01
+
+    def inputs(self, w1: float, w2: float) -> dict[str, float]:
+        return {"x": self.x, "w1": w1, "w2": w2, "y": self.y}
+
+
+@dataclass
+class Step:
+    """One gradient-descent step: the graph evaluated, its backward trace, the update."""
+
+    number: int
+    evaluation: Evaluation
+    trace: Trace | None  # the step records, kept for the first step only
+    values: dict[str, float]
+    grads: dict[str, float]
+    updated: dict[str, float]
+
+    @property
+    def loss(self) -> float:
+        return self.values["L"]
+
+
+@dataclass(frozen=True)
+class Published:
+    """A figure the article printed, as it printed it."""
+
+    quantity: str  # "L", "dL/dw2", "w2 updated", ...
+    text: str
+    note: str = ""
+
+    @property
+    def value(self) -> float:
+        return float(self.text)
+
+
+PUBLISHED = (
+    Published("h", "0.731"),
+    Published("yhat", "0.2193"),
+    Published("L", "0.0405"),
+    Published("dL/dw2", "-0.1473"),
+    Published("dL/dw1", "-0.0652"),
+    Published("w2 updated", "0.301473", "0.3 - 0.01 · (-0.1473): right arithmetic on a wrong gradient"),
+    Published("w1 updated", "0.500652", "0.5 - 0.01 · (-0.0652): right arithmetic on a wrong gradient"),
+)
+
+
+def run(example: Example = Example(), steps: int = 1) -> list[Step]:
+    """Forward, backward and update, ``steps`` times from the example's weights."""
+    if steps < 1:
+        raise ValueError(f"steps must be at least 1, got {steps}")
+    program = parse(PROGRAM)
+    weights = {"w1": example.w1, "w2": example.w2}
+    results = []
+    for number in range(1, steps + 1):
+        evaluation = program.evaluate(example.inputs(**weights))
+        if number == 1:  # only the first step is shown in full; later ones need only the gradients
+            record = trace(evaluation.root, evaluation.constants,
+                           parameters=[evaluation.values[w] for w in PARAMETERS])
+        else:
+            record = None
+            evaluation.backward()
+        values = {name: node.data for name, node in evaluation.values.items()}
+        grads = evaluation.grads()
+        updated = {w: weights[w] - example.lr * grads[w] for w in PARAMETERS}
+        results.append(Step(number, evaluation, record, values, grads, updated))
+        weights = updated
+    return results
+
+
+@dataclass
+class Comparison:
+    published: Published
+    true_value: float
+    right: bool = field(default=False)
+
+    @property
+    def difference(self) -> float:
+        return self.published.value - self.true_value
+
+
+def true_figure(step: Step, quantity: str) -> float:
+    if quantity.startswith("dL/d"):
+        return step.grads[quantity[4:]]
+    if quantity.endswith(" updated"):
+        return step.updated[quantity.split()[0]]
+    return step.values[quantity]
+
+
+def compare_published(step: Step) -> list[Comparison]:
+    """Each published figure against the true one, right when it agrees to the precision printed."""
+    comparisons = []
+    for figure in PUBLISHED:
+        truth = true_figure(step, figure.quantity)
+        right = agrees(figure.value, written_precision(figure.text), truth)  # check's precision rule
+        comparisons.append(Comparison(figure, truth, right))
+    return comparisons
+
+
+# ------------------------------------------------------------------ the printed walkthrough
+
+
+def report(example: Example, results: list[Step], digits: int = 6) -> str:
+    """The whole walkthrough as plain text: forward, loss, backward, update, published figures."""
+    first = results[0]
+    v, g = first.values, first.grads
+    lines = [
+        "The worked example: one input, a sigmoid hidden unit, a linear output, no biases",
+        "",
+        f"  x = {fmt(example.x)}   w1 = {fmt(example.w1)}   w2 = {fmt(example.w2)}   "
+        f"target y = {fmt(example.y)}   learning rate η = {fmt(example.lr)}",
+        "",
+        "1. Forward pass",
+        "",
+        f"  z    = w1 · x          = {fmt(example.w1)} · {factor(example.x, 6)} = {fmt(v['z'], digits)}",
+        f"  h    = sigmoid(z)      = 1 / (1 + exp({fmt(-v['z'], digits)})) = {fmt(v['h'], digits)}",
+        f"  yhat = w2 · h          = {fmt(example.w2)} · {fmt(v['h'], digits)} = {fmt(v['yhat'], digits)}",
+        "",
+        "2. Loss",
+        "",
+        f"  e = y - yhat           = {fmt(example.y)} - {factor(v['yhat'], digits)} = {fmt(v['e'], digits)}",
+        f"  L = ½ e²               = ½ · {factor(v['e'], digits)}² = {fmt(v['L'], digits)}",
+        "",
+        "3. Backward pass: the chain rule, one step at a time (the order backward() runs)",
+        "",
+    ]
+    lines += ["  " + line for line in first.trace.chain_lines(digits)]
+    lines += [
+        "",
+        "  The same steps as a table (local = ∂node/∂child, product = ∂L/∂node · local):",
+        "",
+    ]
+    lines += ["  " + line for line in first.trace.backward_table(digits).splitlines()]
+    lines += [
+        "",
+        "  In closed form, with ∂L/∂yhat = yhat - y:",
+        f"    ∂L/∂w2 = (yhat - y) · h = {fmt(v['yhat'] - example.y, digits)} · {fmt(v['h'], digits)}"
+        f" = {fmt(g['w2'], digits)}",
+        f"    ∂L/∂w1 = (yhat - y) · w2 · h(1 - h) · x = {fmt(v['yhat'] - example.y, digits)} · "
+        f"{factor(example.w2, 6)} · {fmt(v['h'] * (1 - v['h']), digits)} · {factor(example.x, 6)} = {fmt(g['w1'], digits)}",
+        "",
+        "4. Gradient-descent update: w ← w - η · ∂L/∂w",
+        "",
+    ]
+    for w in PARAMETERS:
+        old = first.evaluation.values[w].data
+        lines.append(
+            f"  {w} = {fmt(old, digits)} - {fmt(example.lr)} · ({fmt(g[w], digits)}) = {fmt(first.updated[w], 9)}"
+        )
+    if len(results) > 1:
+        lines += ["", f"  Further steps ({len(results)} in all):", ""]
+        rows = [("step", "loss before", "∂L/∂w1", "∂L/∂w2", "w1 after", "w2 after")]
+        for s in results:
+            rows.append((str(s.number), fmt(s.loss, digits), fmt(s.grads["w1"], digits),
+                         fmt(s.grads["w2"], digits), fmt(s.updated["w1"], 9), fmt(s.updated["w2"], 9)))
+        lines += ["  " + line for line in table(rows).splitlines()]
+    lines += ["", *published_section(example, first, digits)]
+    return "\n".join(lines)
+
+
+def published_section(example: Example, step: Step, digits: int = 6) -> list[str]:
+    if example != Example():
+        return [
+            "5. The article's published figures",
+            "",
+            "  (Not compared: they belong to x = 2, w1 = 0.5, w2 = 0.3, y = 0.5, η = 0.01, "
+            "and these inputs differ.)",
+        ]
+    comparisons = compare_published(step)
+    rows = [("quantity", "published", "correct", "difference", "verdict")]
+    for c in comparisons:
+        verdict = "right" if c.right else "WRONG"
+        rows.append((c.published.quantity, c.published.text, fmt(c.true_value, digits),
+                     f"{c.difference:+.2g}", verdict))
+    wrong = [c for c in comparisons if not c.right]
+    lines = [
+        "5. The article's published figures, checked",
+        "",
+        *("  " + line for line in table(rows).splitlines()),
+        "",
+    ]
+    if wrong:
+        names = ", ".join(c.published.quantity for c in wrong)
+        lines.append(f"  Wrong: {names}. Each is off by more than the precision it was printed with.")
+        for c in wrong:
+            relative = abs(c.difference / c.true_value) * 100
+            extra = f"; {c.published.note}" if c.published.note else ""
+            lines.append(
+                f"  - {c.published.quantity}: published {c.published.text}, correct "
+                f"{fmt(c.true_value, digits)} (off by {relative:.2g}%{extra})"
+            )
+        lines.append(
+            "  The forward values h and yhat are right; the loss and both gradients do not follow"
+            " from them, and the updated weights inherit the wrong gradients."
+        )
+    else:
+        lines.append("  Every published figure agrees with the correct value.")
+    return lines
+
+
+def page_steps(example: Example, step: Step, digits: int = 6) -> list[dict]:
+    """The step-through page's last two steps (for `viz.stepper_html`'s ``extra_steps``):
+    the gradient-descent update, then the published figures checked, as the terminal shows them."""
+    lines, sets = ["w ← w - η · ∂L/∂w"], []
+    for w in PARAMETERS:
+        old, new = step.evaluation.values[w].data, step.updated[w]
+        lines.append(f"{w} = {fmt(old, digits)} - {fmt(example.lr)} · ({fmt(step.grads[w], digits)}) = {fmt(new, 9)}")
+        sets.append([w, "next", fmt(new, 9)])
+    update = {"phase": "update", "text": "\n".join(lines), "focus": list(PARAMETERS), "set": sets}
+    if example != Example():
+        return [update, {"phase": "check", "text": published_section(example, step, digits)[-1].strip()}]
+    comparisons = compare_published(step)
+    wrong = [c.published.quantity for c in comparisons if not c.right]
+    rows = [[c.published.quantity, c.published.text, fmt(c.true_value, digits), f"{c.difference:+.2g}",
+             "right" if c.right else "wrong"] for c in comparisons]
+    text = (f"The article's published figures, checked: {len(wrong)} of {len(rows)} are wrong "
+            f"({', '.join(wrong) or 'none'}); each is right only when it agrees to the precision printed.")
+    return [update, {"phase": "check", "text": text,
+                     "table": {"head": ["quantity", "published", "correct", "difference", "verdict"], "rows": rows}}]
+
+
+def to_json(example: Example, results: list[Step]) -> dict:
+    """Everything the walkthrough shows, as one JSON-ready object."""
+    first = results[0]
+    data = {
+        "example": example.__dict__,
+        "program": PROGRAM,
+        "values": first.values,
+        "loss": first.loss,
+        "grads": first.grads,
+        "updated": first.updated,
+        "trace": first.trace.to_dict(),
+        "steps": [
+            {"step": s.number, "loss": s.loss, "grads": {w: s.grads[w] for w in PARAMETERS},
+             "updated": s.updated}
+            for s in results
+        ],
+    }
+    if example == Example():
+        data["published"] = [
+            {"quantity": c.published.quantity, "published": c.published.value,
+             "correct": c.true_value, "difference": c.difference, "right": c.right}
+            for c in compare_published(first)
+        ]
+    return data
