@@ -37,6 +37,7 @@ from functools import reduce
 from typing import Union
 
 from autograd.core import ops
+from autograd.core.graph import sweep_into_nodes, topological_order
 
 __all__ = ["Value", "no_grad", "is_grad_enabled", "sum_values", "linear", "neuron_sum", "topological_order"]
 
@@ -324,70 +325,9 @@ class Value:
                 f"backward: accumulate must be True or False, got {type(accumulate).__name__} {accumulate!r} "
                 "(backward() takes no gradient argument: the output's gradient is always 1)"
             )
-        order = topological_order(self)
-        if accumulate:
-            for node in order:
-                if node.edges:
-                    node.grad = 0.0
-        else:
-            for node in order:
-                node.grad = 0.0
-        self.grad += 1.0
-        seen = 0.0  # the sum of every gradient passed on: inf or nan if any one of them is
-        for node in reversed(order):
-            g = node.grad
-            if g == 0.0:  # nothing to pass on; skipping also spares constant subgraphs
-                continue
-            seen += g
-            edges = node.edges
-            for i in range(0, len(edges) - 1, 2):  # len - 1: an odd last item is a constant
-                edges[i].grad += edges[i + 1] * g
-        if seen - seen != 0.0:  # only then is the graph searched for where it began
-            _raise_first_non_finite_gradient(order)
+        sweep_into_nodes(topological_order(self), accumulate)
 
 
-def _raise_first_non_finite_gradient(order: list[Value]) -> None:
-    """Name the first node, in the order backward() visits them, whose gradient is inf or nan."""
-    for node in reversed(order):
-        g = node.grad
-        if g - g != 0.0:
-            what = f"the {node.op} node" if node.op else "the leaf"
-            label = f" {node.label!r}" if node.label else ""
-            raise OverflowError(
-                f"backward: the gradient of {what}{label} (value {node._data!r}) is {g}: "
-                "a product of local derivatives overflowed a float"
-            )
-    # a sum of large finite gradients overflowed, but no gradient is itself infinite: fine
-
-
-def topological_order(root: Value) -> list[Value]:
-    """The nodes of the graph ending at ``root``, every node after all of its children.
-
-    Iterative depth-first search with an explicit stack: no recursion, so a graph of any
-    depth works under the default recursion limit.
-    """
-    order: list[Value] = []
-    visited: set[Value] = set()
-    stack: list = [root]
-    while stack:
-        node = stack.pop()
-        if node is _EMIT:  # all of the node below the marker's children are done
-            order.append(stack.pop())
-            continue
-        if node in visited:
-            continue
-        visited.add(node)
-        stack.append(node)
-        stack.append(_EMIT)
-        edges = node.edges
-        # reversed, so the first child comes out first; (len & ~1) skips an odd last constant
-        for i in range((len(edges) & ~1) - 2, -1, -2):
-            if edges[i] not in visited:
-                stack.append(edges[i])
-    return order
-
-
-_EMIT = object()  # a stack marker: the node beneath it is ready to be emitted
 _new_value = object.__new__
 
 
