@@ -40,6 +40,7 @@ from typing import Union
 
 from autograd.lang import notation
 from autograd.core import Value, sum_values, topological_order
+from autograd.core.graph import reverse_sweep
 from autograd.lang import Binary, Call, Evaluation, Name, Node, Num, Unary, evaluate_tree, nearest
 from autograd.explain import fmt, name_nodes, table, trace
 
@@ -574,9 +575,8 @@ def _hessian_command(evaluation: Evaluation, steps: bool) -> CommandResult:
     constants = list(evaluation.constants)
     first = _gradients(evaluation.root, xs, True, constants)
     matrix = [[h.data for h in grad(g, xs)] for g in first]
-    # each record runs backward() on a gradient's graph, which holds the program's nodes too:
-    # the caller traces the program itself afterwards, which sets their gradients back
-    records = [(name, trace(g, constants) if g.edges else None) for name, g in zip(names, first)] if steps else []
+    records = [(name, _second_record(g, constants) if g.edges else None)
+               for name, g in zip(names, first)] if steps else []
     data: dict = {"hessian": {a: dict(zip(names, row)) for a, row in zip(names, matrix)}}
     if steps:
         data["second_backward"] = {name: record.to_dict() for name, record in records if record is not None}
@@ -599,6 +599,13 @@ def _hessian_command(evaluation: Evaluation, steps: bool) -> CommandResult:
         return text
 
     return CommandResult(False, lines, data)
+
+
+def _second_record(g: Value, constants: list[Value]):
+    """The step records of one gradient's own backward pass (into a dict: the program's nodes,
+    which the gradient's graph holds too, keep their ``.grad``)."""
+    order = topological_order(g)
+    return trace(g, reverse_sweep(order), constants, order=order)
 
 
 def _indent(text: str) -> str:

@@ -295,7 +295,7 @@ def test_missed_path_search_is_bounded():
     source = "; ".join([f"a{i} = {'x' if i == 0 else f'a{i - 1}'} + {'x' if i == 0 else f'a{i - 1}'}"
                         for i in range(13)]) + "; f = a12"
     evaluation = parse(source).evaluate({"x": 1.0})
-    evaluation.backward()
+    evaluation.gradients  # the one backward pass
     diagnoser = Diagnoser(evaluation.root, evaluation.constants)
     chain = _Chain(evaluation.root, evaluation.values["x"], diagnoser.order, diagnoser.names, diagnoser.constants)
     assert chain.paths() is None
@@ -328,7 +328,7 @@ def _evaluated(source, x, y):
     program = parse("g = " + source)
     at = {name: {"x": x, "y": y}[name] for name in program.inputs}
     evaluation = program.evaluate(at)
-    trace(evaluation.root, evaluation.constants)
+    trace(evaluation.root, evaluation.gradients, evaluation.constants)
     return evaluation
 
 

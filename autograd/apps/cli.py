@@ -548,7 +548,7 @@ def run_grad(args: argparse.Namespace) -> int:
     program = read_program(args.program)
     evaluation = program.evaluate(parse_assignments(args.at))
     higher = _higher_order(args, evaluation)
-    record = trace(evaluation.root, evaluation.constants)
+    record = trace(evaluation.root, evaluation.gradients, evaluation.constants, order=evaluation.order)
     _write_all(_pictures(args, evaluation, program.source))  # before printing: a failure prints nothing
     if higher is not None and higher.replaces:  # forward mode: its trace instead of the gradients
         print(json.dumps(higher.json, indent=2) if args.json else higher.text(args.digits))
@@ -596,7 +596,7 @@ def _higher_order(args: argparse.Namespace, evaluation):
 def run_check(args: argparse.Namespace) -> int:
     program = read_program(args.program)
     evaluation = program.evaluate(parse_assignments(args.at))
-    record = trace(evaluation.root, evaluation.constants)
+    record = trace(evaluation.root, evaluation.gradients, evaluation.constants, order=evaluation.order)
     claims = [text for group in args.claim for text in group]
     report = check_claims(evaluation, record, claims, rtol=args.rtol, sig=args.sig, lr=args.lr, hide=args.hide)
     print(json.dumps(report.to_json(), indent=2) if args.json else "\n".join(report.lines()))

@@ -91,11 +91,10 @@ def run(example: Example = Example(), steps: int = 1) -> list[Step]:
     for number in range(1, steps + 1):
         evaluation = program.evaluate(example.inputs(**weights))
         if number == 1:  # only the first step is shown in full; later ones need only the gradients
-            record = trace(evaluation.root, evaluation.constants,
-                           parameters=[evaluation.values[w] for w in PARAMETERS])
+            record = trace(evaluation.root, evaluation.gradients, evaluation.constants,
+                           parameters=[evaluation.values[w] for w in PARAMETERS], order=evaluation.order)
         else:
             record = None
-            evaluation.backward()
         values = {name: node.data for name, node in evaluation.values.items()}
         grads = evaluation.grads()
         updated = {w: weights[w] - example.lr * grads[w] for w in PARAMETERS}

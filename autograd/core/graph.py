@@ -37,7 +37,7 @@ from autograd.core import ops
 if TYPE_CHECKING:
     from autograd.core.engine import Value
 
-__all__ = ["topological_order", "reaching", "Layout", "layout", "reverse_sweep", "sweep_into_nodes",
+__all__ = ["topological_order", "reaching", "Layout", "layout", "reverse_sweep", "sweep_into_nodes", "backward_pass",
            "forward_sweep", "LocalOverride"]
 
 Gradient = Union[float, "Value"]
@@ -277,6 +277,13 @@ def sweep_into_nodes(order: list[Value], accumulate: bool) -> None:
             if node.grad - node.grad != 0.0:
                 _overflowed(node, node.grad)
         # a sum of large finite gradients overflowed, but no gradient is itself infinite: fine
+
+
+def backward_pass(order: list[Value]) -> dict[Value, float]:
+    """``order[-1].backward()`` over a graph already sorted, returning ∂root/∂node for every node
+    (also left in each node's ``.grad``): the one backward pass a command runs and then reads."""
+    sweep_into_nodes(order, accumulate=False)
+    return {node: node.grad for node in order}
 
 
 # ------------------------------------------------------------------ the forward sweep

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 
 from autograd.lang import notation
@@ -231,32 +231,37 @@ def display_names(order: list[Value], constants: Iterable[Value] = ()) -> dict[V
 
 def trace(
     root: Value,
+    grads: Mapping[Value, float],
     constants: Iterable[Value] = (),
     inputs: Iterable[Value] = (),
     parameters: Iterable[Value] = (),
+    order: list[Value] | None = None,
 ) -> Trace:
-    """Run ``root.backward()`` and record every forward value and backward step.
+    """Record every forward value and backward step of the graph ending at ``root``.
 
+    ``grads`` holds ∂root/∂node, computed once by the caller (`Evaluation.gradients`, or
+    `autograd.core.graph.reverse_sweep`); a record never runs a backward pass of its own.
+    ``order`` is the graph's topological order when the caller has it already.
     ``constants`` (number literals of a program) are shown in the forward pass but receive
     no gradient steps; leaves in ``parameters`` are called parameters, every other leaf an input.
     """
     constant_set, parameter_set = set(constants), set(parameters)
-    order = topological_order(root)
+    order = topological_order(root) if order is None else order
     names = name_nodes(order, constant_set)
     position = {node: i for i, node in enumerate(order)}
     forward = [_forward_step(n, position[n], names, constant_set, parameter_set) for n in order]
-    root.backward()
     totals: dict[Value, float] = {}
     backward = []
     for node in reversed(order):
         if node.is_leaf:
             continue
-        step = BackwardStep(position[node], names.shown[node], names.ids[node], node.grad)
+        g = grads.get(node, 0.0)
+        step = BackwardStep(position[node], names.shown[node], names.ids[node], g)
         kids = [names.trees[child] for child in node.children]
         for k, (child, local) in enumerate(zip(node.children, node.local_grads)):
             if child in constant_set:
                 continue
-            product = local * node.grad
+            product = local * g
             first = child not in totals
             totals[child] = totals.get(child, 0.0) + product
             derivative = notation.derivative_tree(node, k, kids)

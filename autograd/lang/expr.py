@@ -28,9 +28,11 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from autograd.core import ops
 from autograd.core import Value
+from autograd.core.graph import backward_pass, topological_order
 
 __all__ = ["ExprError", "Program", "Evaluation", "parse", "FUNCTIONS", "number_value", "nearest"]
 
@@ -555,12 +557,21 @@ class Evaluation:
     def root(self) -> Value:
         return self.values[self.output]
 
-    def backward(self) -> None:
-        self.root.backward()
+    @cached_property
+    def order(self) -> list[Value]:
+        """The graph's nodes, children before parents (sorted once per evaluation)."""
+        return topological_order(self.root)
+
+    @cached_property
+    def gradients(self) -> dict[Value, float]:
+        """∂output/∂node for every node: one backward pass, run on first use and kept (it
+        also leaves each node's ``.grad`` set, for pictures that read it)."""
+        return backward_pass(self.order)
 
     def grads(self) -> dict[str, float]:
-        """∂output/∂name for every input and every named quantity (after `backward`)."""
-        return {name: node.grad for name, node in self.values.items()}
+        """∂output/∂name for every input and every named quantity."""
+        gradients = self.gradients
+        return {name: gradients.get(node, 0.0) for name, node in self.values.items()}
 
 
 class Program:

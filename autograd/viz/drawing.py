@@ -27,6 +27,7 @@ import graphviz
 from autograd.core import ops
 from autograd.util import files
 from autograd.core import Value, topological_order
+from autograd.core.graph import backward_pass
 from autograd.explain import display_names, fmt, trace, wrap
 
 __all__ = ["draw", "draw_steps", "stepper_html", "stepper", "page_model", "GraphPicture", "render_svg",
@@ -390,8 +391,8 @@ def draw_steps(root: Value, digits: int = 4, **options) -> list[tuple[str, Graph
     Each picture highlights the node passing its gradient on, the child receiving it and the
     edge between them; the line reads e.g. ``∂L/∂h = ∂L/∂yhat · ∂yhat/∂h = -0.2807 · 0.3 = -0.0842``.
     """
-    record = trace(root, options.get("constants", ()))
     order = topological_order(root)  # the order the trace's indices refer to
+    record = trace(root, backward_pass(order), options.get("constants", ()), order=order)
     lines = iter(record.chain_lines(digits))
     pictures = []
     for step in record.backward:
@@ -474,7 +475,7 @@ def page_model(
         raise ValueError(f"stepper: the graph has {len(order):,} values; a step-through page shows at most "
                          f"{MAX_PAGE_NODES:,} (step through a smaller graph, e.g. one sample's loss)")
     with _labelled(named):
-        record = trace(root, constants)
+        record = trace(root, backward_pass(order), constants, order=order)
     params, consts = {p for _, p in named}, set(constants)
     position = {node: i for i, node in enumerate(order)}
     names = {f.index: f.name for f in record.forward}

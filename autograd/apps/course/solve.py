@@ -66,15 +66,15 @@ class Solution:
 
     @cached_property
     def trace(self) -> Trace:
-        """Forward and backward step records (a fresh graph: tracing runs backward again)."""
-        evaluation = self.problem.program.evaluate(self.at)
+        """Forward and backward step records, read from the solution's one backward pass."""
+        evaluation = self.evaluation
         parameters = [evaluation.values[q.of] for q in self.problem.questions if q.ask == "update"]
-        return trace(evaluation.root, evaluation.constants, parameters=parameters)
+        return trace(evaluation.root, evaluation.gradients, evaluation.constants, parameters=parameters,
+                     order=evaluation.order)
 
 
 def solve(problem: Problem, at: dict[str, float]) -> Solution:
     evaluation = problem.program.evaluate(at)
-    evaluation.backward()
     return Solution(problem, at, evaluation)
 
 

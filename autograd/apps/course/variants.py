@@ -121,7 +121,7 @@ def usable(problem: Problem, at: dict[str, float]) -> Evaluation | None:
     finite and no quantity is at a kink; else None."""
     try:
         evaluation = problem.program.evaluate(at)
-        evaluation.backward()
+        evaluation.gradients  # the one backward pass: here, so that an overflow is caught below
     except (ExprError, ArithmeticError, ValueError):
         return None
     if not all(math.isfinite(g) for g in evaluation.grads().values()) or kinks(evaluation):

@@ -159,7 +159,7 @@ class Api:
             evaluation = program.evaluate(at)
         except ExprError as error:
             raise program_error(error, source) from None
-        return evaluation, trace(evaluation.root, evaluation.constants)  # trace runs backward()
+        return evaluation, trace(evaluation.root, evaluation.gradients, evaluation.constants, order=evaluation.order)
 
     def grad(self, payload: dict) -> dict:
         """What `autograd grad --json` prints (with ``"steps": true``, what ``--steps --json`` prints)."""
