@@ -22,7 +22,8 @@ from functools import lru_cache
 
 from autograd.core import ops
 from autograd.core import Value
-from autograd.lang.expr import Binary, Call, Name, Node, Num, Unary, fold, parse_expression, subtrees, unparse
+from autograd.lang.parser import parse_expression
+from autograd.lang.syntax import Binary, Call, Name, Node, Num, Unary, fold, unparse
 
 __all__ = [
     "number", "arguments", "argument_of_child", "formula_tree", "derivative_tree", "text", "latex",
