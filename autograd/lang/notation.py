@@ -8,26 +8,25 @@ text with only the parentheses it needs — or as LaTeX.
 
 Tidying never changes a number: a constant subexpression is replaced by the very float the
 expression language computes for it, and ``x**1``, ``1 * x``, ``x / 1``, ``x + 0`` by ``x``,
-which floating point evaluates exactly. So a written formula, evaluated by `autograd.lang.expr`,
+which floating point evaluates exactly. So a written formula, evaluated by the program language,
 gives back the number the engine stored.
 
-A node's operands, in argument order, are read by `arguments`: its children, and the constant
-it keeps (see `autograd.core.engine`); `argument_of_child` says which argument each edge is, by its
-position among the edges — never by looking a child up, so ``x - x`` and ``x / x`` are right.
+A node is read through `autograd.core.graph.layout`, the one decoder of how a node stores its
+edges: which argument each child is (by its position among the edges, never by looking a child
+up, so ``x - x`` and ``x / x`` are right), its local derivatives and its constant operand.
+`arguments` puts them in the operation's argument order.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
 
-from autograd.core import ops
-from autograd.core import Value
+from autograd.core import Value, ops
+from autograd.core.graph import Layout, layout
 from autograd.lang.parser import parse_expression
 from autograd.lang.syntax import Binary, Call, Name, Node, Num, Unary, fold, unparse
 
-__all__ = [
-    "number", "arguments", "argument_of_child", "formula_tree", "derivative_tree", "text", "latex",
-]
+__all__ = ["number", "arguments", "formula_tree", "derivative_tree", "tidy", "substitute_names", "text", "latex"]
 
 _PLACEHOLDERS = ("a", "b")
 
@@ -42,35 +41,34 @@ def _template(source: str) -> Node:
     return parse_expression(source)
 
 
-# ------------------------------------------------------------------ reading a node
+# ------------------------------------------------------------------ a node's operands
 
 
 def arguments(node: Value, child_trees: list[Node]) -> list[Node]:
-    """The operands of ``node`` in argument order, as formulas: each child's tree (given, in
-    edge order) or the constant the node keeps."""
-    op = node.op
-    if op in ("sum", "linear"):
-        return list(child_trees)
-    if op == "affine":  # w0, w1, ..., b; each input constant is its weight's local derivative
-        locals_ = node.local_grads
-        weights = child_trees[:-1]
-        return [t for w, c in zip(weights, locals_) for t in (w, number(c))] + [child_trees[-1]]
-    constant = node.constant
-    if constant is None:
-        return list(child_trees)
-    if op.startswith(ops.REFLECTED_PREFIX) and op not in ops.OPS:
-        return [number(constant), child_trees[0]]
-    return [child_trees[0], number(constant)]
+    """The operands of ``node`` in argument order, as formulas.
+
+    Each child's tree (given in edge order) stands where `layout` places it; the places left
+    are the node's plain numbers, in order (see `_numbers`): ``3`` in ``x + 3`` and ``3 - x``,
+    and in an affine node ``w0*c0 + w1*c1 + … + b`` each number cₖ.
+    """
+    return _arguments(layout(node), child_trees)
 
 
-def argument_of_child(node: Value, k: int) -> int:
-    """Which argument of ``node``'s operation the k-th child (in edge order) is."""
-    op = node.op
-    if op == "affine":
-        return 2 * k if k < len(node.local_grads) - 1 else 2 * (len(node.local_grads) - 1)
-    if op.startswith(ops.REFLECTED_PREFIX) and op not in ops.OPS:
-        return 1
-    return k
+def _arguments(shape: Layout, child_trees: list[Node]) -> list[Node]:
+    placed = {shape.argument(k): tree for k, tree in enumerate(child_trees)}
+    numbers = [number(c) for c in _numbers(shape)]
+    gaps = iter(numbers)
+    return [placed[i] if i in placed else next(gaps) for i in range(len(placed) + len(numbers))]
+
+
+def _numbers(shape: Layout) -> list[float]:
+    """The plain-number operands of a node: its constant, or an affine node's inputs cₖ, each
+    of which is its weight's local derivative (∂(w·c)/∂w = c)."""
+    if shape.constant is not None:
+        return [shape.constant]
+    if shape.op is not None and shape.op.name == "affine":
+        return list(shape.locals[:-1])  # the last child is the bias, whose local derivative is 1
+    return []
 
 
 # ------------------------------------------------------------------ formulas of a node
@@ -78,8 +76,9 @@ def argument_of_child(node: Value, k: int) -> int:
 
 def formula_tree(node: Value, child_trees: list[Node]) -> Node:
     """How ``node`` is computed from its operands, e.g. ``sigmoid(z)`` or ``w1 * x``."""
-    args = arguments(node, child_trees)
-    op = ops.get(node.op)
+    shape = layout(node)
+    args = _arguments(shape, child_trees)
+    op = shape.op
     if op.name == "sum":
         return _left_sum(args)
     if op.name in ("linear", "affine"):
@@ -90,10 +89,12 @@ def formula_tree(node: Value, child_trees: list[Node]) -> Node:
 
 
 def derivative_tree(node: Value, k: int, child_trees: list[Node]) -> Node:
-    """∂node/∂(its k-th child) as a formula over the operands (the edge's position decides)."""
-    args = arguments(node, child_trees)
-    op = ops.get(node.op)
-    position = argument_of_child(node, k)
+    """∂node/∂(its k-th child) as a formula over the operands (the edge's position decides,
+    never a look-up of the child, so ``x - x`` and ``x / x`` are right)."""
+    shape = layout(node)
+    args = _arguments(shape, child_trees)
+    op = shape.op
+    position = shape.argument(k)
     if op.name == "sum":
         return number(1.0)
     if op.name in ("linear", "affine"):
