@@ -239,7 +239,7 @@ def test_an_mlp_on_one_sample_draws_in_seconds(no_dot):
 
 
 def test_graphviz_failures_are_one_render_error(no_dot, monkeypatch):
-    from autograd.viz import drawing as viz
+    from autograd.viz import render as viz
 
     class Broken:
         def render_bounded(self, source):
@@ -253,7 +253,7 @@ def test_graphviz_failures_are_one_render_error(no_dot, monkeypatch):
 
 
 def test_the_webassembly_graphviz_has_a_memory_cap(no_dot, monkeypatch):
-    from autograd.viz import drawing as viz
+    from autograd.viz import render as viz
 
     loss, _ = worked_graph()
     assert "<svg" in draw(loss).svg()
@@ -266,7 +266,7 @@ def test_the_webassembly_graphviz_has_a_memory_cap(no_dot, monkeypatch):
 
 
 def test_a_render_error_is_one_error_line_and_writes_nothing(tmp_path, no_dot, monkeypatch, capsys):
-    from autograd.viz import drawing as viz
+    from autograd.viz import render as viz
 
     monkeypatch.setattr(viz, "render_svg", lambda source: (_ for _ in ()).throw(RenderError("Graphviz failed")))
     svg = tmp_path / "g.svg"
