@@ -72,7 +72,8 @@ class Scene:
         if not 1 <= digits <= 17:
             raise ValueError(f"draw: digits must be between 1 and 17, got {digits!r}")
         if max_nodes < 1 or max_elements < 10:
-            raise ValueError(f"draw: max_nodes must be at least 1 and max_elements at least 10, got {max_nodes}, {max_elements}")
+            raise ValueError("draw: max_nodes must be at least 1 and max_elements at least 10, "
+                             f"got {max_nodes}, {max_elements}")
         if not order or order[-1] is not root:
             raise ValueError("draw: order must be the topological order of the graph ending at root")
         self.root, self.order = root, order
@@ -96,7 +97,8 @@ class Scene:
         """The picture as a `graphviz.Digraph`: ``highlight`` values and (node, child) edges in red."""
         import graphviz  # only when drawing: importing autograd.viz needs no graphviz
 
-        g = graphviz.Digraph("autograd", graph_attr={"rankdir": self.rankdir, "fontname": "Helvetica", "bgcolor": "white"},
+        g = graphviz.Digraph("autograd",
+                             graph_attr={"rankdir": self.rankdir, "fontname": "Helvetica", "bgcolor": "white"},
                              node_attr={"fontname": "Helvetica", "fontsize": "11"},
                              edge_attr={"fontname": "Helvetica", "fontsize": "9", "color": "#555555"})
         marked, marked_edges = set(highlight), set(highlight_edges)

@@ -130,7 +130,7 @@ def draw_steps(root: Value, digits: int = 4, *, order: list[Value] | None = None
 def _warn_if_collapsed(scene: Scene) -> None:
     if scene.hidden:
         warnings.warn(
-            f"draw: the graph has {len(scene.order):,} values; showing the {len(scene.shown):,} nearest the output "
-            f"(raise max_nodes or max_elements to see more)",
+            f"draw: the graph has {len(scene.order):,} values; showing the {len(scene.shown):,} "
+            "nearest the output (raise max_nodes or max_elements to see more)",
             stacklevel=3,  # the caller of draw or draw_steps
         )
