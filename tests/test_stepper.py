@@ -122,6 +122,7 @@ def test_cli_walkthrough_html_is_one_file_without_network(tmp_path, capsys):
     content = page.read_text()
     assert "<script src" not in content and "<link" not in content
     assert not re.search(r"https?://(?!www\.w3\.org)", content)
+    assert '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; script-src \'sha256-' in content
     model = json.loads(re.search(r"AutogradGraph\.page\(document, (.*)\);", content).group(1))
     assert [s["phase"] for s in model["steps"][-2:]] == ["update", "check"]
 

