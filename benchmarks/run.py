@@ -394,7 +394,7 @@ def train_digits_command(quick: bool) -> list[str]:
 
 def drawing_time() -> list[str]:
     from autograd import Value
-    from autograd import viz
+    from autograd.viz import draw
 
     v = Value(0.5, label="x")
     for i in range(499):
@@ -424,7 +424,7 @@ def drawing_worst_cases() -> list[str]:
     from autograd.apps.cli import main as cli
     from autograd.lang import MAX_PROGRAM_LENGTH
     from autograd.ml.nn import MLP
-    from autograd import viz
+    from autograd.viz import draw
 
     terms = (MAX_PROGRAM_LENGTH + 1) // 2
     with tempfile.TemporaryDirectory() as folder:
