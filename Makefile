@@ -3,8 +3,10 @@
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
+# -qq: pip's own notes about this machine's package sources are not the project's to show
+PIP := $(PY) -m pip --quiet --quiet
 
-.PHONY: demo test bench clean
+.PHONY: demo test bench bench-update clean
 
 demo: $(VENV)/.installed
 	$(PY) -m autograd walkthrough
@@ -12,20 +14,24 @@ demo: $(VENV)/.installed
 test: $(VENV)/.installed-dev
 	$(PY) -m pytest
 
+# The benchmarks write into build/ (not tracked); bench-update replaces benchmarks/RESULTS.md.
 bench: $(VENV)/.installed-dev
-	$(PY) benchmarks/run.py
+	$(PY) benchmarks/run.py --out build/benchmarks/RESULTS.md
+
+bench-update: $(VENV)/.installed-dev
+	$(PY) benchmarks/run.py --out benchmarks/RESULTS.md
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV) || { echo "error: '$(PYTHON) -m venv' failed; install Python's venv module"; exit 2; }
-	$(PY) -m pip install --quiet --upgrade pip
+	$(PIP) install --upgrade pip
 
 $(VENV)/.installed: pyproject.toml $(VENV)/bin/python
-	$(PY) -m pip install --quiet -e .
+	$(PIP) install -e .
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml $(VENV)/bin/python
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PIP) install -e '.[dev]'
 	touch $(VENV)/.installed $@
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis *.egg-info
+	rm -rf $(VENV) .pytest_cache .hypothesis *.egg-info build

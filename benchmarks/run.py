@@ -394,7 +394,7 @@ def train_digits_command(quick: bool) -> list[str]:
 
 def drawing_time() -> list[str]:
     from autograd import Value
-    from autograd import viz
+    from autograd.viz import draw
 
     v = Value(0.5, label="x")
     for i in range(499):
@@ -424,7 +424,7 @@ def drawing_worst_cases() -> list[str]:
     from autograd.apps.cli import main as cli
     from autograd.lang import MAX_PROGRAM_LENGTH
     from autograd.ml.nn import MLP
-    from autograd import viz
+    from autograd.viz import draw
 
     terms = (MAX_PROGRAM_LENGTH + 1) // 2
     with tempfile.TemporaryDirectory() as folder:
@@ -454,7 +454,9 @@ def drawing_worst_cases() -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="smaller sizes, for a fast look")
-    parser.add_argument("--out", default=str(Path(__file__).with_name("RESULTS.md")), help="where to write the table")
+    parser.add_argument("--out", default="build/benchmarks/RESULTS.md",
+                        help="where to write the table (default: build/, untracked; `make bench-update` "
+                             "writes benchmarks/RESULTS.md)")
     args = parser.parse_args()
     lines = ["# Benchmark results", "", f"Machine: {machine()}; produced by `python benchmarks/run.py`.", ""]
 
@@ -469,6 +471,7 @@ def main() -> None:
     worker = threading.Thread(target=work)
     worker.start()
     worker.join()
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     atomic_write(args.out, "\n".join(lines) + "\n")  # the package's one writer: nothing partial
     print(f"wrote {args.out}")
 
