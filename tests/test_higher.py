@@ -24,8 +24,8 @@ from autograd.higher import (
 # its domain and its value moderate (log of a*a + 0.5, arcsin of 0.9·tanh(a), ...), so every
 # drawn program can be evaluated at every point near the drawn one.
 
-UNARY = sorted(name for name, op in ops.OPS.items() if op.arity == 1 and op.smooth)
-BINARY = sorted(name for name, op in ops.OPS.items() if op.arity == 2 and op.smooth)
+UNARY = sorted(name for name, op in ops.OPS.items() if op.arity == 1 and op.twice_differentiable)
+BINARY = sorted(name for name, op in ops.OPS.items() if op.arity == 2 and op.twice_differentiable)
 FORMS = ["value", "constant_right", "constant_left"]  # x ∘ y, x ∘ c, c ∘ x
 FUSED = ["sum", "linear", "affine"]
 
@@ -34,11 +34,17 @@ def _positive(a: Value) -> Value:
     return a * a + 0.5
 
 
+def into_domain(name: str, a: Value) -> Value:
+    """a moved inside the operation's domain (the table's), its value moderate: an interval
+    (low, high) ← its middle + 0.9·half·tanh(a); (low, ∞) ← low + a² + 0.5; the line ← 2·tanh(a)."""
+    low, high = ops.OPS[name].domain
+    if math.isinf(high):
+        return a.tanh() * 2 if math.isinf(low) else a * a + (low + 0.5)
+    return a.tanh() * (0.45 * (high - low)) + (low + high) / 2
+
+
 def unary(name: str, a: Value) -> Value:
-    arg = {"log": _positive, "log2": _positive, "log10": _positive, "sqrt": _positive,
-           "log1p": lambda v: v * v, "arcsin": lambda v: v.tanh() * 0.9, "arccos": lambda v: v.tanh() * 0.9,
-           "tan": lambda v: v.tanh(), "exp": lambda v: v.tanh() * 2, "expm1": lambda v: v.tanh() * 2,
-           "sinh": lambda v: v.tanh() * 2, "cosh": lambda v: v.tanh() * 2}.get(name, lambda v: v)(a)
+    arg = into_domain(name, a)
     return -arg if name == "neg" else getattr(arg, ops.OPS[name].method_name)()
 
 

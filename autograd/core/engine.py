@@ -469,10 +469,19 @@ def _function_method(op: ops.Op) -> Callable:
     return method
 
 
-for _op in ops.OPS.values():
-    if _op.function:
-        setattr(Value, _op.method_name, _function_method(_op))
-del _op
+def _follow_table(op: ops.Op, added: bool) -> None:
+    """One Value method per function of the table, added and removed with its entry."""
+    if not op.function:
+        return
+    if not added:
+        delattr(Value, op.method_name)
+    elif hasattr(Value, op.method_name):
+        raise ValueError(f"operation {op.name!r}: Value already has an attribute {op.method_name!r}")
+    else:
+        setattr(Value, op.method_name, _function_method(op))
+
+
+ops.subscribe(_follow_table)  # the entries already there, and every one registered later
 
 
 # ------------------------------------------------------------------ fused nodes

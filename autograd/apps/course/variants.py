@@ -141,7 +141,7 @@ def kinks(evaluation: Evaluation) -> list[str]:
                 continue
             seen.add(node)
             op = ops.get(node.op)
-            if op.smooth:
+            if op.differentiable:
                 continue
             operands = [child.data for child in node.children]
             if node.constant is not None and not (node.op == "*" and len(node.edges) == 2):
