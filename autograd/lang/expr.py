@@ -33,12 +33,12 @@ from functools import cached_property
 from autograd.core import ops
 from autograd.core import Value
 from autograd.core.graph import backward_pass, topological_order
+from autograd.util.validate import MAX_NUMBER_LENGTH, NUMBER, InvalidValue, beyond_float, read_number
 
 __all__ = ["ExprError", "Program", "Evaluation", "parse", "FUNCTIONS", "number_value", "nearest"]
 
 MAX_PROGRAM_LENGTH = 10_000
 MAX_NESTING = 60
-MAX_NUMBER_LENGTH = 60
 
 FUNCTIONS = ops.FUNCTIONS  # name -> number of arguments, from the operation table
 
@@ -146,9 +146,8 @@ def _unexpected_character(source: str, position: int) -> ExprError:
 
 # ------------------------------------------------------------------ tokens
 
-# Only ASCII digits are numbers ([0-9], not \\d, which matches every script's digits); a '#'
-# starts a comment that runs to the end of the line.
-NUMBER = r"(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
+# NUMBER (util.validate): only ASCII digits are numbers; a '#' starts a comment that runs to the
+# end of the line.
 _TOKEN = re.compile(
     r"(?P<space>[ \t\r]+|\#[^\n]*)"
     r"|(?P<number>" + NUMBER + ")"
@@ -157,7 +156,6 @@ _TOKEN = re.compile(
 )
 
 
-_SIGNED_NUMBER = re.compile(r"[+-]?" + NUMBER + r"\Z")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z_0-9]*\Z")
 
 
@@ -166,43 +164,16 @@ def is_name(text: str) -> bool:
     return bool(_NAME.match(text))
 
 
-def _beyond_float(written: str, value: float) -> bool:
-    """True for a number too large for a float (1e999) or too small to be told from 0 (1e-999)."""
-    mantissa = re.split("[eE]", written)[0]
-    return math.isinf(value) or (value == 0.0 and re.search(r"[1-9]", mantissa) is not None)
-
-
 def number_value(text: str, what: str) -> float:
     """A number as the command line takes it (``--at x=-1.5``, a claim): an optional sign (the
     Unicode minus − too), ASCII digits, a point, an exponent. Raises `ExprError` naming ``what``
     (when given) for anything else, with the spelling that was meant when it is clear (1,5 → 1.5;
     ١٠ → 10), for nan and inf, and for a number beyond a float's range (1e999, or 1e-999, which
-    would round to 0)."""
-    written = text.strip().replace("\u2212", "-")
-    prefix = f"{what}: " if what else ""
-    if len(written) > MAX_NUMBER_LENGTH:
-        raise ExprError(f"{prefix}the number is longer than {MAX_NUMBER_LENGTH} characters")
-    if written.lower().lstrip("+-") in ("nan", "inf", "infinity"):
-        raise ExprError(f"{prefix}{text!r} is not a finite number")
-    if not _SIGNED_NUMBER.match(written):
-        raise ExprError(f"{prefix}{text!r} is not a number", suggestion=_meant_number(written))
-    value = float(written)
-    if _beyond_float(written, value):
-        raise ExprError(f"{prefix}{text!r} is not a finite number (it is beyond the range of a float)")
-    return value
-
-
-def _meant_number(written: str) -> str | None:
-    """'1,5' → did you mean 1.5; other scripts' digits → ASCII; nan and inf are not numbers here."""
-    if written.lower().lstrip("+-") in ("nan", "inf", "infinity"):
-        return "it is not a finite number"
-    ascii_digits = "".join(str(unicodedata.decimal(c)) if unicodedata.decimal(c, None) is not None else c
-                           for c in written)
-    meant = re.sub(r"(?<=[0-9]),(?=[0-9])", ".", ascii_digits)
-    if meant != written and _SIGNED_NUMBER.match(meant):
-        why = "decimals are written with a point" if "," in written else "only the digits 0-9 are numbers"
-        return f"{why} (did you mean {meant}?)"
-    return None
+    would round to 0). The rule is `autograd.util.validate.read_number`'s."""
+    try:
+        return read_number(text, what)
+    except InvalidValue as error:
+        raise ExprError(error.message, suggestion=error.suggestion) from None
 
 
 @dataclass(frozen=True)
@@ -535,7 +506,7 @@ def _number(token: Token, source: str = "") -> Num:
         raise ExprError(f"the number is longer than {MAX_NUMBER_LENGTH} characters", position=token.column - 1,
                         source=source)
     value = float(token.text)  # a float from the start: no giant integers, ever
-    if _beyond_float(token.text, value):
+    if beyond_float(token.text, value):
         raise ExprError(f"the number {token.text} is beyond the range of a float (too large, or too small "
                         "to be told from 0)", position=token.column - 1, source=source)
     return Num(value, token.text, token.column)

@@ -214,6 +214,7 @@ def draw(
     highlight_edges: Iterable[tuple[Value, Value]] = (),
     max_nodes: int = DEFAULT_MAX_NODES,
     max_elements: int = DEFAULT_MAX_ELEMENTS,
+    order: list[Value] | None = None,
 ) -> GraphPicture:
     """Draw the graph that ends at ``root``, with values, gradients and local derivatives.
 
@@ -230,6 +231,8 @@ def draw(
       box beside each far use; long edges across the whole picture are what make layout slow;
     - at most ``max_nodes`` values and ``max_elements`` nodes + edges are drawn: a larger graph
       is collapsed to the values nearest the output, with a warning.
+
+    ``order``: the graph's topological order, when the caller has it already.
     """
     if rankdir not in ("LR", "TB", "RL", "BT"):
         raise ValueError(f"draw: rankdir must be LR, TB, RL or BT, got {rankdir!r}")
@@ -237,7 +240,7 @@ def draw(
         raise ValueError(f"draw: digits must be between 1 and 17, got {digits!r}")
     if max_nodes < 1 or max_elements < 10:
         raise ValueError(f"draw: max_nodes must be at least 1 and max_elements at least 10, got {max_nodes}, {max_elements}")
-    order = topological_order(root)
+    order = topological_order(root) if order is None else order
     consts = set(constants)
     ids = {node: f"v{i}" for i, node in enumerate(order)}
     shown, plan = _fit(root, order, max_nodes, max_elements)
@@ -412,6 +415,8 @@ def stepper_html(
     constants: Iterable[Value] = (),
     parameters=(),
     extra_steps: Iterable[dict] = (),
+    order: list[Value] | None = None,
+    gradients: Mapping[Value, float] | None = None,
 ) -> str:
     """A self-contained page (no server, no network, no external script) that steps through
     the forward values, every backward step, then any ``extra_steps`` (the walkthrough adds
@@ -419,10 +424,11 @@ def stepper_html(
 
     A value appears from its forward step on and a gradient from its backward step on; a
     switch shows them all. ``parameters`` are coloured and named: Values (named by their
-    labels), a mapping name → Value, or a module with ``named_parameters()``.
+    labels), a mapping name → Value, or a module with ``named_parameters()``. ``order`` and
+    ``gradients`` (∂root/∂node, also left in ``.grad``): the caller's, when it has them already.
     """
     model = page_model(root, digits=digits, constants=constants, parameters=parameters,
-                       extra_steps=extra_steps, title=title)
+                       extra_steps=extra_steps, title=title, order=order, gradients=gradients)
     return _PAGE.format(title=html.escape(title), css=_asset("graph.css"), script=_asset("graph.js"),
                         model=_script_json(model))
 
@@ -455,6 +461,8 @@ def page_model(
     parameters=(),
     extra_steps: Iterable[dict] = (),
     title: str = "",
+    order: list[Value] | None = None,
+    gradients: Mapping[Value, float] | None = None,
 ) -> dict:
     """The graph and its steps as plain data for the page's script (graph.js).
 
@@ -470,12 +478,12 @@ def page_model(
         raise ValueError(f"stepper: digits must be between 1 and 17, got {digits!r}")
     constants = list(constants)
     named = _named_parameters(parameters)
-    order = topological_order(root)
+    order = topological_order(root) if order is None else order
     if len(order) > MAX_PAGE_NODES:
         raise ValueError(f"stepper: the graph has {len(order):,} values; a step-through page shows at most "
                          f"{MAX_PAGE_NODES:,} (step through a smaller graph, e.g. one sample's loss)")
     with _labelled(named):
-        record = trace(root, backward_pass(order), constants, order=order)
+        record = trace(root, backward_pass(order) if gradients is None else gradients, constants, order=order)
     params, consts = {p for _, p in named}, set(constants)
     position = {node: i for i, node in enumerate(order)}
     names = {f.index: f.name for f in record.forward}
