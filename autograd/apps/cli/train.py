@@ -51,12 +51,12 @@ def add(commands) -> None:
     train.add_argument("--loss", choices=Choices("autograd.ml.train", "LOSSES", sort=True), metavar="LOSS",
                        help="one of: %(choices)s (default: the dataset's)")
     train.add_argument("--optimizer", choices=("sgd", "adam"))
-    train.add_argument("--lr", type=bounded(float, 0.0, 1000.0, low_open=True), help="learning rate, > 0 and <= 1000")
+    train.add_argument("--lr", type=bounded(float, 0.0, 1000.0, low_open=True), help="learning rate, more than 0 and at most 1000")
     train.add_argument("--epochs", type=bounded(int, 1, None), help="passes over the training set")
     train.add_argument("--batch-size", type=bounded(int, 0, 1_000_000), help="samples per step; 0 = the full set")
     train.add_argument("--init", choices=Choices("autograd.ml.nn", "INITS"), default="uniform", metavar="INIT",
                        help="one of: %(choices)s (default %(default)s)")
-    train.add_argument("--l2", type=bounded(float, 0.0, 1000.0), help="L2 penalty weight, 0 to 1000")
+    train.add_argument("--l2", type=bounded(float, 0.0, 1000.0), help="L2 penalty weight, at least 0 and at most 1000")
     train.add_argument("--seed", type=bounded(int, 0, 2**32 - 1), default=1337)
     train.add_argument("--save", metavar="PATH", help="save the trained model as JSON")
     train.add_argument("--no-compile", dest="compile", action="store_false",
