@@ -21,7 +21,7 @@ from autograd.checking import agrees, written_precision
 from autograd.lang import Evaluation, parse
 from autograd.explain import Trace, factor, fmt, table, trace
 
-__all__ = ["Example", "Step", "Published", "PROGRAM", "PUBLISHED", "run", "compare_published"]
+__all__ = ["Example", "Step", "Published", "PROGRAM", "PUBLISHED", "run", "compare_published", "published_verdict"]
 
 PROGRAM = "z = w1 * x\nh = sigmoid(z)\nyhat = w2 * h\ne = y - yhat\nL = 0.5 * e**2"
 PARAMETERS = ("w1", "w2")
@@ -132,6 +132,13 @@ def compare_published(step: Step) -> list[Comparison]:
     return comparisons
 
 
+def published_verdict(step: Step) -> str:
+    """"5 of 7 are wrong": the one sentence the walkthrough, its page and its --help say."""
+    comparisons = compare_published(step)
+    wrong = sum(not c.right for c in comparisons)
+    return f"{wrong} of {len(comparisons)} {'is' if wrong == 1 else 'are'} wrong"
+
+
 # ------------------------------------------------------------------ the printed walkthrough
 
 
@@ -216,7 +223,8 @@ def published_section(example: Example, step: Step, digits: int = 6) -> list[str
     ]
     if wrong:
         names = ", ".join(c.published.quantity for c in wrong)
-        lines.append(f"  Wrong: {names}. Each is off by more than the precision it was printed with.")
+        lines.append(f"  {published_verdict(step)}: {names}. Each is off by more than the precision it was "
+                     "printed with.")
         for c in wrong:
             relative = abs(c.difference / c.true_value) * 100
             extra = f"; {c.published.note}" if c.published.note else ""
@@ -248,7 +256,7 @@ def page_steps(example: Example, step: Step, digits: int = 6) -> list[dict]:
     wrong = [c.published.quantity for c in comparisons if not c.right]
     rows = [[c.published.quantity, c.published.text, fmt(c.true_value, digits), f"{c.difference:+.2g}",
              "right" if c.right else "wrong"] for c in comparisons]
-    text = (f"The article's published figures, checked: {len(wrong)} of {len(rows)} are wrong "
+    text = (f"The article's published figures, checked: {published_verdict(step)} "
             f"({', '.join(wrong) or 'none'}); each is right only when it agrees to the precision printed.")
     return [update, {"phase": "check", "text": text,
                      "table": {"head": ["quantity", "published", "correct", "difference", "verdict"], "rows": rows}}]

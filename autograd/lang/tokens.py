@@ -14,12 +14,11 @@ import unicodedata
 from dataclasses import dataclass
 
 from autograd.lang.errors import ExprError, unexpected_character
+from autograd.util.validate import MAX_NUMBER_LENGTH, NUMBER, InvalidValue, beyond_float, read_number
 
 __all__ = ["MAX_NUMBER_LENGTH", "NUMBER", "Token", "tokenize", "is_name", "number_value", "beyond_float"]
 
-MAX_NUMBER_LENGTH = 60
-
-NUMBER = r"(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
+# NUMBER (util.validate): only ASCII digits are numbers; a '#' starts a comment to the line's end
 _TOKEN = re.compile(
     r"(?P<space>[ \t\r]+|\#[^\n]*)"
     r"|(?P<number>" + NUMBER + ")"
@@ -28,7 +27,6 @@ _TOKEN = re.compile(
 )
 
 
-_SIGNED_NUMBER = re.compile(r"[+-]?" + NUMBER + r"\Z")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z_0-9]*\Z")
 
 
@@ -37,43 +35,16 @@ def is_name(text: str) -> bool:
     return bool(_NAME.match(text))
 
 
-def beyond_float(written: str, value: float) -> bool:
-    """True for a number too large for a float (1e999) or too small to be told from 0 (1e-999)."""
-    mantissa = re.split("[eE]", written)[0]
-    return math.isinf(value) or (value == 0.0 and re.search(r"[1-9]", mantissa) is not None)
-
-
 def number_value(text: str, what: str) -> float:
     """A number as the command line takes it (``--at x=-1.5``, a claim): an optional sign (the
     Unicode minus − too), ASCII digits, a point, an exponent. Raises `ExprError` naming ``what``
     (when given) for anything else, with the spelling that was meant when it is clear (1,5 → 1.5;
     ١٠ → 10), for nan and inf, and for a number beyond a float's range (1e999, or 1e-999, which
-    would round to 0)."""
-    written = text.strip().replace("\u2212", "-")
-    prefix = f"{what}: " if what else ""
-    if len(written) > MAX_NUMBER_LENGTH:
-        raise ExprError(f"{prefix}the number is longer than {MAX_NUMBER_LENGTH} characters")
-    if written.lower().lstrip("+-") in ("nan", "inf", "infinity"):
-        raise ExprError(f"{prefix}{text!r} is not a finite number")
-    if not _SIGNED_NUMBER.match(written):
-        raise ExprError(f"{prefix}{text!r} is not a number", suggestion=_meant_number(written))
-    value = float(written)
-    if beyond_float(written, value):
-        raise ExprError(f"{prefix}{text!r} is not a finite number (it is beyond the range of a float)")
-    return value
-
-
-def _meant_number(written: str) -> str | None:
-    """'1,5' → did you mean 1.5; other scripts' digits → ASCII; nan and inf are not numbers here."""
-    if written.lower().lstrip("+-") in ("nan", "inf", "infinity"):
-        return "it is not a finite number"
-    ascii_digits = "".join(str(unicodedata.decimal(c)) if unicodedata.decimal(c, None) is not None else c
-                           for c in written)
-    meant = re.sub(r"(?<=[0-9]),(?=[0-9])", ".", ascii_digits)
-    if meant != written and _SIGNED_NUMBER.match(meant):
-        why = "decimals are written with a point" if "," in written else "only the digits 0-9 are numbers"
-        return f"{why} (did you mean {meant}?)"
-    return None
+    would round to 0). The rule is `autograd.util.validate.read_number`'s."""
+    try:
+        return read_number(text, what)
+    except InvalidValue as error:
+        raise ExprError(error.message, suggestion=error.suggestion) from None
 
 
 @dataclass(frozen=True)
