@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from autograd.lang import Evaluation
-from autograd.explain.trace import Trace, fmt
+from autograd.explain.tables import fmt
+from autograd.explain.trace import Trace
 
 __all__ = ["grad_report", "GradReport", "Addition"]
 
