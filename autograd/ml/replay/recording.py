@@ -66,14 +66,13 @@ class _Edges:
 
 
 def _decoded(node: Value, arguments: dict[Value, int]) -> Layout:
-    if node.is_leaf:
-        return layout(node)
-    if node in arguments:
-        raise _CannotReplay("an argument is a computed Value, not a leaf")
     try:
-        return layout(node)
+        decoded = layout(node)
     except KeyError:  # an operation the table does not know
         raise _CannotReplay(f"no replay rule for the operation {node.op!r}") from None
+    if decoded.children and node in arguments:
+        raise _CannotReplay("an argument is a computed Value, not a leaf")
+    return decoded
 
 
 def _argument_slots(flat_args: list[Value]) -> dict[Value, int]:
