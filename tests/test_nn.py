@@ -420,3 +420,15 @@ def test_no_compile_passes_compile_false_to_fit(monkeypatch, capsys):
     seen.clear()
     assert main(["train", "xor", "--hidden", "4", "--epochs", "2", "--json"]) == 0
     assert seen.get("compile", True) is True  # fit's default: the compiled replay
+
+
+def test_networks_losses_and_optimisers_import_no_numpy():
+    # numpy comes in with data, training and the compiled replay; a network and its optimiser
+    # are plain Python on Value (they run wherever the core runs)
+    import subprocess
+    import sys
+
+    code = ("import sys, autograd.nn, autograd.ml.nn, autograd.ml.losses, autograd.ml.optim; "
+            "print(sorted(m for m in ('numpy', 'tqdm', 'graphviz') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"

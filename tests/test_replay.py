@@ -374,6 +374,29 @@ def test_graph_rebuilds_the_plain_graph_of_the_last_call():
            [(n.op, n.data, n.grad, n.local_grads, n.constant, n.label) for n in plain]
 
 
+def test_every_way_a_constant_is_stored_is_replayed_not_run_plain():
+    # x + c keeps c after its edge, x * c as its local derivative, c - x is "reflected": the
+    # replay reads each through core.graph.layout and must replay it, and rebuild it as stored
+    from autograd.core.graph import layout
+
+    x, y = Value(0.8, label="x"), Value(1.7, label="y")
+
+    def fn():
+        terms = [x + 2.0, x * 3.0, 3.0 * x, x - 0.5, 2.0 - x, x / 4.0, 1.5 / y, x ** 2.0, 2.0 ** x,
+                 x.maximum(0.25), x.minimum(0.25), x * y, x - y]
+        return sum_values(terms)
+
+    step = compile(fn)
+    for k in range(3):
+        x.data, y.data = 0.8 + k, 1.7 - 0.1 * k
+        step()
+    assert step.stats == {"calls": 3, "replays": 2, "recordings": 1, "plain": 1}
+    assert not next(iter(step.recordings.values())).reason
+    rebuilt, plain = topological_order(step.graph()), topological_order(fn())
+    assert [layout(n)._replace(children=len(n.children)) for n in rebuilt] == \
+           [layout(n)._replace(children=len(n.children)) for n in plain]
+
+
 def test_bad_arguments():
     with pytest.raises(TypeError, match="Values or lists of Values"):
         compile(lambda x: x)(3.0)

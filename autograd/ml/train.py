@@ -207,14 +207,11 @@ def _compiled_step(model: MLP, loss: str, l1: float, l2: float):
     return step
 
 
-# ------------------------------------------------------------------ per-dataset settings
+def __getattr__(name: str):
+    # `DEFAULTS` moved to `autograd.ml.settings` (which imports this module): the old name still
+    # answers for importers that have not moved.
+    if name == "DEFAULTS":
+        from autograd.ml.settings import DEFAULTS
 
-# What `autograd train DATASET` uses unless a flag says otherwise (its arguments live in cli.py).
-DEFAULTS = {
-    "moons": dict(hidden="16,16", loss="hinge", optimizer="sgd", lr=1.0, epochs=100, batch_size=0, l2=1e-4, n=100),
-    "circles": dict(hidden="16,16", loss="hinge", optimizer="adam", lr=0.05, epochs=60, batch_size=0, l2=1e-4, n=200),
-    "xor": dict(hidden="8,8", loss="hinge", optimizer="adam", lr=0.05, epochs=60, batch_size=0, l2=0.0, n=200),
-    "spirals": dict(hidden="32,32", loss="hinge", optimizer="adam", lr=0.03, epochs=150, batch_size=0, l2=0.0, n=200),
-    "blobs": dict(hidden="16", loss="softmax", optimizer="adam", lr=0.05, epochs=40, batch_size=0, l2=0.0, n=300),
-    "digits": dict(hidden="32", loss="softmax", optimizer="adam", lr=0.01, epochs=10, batch_size=16, l2=0.0, n=0),
-}
+        return DEFAULTS
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,256 @@
+"""One recorded graph: its nodes renumbered, its forward groups and backward levels, replayable.
+
+**Recording.** The graph ending at the output is walked once (`topological_order`) and every
+node read through `layout`: its operation, its children (numbered), its plain-number constant
+and the local derivatives the engine computed. Leaves are the inputs, read afresh on every
+replay: *captured* Values (parameters) and the step's *arguments* (by position). A graph the
+replay cannot express gets a `reason` instead, and then runs on the plain engine.
+
+All numbers live in one buffer ``mem``: the values (``val``, one scratch slot past the last
+node for arguments the graph does not use), then the local derivatives in backward order
+(``loc``); the gradients in ``g``. A product's derivative is not stored: it is the other
+factor's value (``partner``).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import operator
+from collections import deque
+
+import numpy as np
+
+from autograd.core import Value
+from autograd.core.graph import Layout, layout, topological_order
+from autograd.ml.replay import backward as bw
+from autograd.ml.replay.forward import Group, fused_group, scalar_group, vector_group
+from autograd.ml.replay.nodes import joint_root, make_node, stored_tail
+from autograd.ml.replay.rules import FUSED, OTHER_FACTOR, VECTOR_RULES, pattern, replay_rule
+
+__all__ = ["Recording"]
+
+_data = operator.attrgetter("data")
+_GRAD = itertools.repeat("grad")
+_each = deque(maxlen=0).extend  # runs an iterator to its end in C (setattr over many leaves)
+
+
+class _CannotReplay(Exception):
+    """Why a graph runs on the plain engine (becomes `Recording.reason`)."""
+
+
+class _Edges:
+    """The graph read once through `layout`: edges in topological order, per node its kind
+    (operation, pattern) and forward level (one more than its deepest operand's)."""
+
+    def __init__(self, order: list[Value], arguments: dict[Value, int]) -> None:
+        self.layouts = [_decoded(node, arguments) for node in order]
+        self.position = {node: i for i, node in enumerate(order)}  # Values hash by identity
+        position = self.position
+        self.counts = [len(d.children) for d in self.layouts]
+        self.child = [position[k] for d in self.layouts for k in d.children]
+        self.local = [x for d in self.layouts for x in d.locals]
+        self.first = list(itertools.accumulate(self.counts, initial=0))[:-1]
+        self.kinds: list[tuple[str, str] | None] = [None] * len(order)
+        self.flevel = flevel = [0] * len(order)
+        level_of = flevel.__getitem__
+        for i, decoded in enumerate(self.layouts):
+            if decoded.op is None:
+                continue
+            kind = (decoded.op.name, pattern(decoded))
+            if kind[1] is None or replay_rule(*kind) is None:
+                raise _CannotReplay(f"no replay rule for the operation {order[i].op!r}")
+            self.kinds[i] = kind
+            lo = self.first[i]
+            flevel[i] = max(map(level_of, self.child[lo:lo + self.counts[i]])) + 1
+
+
+def _decoded(node: Value, arguments: dict[Value, int]) -> Layout:
+    try:
+        decoded = layout(node)
+    except KeyError:  # an operation the table does not know
+        raise _CannotReplay(f"no replay rule for the operation {node.op!r}") from None
+    if decoded.children and node in arguments:
+        raise _CannotReplay("an argument is a computed Value, not a leaf")
+    return decoded
+
+
+def _argument_slots(flat_args: list[Value]) -> dict[Value, int]:
+    slots: dict[Value, int] = {}
+    for slot, v in enumerate(flat_args):
+        if v in slots:
+            raise _CannotReplay("the same Value is passed twice as an argument")
+        slots[v] = slot
+    return slots
+
+
+class Recording:
+    """One recorded graph (see the module docstring); ``reason`` is "" when it can be replayed."""
+
+    def __init__(self, out: Value | list[Value], flat_args: list[Value], argument_grads: bool = True) -> None:
+        self.reason = ""
+        try:
+            self._record(out, flat_args, argument_grads)
+        except _CannotReplay as why:
+            self.reason = str(why)
+
+    def _record(self, out: Value | list[Value], flat_args: list[Value], argument_grads: bool) -> None:
+        outputs = out if isinstance(out, list) else [out]
+        if not outputs or any(o.is_leaf for o in outputs):
+            raise _CannotReplay("an output is a leaf")
+        order = topological_order(joint_root(outputs) if isinstance(out, list) else out)
+        arguments = _argument_slots(flat_args)
+        edges = _Edges(order, arguments)
+        n = self.size = len(order)
+        echild = np.array(edges.child, dtype=np.intp)
+        eparent = np.repeat(np.arange(n, dtype=np.intp), edges.counts)
+        levels = self._lay_out(edges, echild, eparent)
+        self.groups = self._forward_groups(edges, echild)
+        self._leaves(order, arguments, len(flat_args))
+        self.levels = bw.with_sources(levels, self.partner, n, () if argument_grads else self.arg_idx)
+        self.root = int(self.new[n - 1])
+        self.outputs = self.new[[edges.position[o] for o in outputs]]
+        # what `rebuild` needs: op names, what the engine stored after the pairs, labels
+        self.ops = [node.op for node in order]
+        self.tails = {i: tail for i, node in enumerate(order) if (tail := stored_tail(node, edges.counts[i]))}
+        self.labels = {i: node.label for i, node in enumerate(order) if node.label}
+        self.first, self.topo_child = edges.first, echild
+
+    def _lay_out(self, edges: _Edges, echild: np.ndarray, eparent: np.ndarray) -> list[bw.Level]:
+        """Renumber the nodes by backward level and place the buffers (module docstring)."""
+        n, e = self.size, len(echild)
+        blevel = bw.backward_levels(n, echild, eparent)
+        self.new = bw.renumber(blevel)
+        by_level = bw.backward_edge_order(eparent, echild, blevel)
+        self.edge_pos = np.empty(e, dtype=np.intp)  # topological edge number -> place in `loc`
+        self.edge_pos[by_level] = np.arange(e)
+        self.mem = np.zeros(n + 1 + e)
+        self.val, self.loc = self.mem[:n + 1], self.mem[n + 1:]
+        self.loc[:] = np.array(edges.local, dtype=float)[by_level]
+        self.partner = np.full(e, -1, dtype=np.intp)  # per derivative: the value it equals, or -1
+        self.g = np.zeros(n)
+        return bw.level_slices(blevel, self.new, echild, eparent, by_level)
+
+    def _forward_groups(self, edges: _Edges, echild: np.ndarray) -> list[Group]:
+        """Nodes of one forward level and one (operation, pattern), one callable each, in level order."""
+        buckets: dict[tuple, list[int]] = {}
+        for i, kind in enumerate(edges.kinds):
+            if kind is not None:
+                buckets.setdefault((edges.flevel[i], *kind), []).append(i)
+        new, pos = self.new, self.edge_pos
+        groups = []
+        for (_, op, pat), members in sorted(buckets.items(), key=lambda item: item[0][0]):
+            starts = np.array([edges.first[i] for i in members], dtype=np.intp)
+            out = new[np.array(members, dtype=np.intp)]
+            if op in FUSED:
+                groups.append(self._fused(op, int(pat[1:]), out, starts, echild))
+                continue
+            constants = np.array([edges.layouts[i].constant for i in members]) if "c" in pat else None
+            node_edges = [pos[starts + j] for j in range(pat.count("v"))]
+            operands = [new[echild[starts + j]] for j in range(pat.count("v"))]
+            if replay_rule(op, pat) == "scalar":
+                groups.append(scalar_group(op, pat, out, operands, constants, node_edges))
+                continue
+            if VECTOR_RULES[(op, pat)][1] is OTHER_FACTOR:  # each factor's derivative is the other
+                self.partner[node_edges[0]] = operands[1]
+                self.partner[node_edges[1]] = operands[0]
+            groups.append(vector_group(op, pat, out, operands, constants, node_edges))
+        return groups
+
+    def _fused(self, op: str, k: int, out: np.ndarray, starts: np.ndarray, echild: np.ndarray) -> Group:
+        cols = starts[:, None] + np.arange(k)
+        kids = self.new[echild[cols]]
+        places = self.edge_pos[cols]
+        if op == "linear":  # wᵢ's derivative is xᵢ and xᵢ's is wᵢ
+            self.partner[places[:, 0:k - 1:2]] = kids[:, 1:k - 1:2]
+            self.partner[places[:, 1:k - 1:2]] = kids[:, 0:k - 1:2]
+        return fused_group(op, out, kids, places, self.loc)
+
+    def _leaves(self, order: list[Value], arguments: dict[Value, int], n_args: int) -> None:
+        """Captured leaves (parameters) and arguments (inputs): read on every replay."""
+        leaves = [i for i, node in enumerate(order) if node.is_leaf]
+        captured = [i for i in leaves if order[i] not in arguments]
+        passed = [i for i in leaves if order[i] in arguments]
+        self.captured = [order[i] for i in captured]
+        self.captured_idx = self.new[captured]
+        self.arg_pos = [arguments[order[i]] for i in passed]
+        self.arg_idx = self.new[passed]
+        # where each argument's data goes: its node, or the scratch slot past the end when the
+        # graph does not use it (so that one C-speed read covers all arguments)
+        where = np.full(n_args, self.size, dtype=np.intp)
+        where[self.arg_pos] = self.arg_idx
+        self.arg_where = where
+
+    # ------------------------------------------------------------------ one replay
+
+    def run(self, flat_args: list[Value]) -> float | None:
+        """Forward and backward with the current leaf data; None when the plain engine must run."""
+        val, loc = self.val, self.loc
+        self._load_leaves(flat_args)
+        with np.errstate(all="ignore"):
+            for group in self.groups:
+                group(val, loc)
+            # a sum of floats is finite only if every term is (inf - inf is nan)
+            if not (math.isfinite(val.sum()) and math.isfinite(loc.sum())):
+                return None
+            bw.backward(self.g, self.mem, loc, self.levels, self.root)
+            if not math.isfinite(self.g.sum()):
+                return None
+        return float(val[self.root])
+
+    def values(self, flat_args: list[Value]) -> list[float] | None:
+        """The outputs' values only (no derivatives, no backward); None when not all finite."""
+        val = self.val
+        self._load_leaves(flat_args)
+        with np.errstate(all="ignore"):
+            for group in self.groups:
+                group(val, None)
+            outputs = val[self.outputs]
+            if not math.isfinite(val.sum()):  # the engine refuses any non-finite value on the way
+                return None
+        return outputs.tolist()
+
+    def _load_leaves(self, flat_args: list[Value]) -> None:
+        """The leaves' current data into the value array: the captured Values, then the arguments."""
+        self.val[self.captured_idx] = list(map(_data, self.captured))
+        if self.arg_pos:
+            self.val[self.arg_where] = list(map(_data, flat_args))
+
+    def write_grads(self, flat_args: list[Value], arguments: bool = True) -> None:
+        """Every leaf's gradient (the arguments' too unless ``arguments`` is False)."""
+        g = self.g
+        _each(map(setattr, self.captured, _GRAD, g[self.captured_idx].tolist()))
+        if arguments and self.arg_pos:
+            _each(map(setattr, map(flat_args.__getitem__, self.arg_pos), _GRAD, g[self.arg_idx].tolist()))
+
+    def matches(self, out: Value, flat_args: list[Value], arguments: bool = True) -> bool:
+        """True when the last replay equals a plain run: the output and every leaf's gradient
+        (the arguments' too unless ``arguments`` is False)."""
+        if float(self.val[self.root]) != out.data:
+            return False
+        g = self.g
+        if any(leaf.grad != grad for leaf, grad in zip(self.captured, g[self.captured_idx].tolist())):
+            return False
+        passed = self.arg_pos if arguments else ()
+        return all(flat_args[p].grad == grad for p, grad in zip(passed, g[self.arg_idx].tolist()))
+
+    def rebuild(self, flat_args: list[Value]) -> Value:
+        """Value nodes holding the last replay's values, derivatives and gradients."""
+        n = self.size
+        new, val, g, loc, pos, partner = self.new, self.val, self.g, self.loc, self.edge_pos, self.partner
+        child = self.topo_child
+        nodes: list[Value] = [None] * n  # type: ignore[list-item]
+        for i in range(n):
+            j = int(new[i])
+            if self.ops[i]:
+                lo, hi = self.first[i], self.first[i + 1] if i + 1 < n else len(child)
+                pairs: list = []
+                for e in range(lo, hi):
+                    p = pos[e]
+                    pairs += (nodes[int(child[e])], float(val[partner[p]] if partner[p] >= 0 else loc[p]))
+                node = make_node(float(val[j]), self.ops[i], pairs, self.tails.get(i, ()), self.labels.get(i, ""))
+            else:
+                node = Value(float(val[j]), label=self.labels.get(i, ""))
+            node.grad = float(g[j])
+            nodes[i] = node
+        return nodes[n - 1]
