@@ -9,11 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from autograd.explain import Trace, fmt
 from autograd.checking.chain import names_reaching, path_to, where_it_went_wrong
 from autograd.checking.claims import Claim, Verdict, judge, parse_claim, second_derivatives
 from autograd.checking.diagnosis import Diagnoser
+
+if TYPE_CHECKING:
+    from autograd.lang import Evaluation
 
 __all__ = ["CHECK_HELP", "MAX_CLAIMS", "Report", "check_claims"]
 
@@ -123,7 +127,7 @@ class Report:
 
 
 
-def check_claims(evaluation, record: Trace, texts: Sequence[str], rtol: float | None = None,
+def check_claims(evaluation: Evaluation, record: Trace, texts: Sequence[str], rtol: float | None = None,
                  sig: int | None = None, lr: float | None = None, hide: bool = False) -> Report:
     """Parse, judge and (unless ``hide``) diagnose each claim about an evaluated program
     (``record`` is its step record over ``evaluation.order``). ValueError for a claim that
