@@ -1,0 +1,80 @@
+"""The precision rule (`autograd.checking.precision`): written precision, significant digits,
+reading a number, agreeing with the truth, exact integers and fractions, --sig and --rtol."""
+
+import math
+
+import pytest
+
+from autograd.checking import agrees, read_number, significant_digits, written_precision
+from autograd.checking.precision import rating, tolerance
+from test_checking_report import CHAIN, CHAIN_AT, check_json, run_cli  # the check command's runner (one place)
+
+
+@pytest.mark.parametrize("text, tolerance, digits", [
+    ("-0.0331", 0.00005, 3), ("0.03310", 0.000005, 4), ("3.5e-5", 5e-7, 2), ("2.0", 0.05, 2),
+    ("2", 0.0, None), ("-4", 0.0, None), ("1/4", 0.0, None), ("-3/8", 0.0, None), ("−0.5", 0.05, 1),
+    ("0.0", 0.05, 0), ("100.", 0.5, 3),
+])
+def test_written_precision_and_significant_digits(text, tolerance, digits):
+    assert written_precision(text) == pytest.approx(tolerance, rel=1e-12, abs=0)
+    assert significant_digits(text) == digits
+
+
+def test_read_number_fractions_and_the_unicode_minus():
+    assert read_number("1/4", "c") == 0.25
+    assert read_number("-3/8", "c") == -0.375
+    assert read_number("−4", "c") == -4.0
+    assert read_number(" 1e-3 ", "c") == 0.001
+
+
+@pytest.mark.parametrize("text", ["nan", "inf", "-inf", "1e999", "1e-999", "1/0", "1/" + "0" * 3, "٣", "1,5",
+                                  "9" * 400 + "/1"])
+def test_read_number_refuses_what_is_not_a_finite_number(text):
+    with pytest.raises(ValueError):
+        read_number(text, "claim")
+
+
+def test_agrees_has_only_float_slack_for_exact_claims():
+    assert agrees(0.1 + 0.2, 0.0, 0.3)
+    assert not agrees(1.0, 0.0, 1.4)
+    assert not agrees(0.0, 0.0, 0.3)
+    assert agrees(-0.0331, 0.00005, -0.033111)
+
+
+def test_nothing_agrees_with_an_infinite_truth():
+    assert not agrees(5.0, 0.0, -math.inf) and not agrees(math.inf, 0.0, math.inf) and not agrees(0.0, 1.0, math.nan)
+
+
+def test_rating_is_wrong_before_it_is_imprecise():
+    assert rating(-0.03, 0.005, 1, -0.0331, sig=3) == "imprecise"
+    assert rating(-0.05, 0.005, 1, -0.0331, sig=3) == "wrong"
+    assert rating(2.0, 0.0, None, 2.0, sig=5) == "right"  # an exact number has every digit
+    assert tolerance("-0.033", -0.033, rtol=0.01) == pytest.approx(0.00033) and tolerance("2", 2.0) == 0.0
+
+
+@pytest.mark.parametrize("claim, verdict", [
+    ("dx=1", "wrong"), ("dy=0", "wrong"), ("f=0", "wrong"),  # whole numbers are exact now
+    ("dx=1.4", "right"), ("dx=7/5", "right"), ("dy=3/10", "right"), ("f=21/50", "right"),
+    ("dx=1.40", "right"), ("dx=1.39", "wrong"), ("f=0.4", "right"), ("f=0.5", "wrong"), ("f=0.42", "right"),
+])
+def test_integers_and_fractions_are_exact(claim, verdict, capsys):
+    [result] = check_json(capsys, "f = x*y", ["x=0.3", "y=1.4"], claim)
+    assert result["verdict"] == verdict
+    assert result["true"] == pytest.approx({"d": {"x": 1.4, "y": 0.3}, "f": {"": 0.42}}[claim[0]][claim[1:2].strip("=")])
+
+
+def test_sig_makes_short_agreeing_claims_imprecise_and_keeps_wrong_ones_wrong(capsys):
+    results = check_json(capsys, CHAIN, CHAIN_AT, "dw1=-0.03", "dw1=-0.0331", "dw1=-0.05", "dw2=-0.2052",
+                         "L=0.04", extra=["--sig", "3"])
+    assert [r["verdict"] for r in results] == ["imprecise", "right", "wrong", "right", "imprecise"]
+    assert results[0]["significant_digits"] == 1 and results[0]["diagnoses"] == []
+    code, out, _ = run_cli(capsys, "check", CHAIN, "--at", *CHAIN_AT, "--claim", "dw1=-0.03", "--sig", "3")
+    assert code == 1  # imprecise is not yet right
+    assert out.startswith("imprecise: dL/dw1 = -0.03") and "give at least 3" in out
+    assert run_cli(capsys, "check", CHAIN, "--at", *CHAIN_AT, "--claim", "dw1=-1/30", "--sig", "3")[0] == 1
+    assert run_cli(capsys, "check", "f = 2*x", "--at", "x=1", "--claim", "dx=2", "--sig", "5")[0] == 0
+
+
+def test_rtol_still_replaces_the_written_precision(capsys):
+    [result] = check_json(capsys, CHAIN, CHAIN_AT, "dw1=-0.033", extra=["--rtol", "0.01"])
+    assert result["verdict"] == "right" and result["tolerance"] == pytest.approx(0.00033)
