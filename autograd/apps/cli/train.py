@@ -10,7 +10,6 @@ import sys
 import time
 
 from autograd.apps.cli.options import Choices, UsageError, bounded, layer_sizes
-from autograd.util import validate
 from autograd.util.files import plan_outputs
 
 # Limits that keep one `autograd train` within seconds and a few hundred MB; --allow-large lifts
@@ -71,26 +70,27 @@ def run(args: argparse.Namespace) -> int:
     save = plan_outputs([(args.save, "--save")])
     _require_training_packages()
     from autograd.ml import train
-    from autograd.ml.data import DATASETS, train_test_split
+    from autograd.ml.data import train_test_split
+    from autograd.ml.settings import build, fit_options, layer_sizes, load_data, settings_for
 
-    settings = _settings(args, train.DEFAULTS[args.dataset])
-    X, y = DATASETS[args.dataset]() if args.dataset == "digits" else DATASETS[args.dataset](n=settings["n"], seed=args.seed)
+    settings = settings_for(args.dataset, **{key: getattr(args, key) for key in (*SETTINGS, "activation", "init", "seed")})
+    X, y = load_data(settings)
     Xtr, Xte, ytr, yte = train_test_split(X, y, 0.25, seed=args.seed)
     classes = int(y.max()) + 1
-    if classes > 2 and settings["loss"] != "softmax":
-        raise UsageError(f"{args.dataset} has {classes} classes: use --loss softmax")
-    sizes = [X.shape[1], *settings["hidden"], classes if settings["loss"] == "softmax" else 1]
+    try:
+        sizes = layer_sizes(settings, X.shape[1], classes)
+    except ValueError as error:  # more classes than the loss can score
+        raise UsageError(f"{error} (--loss softmax)") from None
     check_size(args, sizes, len(Xtr), settings)
-    model, optimizer = _model_and_optimizer(args, sizes, settings, len(Xtr))
+    model, optimizer = build(settings, X.shape[1], classes, samples=len(Xtr))
     started = time.perf_counter()
-    history = train.fit(model, Xtr, ytr, loss=settings["loss"], optimizer=optimizer, epochs=settings["epochs"],
-                        batch_size=settings["batch_size"] or None, l2=settings["l2"], seed=args.seed,
-                        progress=False if args.json else None, compile=args.compile)
+    history = train.fit(model, Xtr, ytr, optimizer=optimizer, progress=False if args.json else None,
+                        compile=args.compile, **fit_options(settings))
     seconds = time.perf_counter() - started
     result = {"dataset": args.dataset, "train_accuracy": train.accuracy(model, Xtr, ytr),
               "test_accuracy": train.accuracy(model, Xte, yte), "seconds": seconds,
               "loss_history": history.loss, "accuracy_history": history.accuracy,
-              "settings": {**settings, "activation": args.activation, "init": args.init}}
+              "settings": settings}
     if save:
         model.save(save[0])
     if args.json:
@@ -115,30 +115,6 @@ def _require_training_packages() -> None:
 
         raise MissingDependency(f"autograd train needs {error.name or 'a package'}, which is not installed: "
                                 "pip install scalar-autograd") from None
-
-
-def _settings(args: argparse.Namespace, defaults: dict) -> dict:
-    """The dataset's defaults, overridden by the flags given; ``hidden`` as a list of sizes."""
-    settings = dict(defaults)
-    for key in SETTINGS:
-        if getattr(args, key) is not None:
-            settings[key] = getattr(args, key)
-    if not isinstance(settings["hidden"], list):
-        settings["hidden"] = validate.read_sizes(settings["hidden"])
-    return settings
-
-
-def _model_and_optimizer(args: argparse.Namespace, sizes: list[int], settings: dict, samples: int):
-    from autograd.ml.nn import MLP
-    from autograd.ml.optim import SGD, Adam, constant, linear_decay
-
-    model = MLP(sizes[0], sizes[1:], activation=args.activation, init=args.init, seed=args.seed)
-    params = model.named_parameters()
-    steps_per_epoch = 1 if not settings["batch_size"] else -(-samples // settings["batch_size"])
-    if settings["optimizer"] == "sgd":
-        schedule = linear_decay(settings["lr"], settings["epochs"] * steps_per_epoch, 0.1 * settings["lr"])
-        return model, SGD(params, lr=schedule)
-    return model, Adam(params, lr=constant(settings["lr"]))
 
 
 def check_size(args: argparse.Namespace, sizes: list[int], samples: int, settings: dict) -> None:
