@@ -549,7 +549,7 @@ def test_missing_files_and_an_empty_id_are_one_error_line(tmp_path, capsys):
     assert main(["sheet", str(WORKED), "--student", " "]) == 2
     err = capsys.readouterr().err.splitlines()
     assert err == [f"error: {tmp_path / 'nope.toml'}: cannot read the problem set: No such file or directory",
-                   f"error: {tmp_path / 'nope.csv'}: cannot read the answers: No such file or directory",
+                   f"error: {tmp_path / 'nope.csv'}: cannot read the answers file: No such file or directory",
                    "error: --student: the id is empty"]
 
 
@@ -659,9 +659,9 @@ def test_deeply_nested_toml_is_one_error_line(tmp_path, capsys, nested):
 @pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero, an endless file")
 def test_an_endless_input_file_is_refused_without_reading_it_whole(tmp_path, capsys, monkeypatch):
     """`key /dev/zero` and `grade SET /dev/zero` used to read until memory ran out."""
-    import autograd.apps.course.grade as grade_module
+    import autograd.apps.course.answers as answers_module
 
-    monkeypatch.setattr(grade_module, "MAX_ANSWERS_BYTES", 2**20)  # the real limit is 64 MiB
+    monkeypatch.setattr(answers_module, "MAX_ANSWERS_BYTES", 2**20)  # the real limit is 64 MiB
     assert main(["key", "/dev/zero", "--student", "s1"]) == 2
     assert main(["grade", str(WORKED), "/dev/zero", "--csv", str(tmp_path / "out.csv")]) == 2
     err = capsys.readouterr().err.splitlines()
