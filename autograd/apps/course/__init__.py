@@ -16,8 +16,9 @@ See docs/problem-sets.md. The modules, each one concept:
   (the class's page), `gradescope`; `commands` runs `autograd sheet|key|grade`.
 """
 
+from autograd.apps.course.answers import AnswersError, parse_answers, read_answers
 from autograd.apps.course.format import ProblemSet, SetError, load, loads
-from autograd.apps.course.grade import AnswersError, ClassGrades, grade_class, grade_student, parse_answers, read_answers
+from autograd.apps.course.grade import ClassGrades, grade_class, grade_student
 from autograd.apps.course.render import render
 from autograd.apps.course.solve import solve, solve_set
 from autograd.apps.course.variants import uniform, variant

@@ -15,7 +15,7 @@ from functools import cache
 
 from autograd.apps.course.documents import Block
 
-__all__ = ["html", "mathml", "inline_html", "markdown_html"]
+__all__ = ["html", "standalone_page", "mathml", "inline_html", "markdown_html"]
 
 _STYLE = """
 body { font: 16px/1.5 system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; color: #222; }
@@ -54,8 +54,14 @@ def html(blocks: list[Block], title: str) -> str:
             lines = ["<tr>" + "".join(f"<th>{inline_html(h)}</th>" for h in head) + "</tr>"]
             lines += ["<tr>" + "".join(f"<td>{inline_html(c)}</td>" for c in row) + "</tr>" for row in rows]
             body.append("<table>" + "".join(lines) + "</table>")
+    return standalone_page(title, _STYLE, body)
+
+
+def standalone_page(title: str, style: str, body: list[str]) -> str:
+    """The course's one page skeleton: a title (escaped here), a style sheet, the body's
+    parts (HTML already made safe), one per line; no script, nothing loaded."""
     return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-            f"<title>{_html.escape(title)}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n"
+            f"<title>{_html.escape(title)}</title>\n<style>{style}</style>\n</head>\n<body>\n"
             + "\n".join(body) + "\n</body>\n</html>\n")
 
 

@@ -112,7 +112,7 @@ def starting_point(source: str | None, at: dict[str, float]) -> tuple[str, dict[
     for every input (1 for those not given) and the inputs to learn (named w…/b…, else all).
     Raises `ExprError` as `autograd grad` would, so a bad start never reaches the browser."""
     if source is None:
-        from autograd.apps.worked import PARAMETERS, PROGRAM, Example
+        from autograd.apps.worked import PROGRAM, Example
 
         example = Example()
         source, at = PROGRAM, {**example.inputs(example.w1, example.w2), **at}
