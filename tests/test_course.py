@@ -549,7 +549,7 @@ def test_missing_files_and_an_empty_id_are_one_error_line(tmp_path, capsys):
     assert main(["sheet", str(WORKED), "--student", " "]) == 2
     err = capsys.readouterr().err.splitlines()
     assert err == [f"error: {tmp_path / 'nope.toml'}: cannot read the problem set: No such file or directory",
-                   f"error: {tmp_path / 'nope.csv'}: cannot read the answers: No such file or directory",
+                   f"error: {tmp_path / 'nope.csv'}: cannot read the answers file: No such file or directory",
                    "error: --student: the id is empty"]
 
 
@@ -659,9 +659,9 @@ def test_deeply_nested_toml_is_one_error_line(tmp_path, capsys, nested):
 @pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero, an endless file")
 def test_an_endless_input_file_is_refused_without_reading_it_whole(tmp_path, capsys, monkeypatch):
     """`key /dev/zero` and `grade SET /dev/zero` used to read until memory ran out."""
-    import autograd.apps.course.grade as grade_module
+    import autograd.apps.course.answers as answers_module
 
-    monkeypatch.setattr(grade_module, "MAX_ANSWERS_BYTES", 2**20)  # the real limit is 64 MiB
+    monkeypatch.setattr(answers_module, "MAX_ANSWERS_BYTES", 2**20)  # the real limit is 64 MiB
     assert main(["key", "/dev/zero", "--student", "s1"]) == 2
     assert main(["grade", str(WORKED), "/dev/zero", "--csv", str(tmp_path / "out.csv")]) == 2
     err = capsys.readouterr().err.splitlines()
@@ -742,3 +742,29 @@ def test_grade_csv_never_writes_a_spreadsheet_formula():
 
     assert _cell("=HYPERLINK(\"x\")") == "'=HYPERLINK(\"x\")"
     assert _cell("@SUM(A1)") == "'@SUM(A1)" and _cell("-1") == "'-1" and _cell("s1") == "s1"
+
+
+def test_statement_markdown_is_commonmark_with_math_and_no_raw_html():
+    from autograd.apps.course.page import inline_html, markdown_html
+
+    page = markdown_html("# Setup\n\nLet $w_1 * x_2$ be **bold**, `$x$` code and \\$5 a price.\n\n"
+                         "$$\nL = a\n- b\n$$\n\n- one $y$\n- two\n\n<script>alert(1)</script>\n\n"
+                         "![a picture](http://example.com/a.png) [a link](javascript:alert(1))")
+    assert page.startswith("<h4>Setup</h4>")  # below the page's own h1-h3
+    assert "<msub><mi>w</mi><mn>1</mn></msub><mo>&#x0002A;</mo>" in page  # * and _ inside math are LaTeX
+    assert "<strong>bold</strong>" in page and "<code>$x$</code>" in page and " $5 a price" in page
+    assert page.count("<li>") == 2 and 'display="block"' in page  # the "- b" line is LaTeX, not a list item
+    assert "<script" not in page and "&lt;script&gt;" in page
+    assert "<img" not in page and 'href="javascript' not in page
+    assert inline_html("$$\\frac{1}{2}$$ and <b>").endswith(" and &lt;b&gt;")
+    assert inline_html("costs $5 only") == "costs $5 only"  # one dollar sign is not math
+
+
+def test_key_lines_follow_inline_arrays_of_tables():
+    text = ('title = "t"\nseed = "s"\n[[problems]]\nid = "p"\nquestions = [\n'
+            '  { id = "a", ask = "value", of = "x" },\n  { id = "b", ask = "valeu", of = "x" },\n]\n'
+            'inputs = { x = { uniform = [1, 2] }, "y" = 3 }\n')
+    lines = key_lines(text)
+    assert lines[("problems", 0, "questions", 1, "ask")] == 7
+    assert lines[("problems", 0, "inputs", "x", "uniform")] == 9 and lines[("problems", 0, "inputs", "y")] == 9
+    assert lines[("problems", 0, "questions")] == 5

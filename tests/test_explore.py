@@ -90,6 +90,33 @@ def test_step_descends_and_check_never_reveals_the_truth(server):
     assert "3.0" not in json.dumps(answer) and "true" not in json.dumps(answer)
 
 
+@pytest.mark.parametrize("route, extra, passes, traces", [
+    ("/api/grad", {}, 1, 0),
+    ("/api/grad", {"steps": True}, 1, 1),
+    ("/api/check", {"claims": "df/dx = -4"}, 1, 1),
+    ("/api/graph", {"parameters": ["x"]}, 1, 0),  # the picture's own records are the viz's
+    ("/api/step", {"parameters": ["x"], "lr": 0.1}, 2, 0),  # the point before the step, then after it
+])
+def test_each_request_differentiates_each_evaluation_once(monkeypatch, route, extra, passes, traces):
+    """Step records read the evaluation's one backward pass: the API never traces or sweeps twice."""
+    import autograd.apps.explore.api as api_module
+    import autograd.lang.expr as expr_module
+
+    counted = {"passes": 0, "traces": 0}
+
+    def counting(name, function):
+        def wrapped(*args, **kwargs):
+            counted[name] += 1
+            return function(*args, **kwargs)
+        return wrapped
+
+    monkeypatch.setattr(expr_module, "backward_pass", counting("passes", expr_module.backward_pass))
+    monkeypatch.setattr(api_module, "trace", counting("traces", api_module.trace))
+    status, answer = Api().handle(route, {"program": PROGRAM, "at": AT, **extra})
+    assert status == 200, answer
+    assert counted == {"passes": passes, "traces": traces}
+
+
 def test_foreign_host_or_origin_is_refused(server):
     port = server.server_address[1]
     body = {"program": PROGRAM, "at": AT}

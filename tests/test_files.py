@@ -382,3 +382,52 @@ def test_a_path_ending_in_a_slash_overwrites_nothing(tmp_path, capsys):
         code, out, err = run(capsys, *GRAD, "--svg", f"{path}/")
         assert_one_error(code, out, err, f"cannot write {path}/: it names a folder (the path ends with /) (--svg)")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["old.txt"] and old.read_text() == "keep me"
+
+
+# ---------------------------------------------------------------- the one bounded reader
+
+
+def _file(folder, data: bytes):
+    path = folder / "input"
+    path.write_bytes(data)
+    return path
+
+
+def test_read_text_reads_a_file_whole_within_its_limit(tmp_path):
+    path = tmp_path / "set.toml"
+    path.write_bytes("title = \"é\"\n".encode("utf-8"))
+    assert files.read_text(path, 100, "problem set") == "title = \"é\"\n"
+    path.write_bytes(b"\xef\xbb\xbfid,q\n")
+    assert files.read_text(path, 100, "answers file", encoding="utf-8-sig") == "id,q\n"
+
+
+@pytest.mark.parametrize("make, limit, what, reason", [
+    (lambda d: d / "nope.csv", 10, "answers file", "cannot read the answers file: No such file or directory"),
+    (lambda d: d, 10, "problem set", "cannot read the problem set: Is a directory"),
+    (lambda d: _file(d, b"x" * 2049), 2048, "problem set", "larger than 2 KiB, the most a problem set may be"),
+    (lambda d: _file(d, b"x" * 11), 10, "answers file", "larger than 10 bytes, the most an answers file may be"),
+    (lambda d: _file(d, b"caf\xe9!"), 10, "problem set", "not UTF-8 text (invalid continuation byte at byte 3)"),
+])
+def test_read_text_says_why_in_one_style(tmp_path, make, limit, what, reason):
+    path = make(tmp_path)
+    with pytest.raises(files.InputError) as caught:
+        files.read_text(path, limit, what)
+    assert str(caught.value) == f"{path}: {reason}" and caught.value.reason == reason
+    assert isinstance(caught.value, ValueError)
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="needs /dev/zero, an endless file")
+def test_read_text_never_reads_more_than_its_limit():
+    with pytest.raises(files.InputError, match="larger than 1 MiB, the most a saved model may be"):
+        files.read_text("/dev/zero", 2**20, "saved model")
+
+
+def test_read_text_reads_a_stream_too():
+    import io
+
+    stream = io.BytesIO(b"x = 1" * 10)
+    stream.name = "<stdin>"
+    assert files.read_text(io.BytesIO(b"f = x"), 5, "program") == "f = x"
+    with pytest.raises(files.InputError, match=r"\A<stdin>: larger than 20 bytes, the most a program may be\Z"):
+        files.read_text(stream, 20, "program")
+    assert stream.tell() == 21  # read no further than the limit

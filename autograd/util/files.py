@@ -1,4 +1,5 @@
-"""The one output writer: every file autograd writes goes through here.
+"""The one output writer, and the one bounded reader: every file autograd writes, and every
+input file it reads whole, goes through here.
 
 Two steps, so that bad input writes nothing and a failure leaves nothing half-written:
 
@@ -19,6 +20,10 @@ replaces real.json and leaves the link in place (as `open(path, "w")` would, but
 Limits of the all-or-nothing promise: the renames of one command happen one after another;
 renames within a folder do not fail for lack of space, so in practice either all outputs are
 replaced or none, but a crash between two renames can leave the first replaced.
+
+Reading: ``read_text(path, limit, what)`` reads at most ``limit + 1`` bytes, so a file over the
+limit (or an endless one such as /dev/zero) is refused without being read whole, and decodes
+them; every failure is an `InputError` (a `ValueError`) reading ``PATH: reason``.
 """
 
 from __future__ import annotations
@@ -29,8 +34,10 @@ import stat
 import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import BinaryIO
 
-__all__ = ["OutputError", "validate_path", "plan_outputs", "write_outputs", "atomic_write"]
+__all__ = ["OutputError", "validate_path", "plan_outputs", "write_outputs", "atomic_write",
+           "InputError", "read_text"]
 
 PathLike = str | os.PathLike
 
@@ -146,6 +153,53 @@ def atomic_write(path: PathLike, data: bytes | str) -> Path:
     """Write one file atomically (see `write_outputs`); returns the path."""
     write_outputs([(path, data)])
     return Path(path)
+
+
+# ------------------------------------------------------------------ reading
+
+
+class InputError(ValueError):
+    """An input that cannot be read whole: ``PATH: reason`` (``reason`` alone in ``.reason``)."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path, self.reason = path, reason
+
+
+def read_text(source: PathLike | BinaryIO, limit: int, what: str, encoding: str = "utf-8") -> str:
+    """The text of ``source`` (a path, or a binary stream such as ``sys.stdin.buffer``), read
+    without ever holding more than ``limit + 1`` bytes; ``what`` names it ("problem set").
+
+    Raises `InputError` with one of three reasons: ``larger than 16 MiB, the most a problem set
+    may be``, ``not UTF-8 text (invalid start byte at byte 7)`` or ``cannot read the problem
+    set: No such file or directory``. The text is UTF-8; ``encoding="utf-8-sig"`` also drops a
+    byte-order mark.
+    """
+    is_path = isinstance(source, (str, os.PathLike))
+    name = os.fspath(source) if is_path else str(getattr(source, "name", f"<{what}>"))
+    try:
+        if is_path:
+            with open(source, "rb") as f:
+                raw = f.read(limit + 1)
+        else:
+            raw = source.read(limit + 1)
+    except OSError as error:
+        raise InputError(name, f"cannot read the {what}: {error.strerror or error}") from None
+    if len(raw) > limit:
+        article = "an" if what[:1].lower() in "aeiou" else "a"
+        raise InputError(name, f"larger than {_size(limit)}, the most {article} {what} may be")
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError as error:
+        raise InputError(name, f"not UTF-8 text ({error.reason} at byte {error.start})") from None
+
+
+def _size(limit: int) -> str:
+    """16777216 → '16 MiB', 2048 → '2 KiB', 10000 → '10,000 bytes'."""
+    for unit, scale in (("MiB", 2**20), ("KiB", 2**10)):
+        if limit >= scale and limit % scale == 0:
+            return f"{limit // scale:,} {unit}"
+    return f"{limit:,} bytes"
 
 
 # ------------------------------------------------------------------ helpers

@@ -5,11 +5,20 @@ solutions, grading with follow-through credit, reports and Gradescope export.
     pset = load("examples/problem-sets/worked-example.toml")
     print(render("key", pset, "s001", "markdown"))
 
-See docs/problem-sets.md.
+See docs/problem-sets.md. The modules, each one concept:
+
+- reading a set: `format` (load, loads), `problems` (the dataclasses), `fields` (the checks),
+  `keylines` (the line of a key, for errors);
+- a student's numbers and answers: `variants`, `solve`;
+- documents: `documents` (sheet and key as blocks), `mathtext` (their LaTeX), `page` (HTML),
+  `render` (Markdown, and the one call);
+- grading: `answers` (the CSV file), `grade`, `follow` (follow-through credit), `report`
+  (the class's page), `gradescope`; `commands` runs `autograd sheet|key|grade`.
 """
 
+from autograd.apps.course.answers import AnswersError, parse_answers, read_answers
 from autograd.apps.course.format import ProblemSet, SetError, load, loads
-from autograd.apps.course.grade import AnswersError, ClassGrades, grade_class, grade_student, parse_answers, read_answers
+from autograd.apps.course.grade import ClassGrades, grade_class, grade_student
 from autograd.apps.course.render import render
 from autograd.apps.course.solve import solve, solve_set
 from autograd.apps.course.variants import uniform, variant

@@ -8,7 +8,8 @@ import html
 import statistics
 
 from autograd.apps.course.grade import NO_ANSWER, ClassGrades
-from autograd.apps.course.render import mathml, question_latex
+from autograd.apps.course.mathtext import question_latex
+from autograd.apps.course.page import mathml, standalone_page
 
 __all__ = ["report_html", "histogram_svg", "bins"]
 
@@ -114,5 +115,4 @@ def report_html(grades: ClassGrades) -> str:
     body.append("<p>✓ right, ✗ wrong, ✗→p wrong but given p points of follow-through credit, ~ imprecise, "
                 "– no answer. Hover over a mark for the feedback the student gets.</p>")
     body += [f"<p>note: {esc(note)}</p>" for note in grades.notes]
-    return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>{esc(pset.title)}: '
-            f"grades</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n" + "\n".join(body) + "\n</body>\n</html>\n")
+    return standalone_page(f"{pset.title}: grades", _STYLE, body)

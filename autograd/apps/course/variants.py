@@ -30,8 +30,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from autograd.core import ops
-from autograd.core import topological_order
+from autograd.core import ops, topological_order
+from autograd.core.graph import layout
 from autograd.lang import Evaluation, ExprError
 from autograd.apps.course.format import InputRule, Problem, ProblemSet, SetError
 
@@ -134,20 +134,30 @@ def kinks(evaluation: Evaluation) -> list[str]:
     differentiable, as 'relu(-3e-17)': their derivative there is a convention, not a number a
     student could compute or a finite difference could check."""
     found = []
-    seen = set()
-    for named in evaluation.values.values():
-        for node in topological_order(named):
-            if node in seen or node.is_leaf:
-                continue
-            seen.add(node)
-            op = ops.get(node.op)
-            if op.differentiable:
-                continue
-            operands = [child.data for child in node.children]
-            if node.constant is not None and not (node.op == "*" and len(node.edges) == 2):
-                operands.append(node.constant)
-            gap = abs(operands[0] - operands[1]) if len(operands) == 2 else abs(operands[0])
-            scale = max(1.0, *(abs(x) for x in operands))
-            if gap <= KINK_MARGIN * scale:
-                found.append(f"{op.name}({', '.join(repr(x) for x in operands)})")
+    for node in _every_node(evaluation):
+        shape = layout(node)
+        if shape.op is None or shape.op.differentiable:
+            continue
+        operands = [child.data for child in shape.children]
+        if shape.constant is not None:
+            operands.append(shape.constant)
+        gap = abs(operands[0] - operands[1]) if len(operands) == 2 else abs(operands[0])
+        scale = max(1.0, *(abs(x) for x in operands))
+        if gap <= KINK_MARGIN * scale:
+            found.append(f"{shape.op.name}({', '.join(repr(x) for x in operands)})")
     return found
+
+
+def _every_node(evaluation: Evaluation) -> list:
+    """The evaluation's graph (its cached order), then the nodes only a quantity the output does
+    not use is computed from: a question may ask for its value."""
+    order = evaluation.order
+    seen = set(order)
+    extra = []
+    for named in evaluation.values.values():
+        if named not in seen:
+            for node in topological_order(named):
+                if node not in seen:
+                    seen.add(node)
+                    extra.append(node)
+    return order + extra

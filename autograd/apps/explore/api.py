@@ -22,9 +22,8 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from autograd.checking import check_claims
-from autograd.lang import ExprError, is_name, parse
-from autograd.explain import grad_report
-from autograd.explain import fmt, trace
+from autograd.lang import Evaluation, ExprError, Program, is_name, parse
+from autograd.explain import Trace, fmt, grad_report, trace
 
 __all__ = ["Api", "ApiError", "TRAIN_DATASETS", "starting_point", "program_error"]
 
@@ -85,12 +84,35 @@ def program_error(error: ExprError, source: str) -> ApiError:
     return ApiError(str(error).split("\n")[0], **details)
 
 
+def _run(program: Program, at: dict[str, float]) -> Evaluation:
+    """The program evaluated at ``at``; its errors (unknown names, domain errors) as `ApiError`."""
+    try:
+        return program.evaluate(at)
+    except ExprError as error:
+        raise program_error(error, program.source) from None
+
+
+def _trace(evaluation: Evaluation) -> Trace:
+    """The step records, read from the evaluation's one backward pass and its one sort."""
+    return trace(evaluation.root, evaluation.gradients, evaluation.constants, order=evaluation.order)
+
+
+def _graph(evaluation: Evaluation, parameters: list[str]) -> dict:
+    """``{"report", "model"}``: what `autograd grad --json` prints, and the graph the page draws
+    (its steps are the step records, so the report carries no second copy of them)."""
+    from autograd.viz import page_model
+
+    model = page_model(evaluation.root, constants=evaluation.constants,
+                       parameters=[evaluation.values[n] for n in parameters])
+    return {"report": grad_report(evaluation), "model": model}
+
+
 def starting_point(source: str | None, at: dict[str, float]) -> tuple[str, dict[str, float], list[str]]:
     """What the page opens with: the program (the worked example when none is given), a value
     for every input (1 for those not given) and the inputs to learn (named w…/b…, else all).
     Raises `ExprError` as `autograd grad` would, so a bad start never reaches the browser."""
     if source is None:
-        from autograd.apps.worked import PARAMETERS, PROGRAM, Example
+        from autograd.apps.worked import PROGRAM, Example
 
         example = Example()
         source, at = PROGRAM, {**example.inputs(example.w1, example.w2), **at}
@@ -147,69 +169,65 @@ class Api:
 
     # ------------------------------------------------------------------ programs
 
-    def _evaluate(self, payload: dict, lenient: bool = False):
+    def _evaluate(self, payload: dict, lenient: bool = False) -> Evaluation:
         """Parse and evaluate; ``lenient`` (the page, while typing): values for names the program
-        does not read are dropped and inputs without a value start at 1."""
+        does not read are dropped and inputs without a value start at 1. Nothing is
+        differentiated yet: `Evaluation.gradients` runs the one backward pass when first read."""
         source = _text(payload, "program")
         at = _at(payload)
         try:
             program = parse(source)
-            if lenient:
-                at = {name: at.get(name, 1.0) for name in program.inputs}
-            evaluation = program.evaluate(at)
         except ExprError as error:
             raise program_error(error, source) from None
-        return evaluation, trace(evaluation.root, evaluation.gradients, evaluation.constants, order=evaluation.order)
+        if lenient:
+            at = {name: at.get(name, 1.0) for name in program.inputs}
+        return _run(program, at)
 
     def grad(self, payload: dict) -> dict:
         """What `autograd grad --json` prints (with ``"steps": true``, what ``--steps --json`` prints)."""
-        evaluation, record = self._evaluate(payload)
-        return grad_report(evaluation, record if payload.get("steps") is True else None)
+        evaluation = self._evaluate(payload)
+        return grad_report(evaluation, _trace(evaluation) if payload.get("steps") is True else None)
 
-    def _parameters(self, payload: dict, evaluation) -> list[str]:
+    def _parameters(self, payload: dict, evaluation: Evaluation) -> list[str]:
         names = payload.get("parameters", [])
         if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
             raise ApiError("'parameters' must be a list of input names")
         return [n for n in names if n in evaluation.program.inputs]
 
     def graph(self, payload: dict) -> dict:
-        from autograd.viz import page_model
-
-        evaluation, record = self._evaluate(payload, lenient=True)
-        parameters = self._parameters(payload, evaluation)
-        model = page_model(evaluation.root, constants=evaluation.constants,
-                           parameters=[evaluation.values[n] for n in parameters])
-        return {"report": grad_report(evaluation, record), "model": model}
+        evaluation = self._evaluate(payload, lenient=True)
+        return _graph(evaluation, self._parameters(payload, evaluation))
 
     def step(self, payload: dict) -> dict:
-        """w ← w − η·∂out/∂w for every parameter (every input when none is marked)."""
+        """w ← w − η·∂out/∂w for every parameter (every input when none is marked); the answer
+        is `graph`'s at the new point, plus the point and the output before the step."""
         lr = _number(payload.get("lr", 0.1), "the learning rate")
         if not 0 < lr <= 1e6:
             raise ApiError(f"the learning rate must be above 0 (and at most 1e6), got {lr!r}")
-        evaluation, _ = self._evaluate(payload, lenient=True)
-        names = self._parameters(payload, evaluation) or list(evaluation.program.inputs)
+        evaluation = self._evaluate(payload, lenient=True)
+        parameters = self._parameters(payload, evaluation)
+        names = parameters or list(evaluation.program.inputs)
         grads = evaluation.grads()
         at = {name: node.data for name, node in evaluation.values.items() if name in evaluation.program.inputs}
         for name in names:
             at[name] = at[name] - lr * grads[name]
             if not math.isfinite(at[name]):
                 raise ApiError(f"the step overflows {name} (learning rate {fmt(lr)} too large?)")
-        before = evaluation.root.data
-        answer = self.graph({**payload, "at": at})
-        return {"at": at, "before": before, "stepped": names, **answer}
+        answer = _graph(_run(evaluation.program, at), parameters)
+        return {"at": at, "before": evaluation.root.data, "stepped": names, **answer}
 
     def check(self, payload: dict) -> dict:
         """Each claim judged as `autograd check --hide --json` judges it: right, wrong or
         imprecise, never the true value, the diagnoses or the chain (they would give it away).
         With ``lr`` (the page's learning rate), claims like ``w1' = 0.5003`` (after one step) too."""
-        evaluation, record = self._evaluate(payload, lenient=True)
+        evaluation = self._evaluate(payload, lenient=True)
         claims = [c.strip() for c in re.split(r"[\n;]", _text(payload, "claims")) if c.strip()]
         if not claims:
             raise ApiError("write a claim such as dL/dw1 = -0.0331 (one per line)")
         if len(claims) > 50:
             raise ApiError("at most 50 claims at a time")
         lr = _number(payload["lr"], "the learning rate") if payload.get("lr") is not None else None
-        report = check_claims(evaluation, record, claims, lr=lr, hide=True).to_json()
+        report = check_claims(evaluation, _trace(evaluation), claims, lr=lr, hide=True).to_json()
         keep = ("claim", "quantity", "verdict")
         return {"claims": [{key: item[key] for key in keep} for item in report["claims"]],
                 **{key: report[key] for key in ("right", "wrong", "imprecise")}}

@@ -1,0 +1,185 @@
+"""Sheets and keys as HTML: one standalone page, no script, no network, math as MathML.
+
+Markdown (the statements a teacher writes, the key's inline text) is turned into HTML by
+markdown-it-py (CommonMark), with raw HTML off (``html=False``: a ``<script>`` in a set's file
+is shown as text) and images off (a page loads nothing). LaTeX between ``$…$`` (inline) and
+``$$…$$`` (display, also on lines of its own) is taken out before Markdown could read its
+``_``, ``*`` and ``\\`` and is made MathML by the pure-Python ``latex2mathml``, so the page
+renders offline in any current browser; only well-formed MathML may enter the page.
+"""
+
+from __future__ import annotations
+
+import html as _html
+from functools import cache
+
+from autograd.apps.course.documents import Block
+
+__all__ = ["html", "standalone_page", "mathml", "inline_html", "markdown_html"]
+
+_STYLE = """
+body { font: 16px/1.5 system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; color: #222; }
+h1 { font-size: 1.6rem; } h2 { font-size: 1.3rem; margin-top: 2rem; border-bottom: 1px solid #ddd; }
+h3 { font-size: 1.1rem; }
+table { border-collapse: collapse; margin: 0.5rem 0; }
+th, td { border: 1px solid #ccc; padding: 0.25rem 0.6rem; text-align: left; vertical-align: middle; }
+th { background: #f4f4f4; }
+pre { background: #f6f6f6; padding: 0.6rem; overflow-x: auto; }
+code { font-family: ui-monospace, monospace; font-size: 0.95em; }
+ul.steps li { margin: 0.35rem 0; }
+math { font-size: 1.1em; }
+ul.steps math, td math { math-style: normal; }  /* full-size fractions in the steps */
+"""
+
+
+def html(blocks: list[Block], title: str) -> str:
+    """A standalone page of the blocks (see `autograd.apps.course.documents`)."""
+    body = []
+    for block in blocks:
+        kind = block[0]
+        if kind in ("h1", "h2", "h3"):
+            body.append(f"<{kind}>{inline_html(block[1])}</{kind}>")
+        elif kind == "p":
+            body.append(f"<p>{inline_html(block[1])}</p>")
+        elif kind == "md":
+            body.append(markdown_html(block[1]))
+        elif kind == "code":
+            body.append(f"<pre><code>{_html.escape(block[1])}</code></pre>")
+        elif kind == "list":
+            body.append("<ul>" + "".join(f"<li>{inline_html(item)}</li>" for item in block[1]) + "</ul>")
+        elif kind == "mathlist":
+            body.append('<ul class="steps">' + "".join(f"<li>{mathml(item)}</li>" for item in block[1]) + "</ul>")
+        elif kind == "table":
+            head, rows = block[1], block[2]
+            lines = ["<tr>" + "".join(f"<th>{inline_html(h)}</th>" for h in head) + "</tr>"]
+            lines += ["<tr>" + "".join(f"<td>{inline_html(c)}</td>" for c in row) + "</tr>" for row in rows]
+            body.append("<table>" + "".join(lines) + "</table>")
+    return standalone_page(title, _STYLE, body)
+
+
+def standalone_page(title: str, style: str, body: list[str]) -> str:
+    """The course's one page skeleton: a title (escaped here), a style sheet, the body's
+    parts (HTML already made safe), one per line; no script, nothing loaded."""
+    return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+            f"<title>{_html.escape(title)}</title>\n<style>{style}</style>\n</head>\n<body>\n"
+            + "\n".join(body) + "\n</body>\n</html>\n")
+
+
+# ------------------------------------------------------------------ Markdown
+
+
+def inline_html(text: str) -> str:
+    """One line's Markdown (`code`, **bold**, *italic*, links, $math$, $$display math$$) as HTML."""
+    return _markdown().renderInline(text)
+
+
+def markdown_html(text: str) -> str:
+    """A statement's Markdown as HTML: paragraphs, lists, headings (as h4 and below, under the
+    page's own), code, and math inline or on lines of its own between $$."""
+    return _markdown().render(text).strip()
+
+
+@cache
+def _markdown():
+    """The one Markdown parser: CommonMark, raw HTML shown as text, no images, $math$ read here."""
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark", {"html": False}).disable("image")
+    md.inline.ruler.before("escape", "math_inline", _math_inline)
+    md.block.ruler.before("fence", "math_block", _math_block, {"alt": ["paragraph", "blockquote", "list"]})
+    md.add_render_rule("math_inline", lambda self, tokens, i, options, env: mathml(tokens[i].content))
+    md.add_render_rule("math_display", lambda self, tokens, i, options, env:
+                       mathml(tokens[i].content, display=True))
+    md.add_render_rule("math_block", lambda self, tokens, i, options, env:
+                       f"<p>{mathml(tokens[i].content, display=True)}</p>\n")
+    md.add_render_rule("heading_open", _heading)
+    md.add_render_rule("heading_close", _heading)
+    return md
+
+
+def _heading(self, tokens, i, options, env) -> str:
+    """A statement's '#' heading is a level below the page's h1–h3: # → h4, ## → h5, ### … → h6."""
+    token = tokens[i]
+    level = min(int(token.tag[1]) + 3, 6)
+    return f"<h{level}>" if token.nesting == 1 else f"</h{level}>\n"
+
+
+def _math_inline(state, silent: bool) -> bool:
+    """$latex$ or $$latex$$ at the current position: one token, its content never read as Markdown."""
+    start = state.pos
+    if state.src[start] != "$":
+        return False
+    mark = "$$" if state.src.startswith("$$", start) else "$"
+    end = state.src.find(mark, start + len(mark), state.posMax)
+    if end <= start + len(mark):  # no closing mark, or nothing between: a plain dollar sign
+        return False
+    if not silent:
+        token = state.push("math_display" if mark == "$$" else "math_inline", "math", 0)
+        token.content = state.src[start + len(mark):end]
+    state.pos = end + len(mark)
+    return True
+
+
+def _math_block(state, start: int, end: int, silent: bool) -> bool:
+    """Display math on lines of its own: from a line starting with $$ to one ending with $$
+    (so no line of the LaTeX is read as a list item or a heading)."""
+    def text(line: int) -> str:
+        return state.src[state.bMarks[line] + state.tShift[line]:state.eMarks[line]].rstrip()
+
+    first = text(start)
+    if state.sCount[start] - state.blkIndent >= 4 or not first.startswith("$$"):
+        return False  # indented four spaces, it is code
+    lines = [first[2:]]
+    while "$$" not in lines[-1]:
+        if start + len(lines) >= end:
+            return False  # never closed
+        lines.append(text(start + len(lines)))
+    if lines[-1].find("$$") != len(lines[-1]) - 2:
+        return False  # text after the closing $$: inline math in a paragraph
+    last = start + len(lines) - 1
+    if not silent:
+        token = state.push("math_block", "math", 0)
+        token.content = "\n".join(lines)[:-2]
+        token.map = [start, last + 1]
+        state.line = last + 1
+    return True
+
+
+# ------------------------------------------------------------------ MathML
+
+
+def mathml(latex: str, display: bool = False) -> str:
+    """LaTeX as MathML; LaTeX the converter cannot read (a teacher's typo in a statement) is
+    shown as its source rather than stopping the page."""
+    from latex2mathml.converter import convert
+
+    try:
+        markup = convert(latex, display="block" if display else "inline")
+    except Exception:  # latex2mathml raises its own exception types, and IndexError on some input
+        markup = ""
+    # the converter copies \text{...} into the page unescaped: only plain MathML may pass
+    return markup if _only_mathml(markup) else f"<code>{_html.escape(latex)}</code>"
+
+
+_MATHML_ELEMENTS = frozenset(
+    "math mi mn mo ms mtext mspace mrow mfrac msqrt mroot mstyle merror mpadded mphantom mfenced "
+    "menclose msub msup msubsup munder mover munderover mmultiscripts mprescripts none mtable mtr "
+    "mtd mlabeledtr semantics annotation".split()
+)
+
+
+def _only_mathml(markup: str) -> bool:
+    """True when ``markup`` is well-formed XML made only of MathML elements, with no event
+    handler or link attributes (so no script can run from a problem set's text)."""
+    from xml.etree import ElementTree
+
+    try:
+        root = ElementTree.fromstring(markup)
+    except ElementTree.ParseError:
+        return False
+    for element in root.iter():
+        if element.tag.rsplit("}", 1)[-1] not in _MATHML_ELEMENTS:
+            return False
+        if any(name.lower().startswith("on") or "href" in name.lower() for name in element.attrib):
+            return False
+    return True
