@@ -100,7 +100,7 @@ def test_step_descends_and_check_never_reveals_the_truth(server):
 def test_each_request_differentiates_each_evaluation_once(monkeypatch, route, extra, passes, traces):
     """Step records read the evaluation's one backward pass: the API never traces or sweeps twice."""
     import autograd.apps.explore.api as api_module
-    import autograd.lang.expr as expr_module
+    import autograd.lang.evaluate as expr_module
 
     counted = {"passes": 0, "traces": 0}
 

@@ -118,9 +118,3 @@ def test_digits_has_its_own_size():
     pytest.importorskip("sklearn")
     X, y = load_data(settings_for("digits"))
     assert X.shape == (1797, 64)
-
-
-def test_the_old_name_of_the_defaults_still_answers():
-    assert train.DEFAULTS is ms.DEFAULTS
-    with pytest.raises(AttributeError):
-        train.NO_SUCH_NAME  # noqa: B018

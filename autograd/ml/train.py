@@ -18,7 +18,7 @@ from autograd.ml.optim import SGD
 from autograd.ml.replay import compile as compile_graph
 from autograd.ml.replay import compile_values
 
-__all__ = ["fit", "predict", "accuracy", "History", "LOSSES", "DEFAULTS"]
+__all__ = ["fit", "predict", "accuracy", "History", "LOSSES"]
 
 LOSSES = ("hinge", "bce", "softmax", "mse")
 
@@ -206,12 +206,3 @@ def _compiled_step(model: MLP, loss: str, l1: float, l2: float):
         return replay(input_leaves, target_leaves)
     return step
 
-
-def __getattr__(name: str):
-    # `DEFAULTS` moved to `autograd.ml.settings` (which imports this module): the old name still
-    # answers for importers that have not moved.
-    if name == "DEFAULTS":
-        from autograd.ml.settings import DEFAULTS
-
-        return DEFAULTS
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -2,7 +2,7 @@
 
 A set has a ``title``, a ``seed`` (a string or an integer) and ``[[problems]]``. A problem has
 an ``id``, a Markdown ``statement`` whose ``{{name}}`` placeholders are filled with the
-student's numbers, a ``program`` in the expression language (`autograd.lang.expr`), its
+student's numbers, a ``program`` in the expression language (`autograd.lang`), its
 ``inputs`` and its ``[[problems.questions]]``. An input is a fixed number, a uniform range
 ``{ uniform = [LOW, HIGH], decimals = N }`` or a list to choose from ``{ choose = [...] }``.
 A question asks for a quantity's ``value``, the ``gradient`` of the output, or the input after

@@ -79,7 +79,7 @@ class QuestionGrade:
 
 def judged(question: Question, solution: Solution, text: str) -> tuple[Claim, str]:
     """The student's text as a claim and its verdict, by the question's tolerance rule (the
-    rule itself is `autograd.checking.check`'s). ValueError when the text is not a number."""
+    rule itself is `autograd.checking.precision`'s). ValueError when the text is not a number."""
     tolerance = question.tolerance
     claim = parsed_claim(question, solution.evaluation, text, rtol=tolerance.rtol if tolerance.rule == "rtol" else None)
     if tolerance.rule == "rtol" and tolerance.atol:

@@ -70,7 +70,7 @@ def grid_size(low: float, high: float, decimals: int) -> int:
 
 @dataclass(frozen=True)
 class Tolerance:
-    """How an answer is judged (the rule itself lives in `autograd.checking.check`): ``rule`` is
+    """How an answer is judged (the rule itself lives in `autograd.checking.precision`): ``rule`` is
     "written" (the answer's own precision), "sig" (that, with at least ``sig`` significant
     digits) or "rtol" (within ``rtol``·|answer| + ``atol``)."""
 

@@ -1,7 +1,7 @@
 """A problem solved at one student's numbers: every value, every gradient, every answer.
 
 The graph is built by the expression language and differentiated by the engine; each answer is
-read by `autograd.checking.check.true_value`, the one place that says what a value, a gradient and an
+read by `autograd.checking.true_value`, the one place that says what a value, a gradient and an
 update w − η·∂OUT/∂w are. The key's worked solution is the trace of the same graph.
 """
 
@@ -20,7 +20,7 @@ __all__ = ["Solution", "solve", "solve_set", "claim_text"]
 
 
 def claim_text(question: Question, output: str, number: str) -> str:
-    """The question as a claim `autograd.checking.check.parse_claim` reads: 'h=0.73', 'dL/dw1=-0.03', "w1'=0.5"."""
+    """The question as a claim `autograd.checking.parse_claim` reads: 'h=0.73', 'dL/dw1=-0.03', "w1'=0.5"."""
     if question.ask == "gradient":
         return f"d{output}/d{question.of}={number}"
     if question.ask == "update":

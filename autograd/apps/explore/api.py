@@ -22,6 +22,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from autograd.checking import check_claims
+from autograd.util import validate
 from autograd.lang import Evaluation, ExprError, Program, is_name, parse
 from autograd.explain import Trace, fmt, grad_report, trace
 
@@ -44,9 +45,10 @@ class ApiError(ValueError):
 
 
 def _number(value, what: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise ApiError(f"{what} must be a finite number, got {value!r}")
-    return float(value)
+    try:
+        return validate.finite(value, what)
+    except validate.InvalidValue as error:
+        raise ApiError(str(error)) from None
 
 
 def _text(payload: dict, key: str) -> str:
@@ -103,7 +105,8 @@ def _graph(evaluation: Evaluation, parameters: list[str]) -> dict:
     from autograd.viz import page_model
 
     model = page_model(evaluation.root, constants=evaluation.constants,
-                       parameters=[evaluation.values[n] for n in parameters])
+                       parameters=[evaluation.values[n] for n in parameters], order=evaluation.order,
+                       grads=evaluation.gradients)
     return {"report": grad_report(evaluation), "model": model}
 
 
@@ -235,27 +238,20 @@ class Api:
     # ------------------------------------------------------------------ training a small network
 
     def train_new(self, payload: dict) -> dict:
-        from autograd.ml.data import DATASETS
-        from autograd.ml.nn import MLP
-        from autograd.ml.optim import SGD, Adam
-        from autograd.ml.train import DEFAULTS
+        from autograd.ml.settings import DEFAULTS, build, load_data, settings_for
 
         name = payload.get("dataset", "moons")
         if name not in TRAIN_DATASETS:
             raise ApiError(f"dataset must be one of {', '.join(TRAIN_DATASETS)}, got {str(name)[:40]!r}")
         hidden = _hidden(payload.get("hidden", "8,8"))
-        seed = payload.get("seed", 1)
-        if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**32:
-            raise ApiError(f"seed must be a whole number from 0, got {seed!r}")
-        defaults = DEFAULTS[name]
-        lr = _number(payload.get("lr", defaults["lr"]), "the learning rate")
-        if not 0 < lr <= 10:
-            raise ApiError(f"the learning rate must be above 0 and at most 10, got {lr!r}")
-        X, y = DATASETS[name](n=100, seed=seed)
-        model = MLP(2, [*hidden, 1], seed=seed)
-        params = model.parameters()
-        optimizer = SGD(params, lr=lr) if defaults["optimizer"] == "sgd" else Adam(params, lr=lr)
-        session = Session(model, optimizer, X.tolist(), [int(v) for v in y], "hinge", defaults["l2"])
+        seed = validate.in_range(validate.whole(payload.get("seed", 1), "seed"), "seed", 0, 2**32 - 1)
+        lr = validate.finite(payload.get("lr", DEFAULTS[name]["lr"]), "the learning rate")
+        validate.in_range(lr, "the learning rate", 0, 10, low_open=True)
+        # the page's network: 100 points, one hinge score, the dataset's optimiser at a constant rate
+        settings = settings_for(name, hidden=hidden, seed=seed, lr=lr, n=100, loss="hinge", schedule="constant")
+        X, y = load_data(settings)
+        model, optimizer = build(settings, inputs=2, classes=2)
+        session = Session(model, optimizer, X.tolist(), [int(v) for v in y], settings["loss"], settings["l2"])
         key = secrets.token_hex(8)
         self.sessions[key] = session
         while len(self.sessions) > MAX_SESSIONS:
@@ -272,8 +268,7 @@ class Api:
         if session is None:
             raise ApiError("no such training session (the server keeps the newest few): start a new network")
         steps = payload.get("steps", 1)
-        if isinstance(steps, bool) or not isinstance(steps, int) or not 1 <= steps <= MAX_TRAIN_STEPS:
-            raise ApiError(f"steps must be a whole number from 1 to {MAX_TRAIN_STEPS}, got {steps!r}")
+        validate.in_range(validate.whole(steps, "steps"), "steps", 1, MAX_TRAIN_STEPS)
         history = fit(session.model, session.X, session.y, loss=session.loss, optimizer=session.optimizer,
                       epochs=steps, l2=session.l2, progress=False)  # full batch: one epoch is one step
         session.steps += steps
