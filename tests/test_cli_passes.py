@@ -77,8 +77,6 @@ def test_check_runs_one_pass_and_one_sort(passes, capsys):
     assert (passes["backward"], passes["sort"]) == (1, 1)
 
 
-@pytest.mark.xfail(strict=True, reason="the diagnoses of a wrong claim sort the program's graph again "
-                                        "(autograd/checking/check.py builds its own order from the root)")
 def test_check_of_a_wrong_claim_sorts_the_graph_once(passes, capsys):
     run(capsys, "check", "f = x*y", "--at", "x=1", "y=2", "--claim", "dx=3")
     assert passes["sort"] == 1
