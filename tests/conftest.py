@@ -6,6 +6,7 @@ Derivatives are checked against the package's own central differences,
 
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
 
@@ -18,10 +19,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture
 def run_cli(capsys):
-    """``run_cli(*args)`` runs ``autograd ARGS…`` in this process: (exit status, stdout, stderr)."""
+    """``run_cli(*args)`` runs ``autograd ARGS…`` in this process: (exit status, stdout, stderr).
+    ``--help`` (which argparse ends with SystemExit) gives its status too."""
 
     def run(*args: str) -> tuple[int, str, str]:
-        code = main(list(args))
+        try:
+            code = main(list(args))
+        except SystemExit as done:
+            code = done.code
         captured = capsys.readouterr()
         return code, captured.out, captured.err
 
@@ -59,3 +64,18 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
             reporter.write_line(f"FAILED {message}", red=True)
         else:
             print(message)
+
+
+@pytest.fixture
+def check_json(run_cli):
+    """``check_json(program, at, *claims, extra=())``: `autograd check … --json`'s claims, after
+    checking that its exit status (0 all right, 1 some wrong) is the one the JSON states."""
+
+    def check(program: str, at: list[str], *claims: str, extra: tuple = ()) -> list[dict]:
+        code, out, err = run_cli("check", program, "--at", *at, "--claim", *claims, *extra, "--json")
+        assert code in (0, 1), err
+        data = json.loads(out)
+        assert data["exit_status"] == code
+        return data["claims"]
+
+    return check

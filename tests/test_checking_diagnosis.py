@@ -11,7 +11,7 @@ from autograd.checking import MISTAKES, Diagnoser, agrees, gradient_variants, pa
 from autograd.checking.chain import Chain
 from autograd.explain import trace
 from autograd.lang import parse
-from test_checking_report import CHAIN, CHAIN_AT, MAZUR, MAZUR_AT, check_json  # the check command's runner
+from test_checking_report import CHAIN, CHAIN_AT, MAZUR, MAZUR_AT
 
 
 # (program, inputs, claim, learning rate, the diagnosis that must come out)
@@ -63,9 +63,9 @@ EXERCISES = [
 
 
 @pytest.mark.parametrize("program, at, claim, lr, code", EXERCISES)
-def test_each_mistake_is_diagnosed_on_a_worked_exercise(program, at, claim, lr, code, capsys):
+def test_each_mistake_is_diagnosed_on_a_worked_exercise(program, at, claim, lr, code, check_json):
     extra = ["--lr", lr] if lr else []
-    [result] = check_json(capsys, program, at, claim, extra=extra)
+    [result] = check_json(program, at, claim, extra=extra)
     assert result["verdict"] == "wrong"
     codes = [d["code"] for d in result["diagnoses"]]
     assert code in codes, (claim, result["diagnoses"])
@@ -89,21 +89,21 @@ def test_every_code_has_an_exercise():
     ("L = 0.5*(y - yhat)**2", ["y=1", "yhat=0"], "dyhat=-1/2", "dropped-constant"),
     ("f = 1/x", ["x=2"], "dx=-1/2", "quotient-rule"),
 ])
-def test_the_examples_in_the_diagnoses_are_true(program, at, claim, code, capsys):
-    [result] = check_json(capsys, program, at, claim)
+def test_the_examples_in_the_diagnoses_are_true(program, at, claim, code, check_json):
+    [result] = check_json(program, at, claim)
     assert code in [d["code"] for d in result["diagnoses"]]
 
 
-def test_update_examples_are_true(capsys):
-    wrong_sign, no_lr, right = check_json(capsys, "L = -0.2*w", ["w=0.3"], "w'=0.298", "w'=0.5", "w'=0.302",
+def test_update_examples_are_true(check_json):
+    wrong_sign, no_lr, right = check_json("L = -0.2*w", ["w=0.3"], "w'=0.298", "w'=0.5", "w'=0.302",
                                           extra=["--lr", "0.01"])
     assert [d["code"] for d in wrong_sign["diagnoses"]] == ["update-sign"]
     assert [d["code"] for d in no_lr["diagnoses"]] == ["update-lr"]
     assert right["verdict"] == "right" and right["diagnoses"] == []
 
 
-def test_the_articles_figures_get_no_invented_diagnosis(capsys):
-    results = check_json(capsys, CHAIN, CHAIN_AT, "L=0.0405", "dL/dw2=-0.1473", "dL/dw1=-0.0652",
+def test_the_articles_figures_get_no_invented_diagnosis(check_json):
+    results = check_json(CHAIN, CHAIN_AT, "L=0.0405", "dL/dw2=-0.1473", "dL/dw1=-0.0652",
                          "w2'=0.301473", "w1'=0.500652", extra=["--lr", "0.01"])
     assert [r["verdict"] for r in results] == ["wrong"] * 5
     assert all(r["diagnoses"] == [] for r in results)  # nothing matches: only the chain path is shown

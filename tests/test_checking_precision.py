@@ -7,7 +7,7 @@ import pytest
 
 from autograd.checking import agrees, read_number, significant_digits, written_precision
 from autograd.checking.precision import rating, tolerance
-from test_checking_report import CHAIN, CHAIN_AT, check_json, run_cli  # the check command's runner (one place)
+from test_checking_report import CHAIN, CHAIN_AT
 
 
 @pytest.mark.parametrize("text, tolerance, digits", [
@@ -57,24 +57,24 @@ def test_rating_is_wrong_before_it_is_imprecise():
     ("dx=1.4", "right"), ("dx=7/5", "right"), ("dy=3/10", "right"), ("f=21/50", "right"),
     ("dx=1.40", "right"), ("dx=1.39", "wrong"), ("f=0.4", "right"), ("f=0.5", "wrong"), ("f=0.42", "right"),
 ])
-def test_integers_and_fractions_are_exact(claim, verdict, capsys):
-    [result] = check_json(capsys, "f = x*y", ["x=0.3", "y=1.4"], claim)
+def test_integers_and_fractions_are_exact(claim, verdict, check_json):
+    [result] = check_json("f = x*y", ["x=0.3", "y=1.4"], claim)
     assert result["verdict"] == verdict
     assert result["true"] == pytest.approx({"d": {"x": 1.4, "y": 0.3}, "f": {"": 0.42}}[claim[0]][claim[1:2].strip("=")])
 
 
-def test_sig_makes_short_agreeing_claims_imprecise_and_keeps_wrong_ones_wrong(capsys):
-    results = check_json(capsys, CHAIN, CHAIN_AT, "dw1=-0.03", "dw1=-0.0331", "dw1=-0.05", "dw2=-0.2052",
+def test_sig_makes_short_agreeing_claims_imprecise_and_keeps_wrong_ones_wrong(run_cli, check_json):
+    results = check_json(CHAIN, CHAIN_AT, "dw1=-0.03", "dw1=-0.0331", "dw1=-0.05", "dw2=-0.2052",
                          "L=0.04", extra=["--sig", "3"])
     assert [r["verdict"] for r in results] == ["imprecise", "right", "wrong", "right", "imprecise"]
     assert results[0]["significant_digits"] == 1 and results[0]["diagnoses"] == []
-    code, out, _ = run_cli(capsys, "check", CHAIN, "--at", *CHAIN_AT, "--claim", "dw1=-0.03", "--sig", "3")
+    code, out, _ = run_cli("check", CHAIN, "--at", *CHAIN_AT, "--claim", "dw1=-0.03", "--sig", "3")
     assert code == 1  # imprecise is not yet right
     assert out.startswith("imprecise: dL/dw1 = -0.03") and "give at least 3" in out
-    assert run_cli(capsys, "check", CHAIN, "--at", *CHAIN_AT, "--claim", "dw1=-1/30", "--sig", "3")[0] == 1
-    assert run_cli(capsys, "check", "f = 2*x", "--at", "x=1", "--claim", "dx=2", "--sig", "5")[0] == 0
+    assert run_cli("check", CHAIN, "--at", *CHAIN_AT, "--claim", "dw1=-1/30", "--sig", "3")[0] == 1
+    assert run_cli("check", "f = 2*x", "--at", "x=1", "--claim", "dx=2", "--sig", "5")[0] == 0
 
 
-def test_rtol_still_replaces_the_written_precision(capsys):
-    [result] = check_json(capsys, CHAIN, CHAIN_AT, "dw1=-0.033", extra=["--rtol", "0.01"])
+def test_rtol_still_replaces_the_written_precision(check_json):
+    [result] = check_json(CHAIN, CHAIN_AT, "dw1=-0.033", extra=["--rtol", "0.01"])
     assert result["verdict"] == "right" and result["tolerance"] == pytest.approx(0.00033)

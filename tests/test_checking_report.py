@@ -1,35 +1,19 @@
 """The `check` command's report (`autograd.checking.report`): the JSON contract, --hide, the text
-report, the help's examples, the bound on claims; and the runner the other checking tests share."""
+report, the help's examples, the bound on claims; and the examples the other checking tests share."""
 
 import json
 
 import pytest
 
-from autograd.apps.cli import main
-
 CHAIN = "z = w1*x; h = sigmoid(z); yhat = w2*h; L = 0.5*(y - yhat)**2"
 CHAIN_AT = ["x=2", "w1=0.5", "w2=0.3", "y=0.5"]
-
-
-def run_cli(capsys, *args):
-    code = main(list(args))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
-
-
-def check_json(capsys, program, at, *claims, extra=()):
-    code, out, err = run_cli(capsys, "check", program, "--at", *at, "--claim", *claims, *extra, "--json")
-    assert code in (0, 1), err
-    data = json.loads(out)
-    assert data["exit_status"] == code
-    return data["claims"]
 
 
 # ---------------------------------------------------------------- the JSON contract and the text
 
 
-def test_check_json_contract(capsys):
-    code, out, _ = run_cli(capsys, "check", CHAIN, "--at", *CHAIN_AT, "--claim", "L=0.0394", "dL/dw2=0.2052",
+def test_check_json_contract(run_cli):
+    code, out, _ = run_cli("check", CHAIN, "--at", *CHAIN_AT, "--claim", "L=0.0394", "dL/dw2=0.2052",
                            "--json")
     data = json.loads(out)
     assert code == 1 and (data["right"], data["wrong"], data["imprecise"]) == (1, 1, 0)
@@ -43,23 +27,23 @@ def test_check_json_contract(capsys):
     assert grad["chain"][-1] == "∂L/∂w2 = ∂L/∂yhat · ∂yhat/∂w2 = -0.2807 · 0.7311 = -0.2052"
 
 
-def test_hide_leaves_out_true_values_diagnoses_and_steps(capsys):
-    code, out, _ = run_cli(capsys, "check", CHAIN, "--at", *CHAIN_AT, "--claim", "dw2=0.2052", "--hide", "--json")
+def test_hide_leaves_out_true_values_diagnoses_and_steps(run_cli):
+    code, out, _ = run_cli("check", CHAIN, "--at", *CHAIN_AT, "--claim", "dw2=0.2052", "--hide", "--json")
     [claim] = json.loads(out)["claims"]
     assert "true" not in claim and claim["diagnoses"] == [] and claim["chain"] == []
-    code, out, _ = run_cli(capsys, "check", CHAIN, "--at", *CHAIN_AT, "--claim", "dw2=0.2052", "--hide")
+    code, out, _ = run_cli("check", CHAIN, "--at", *CHAIN_AT, "--claim", "dw2=0.2052", "--hide")
     assert out.splitlines()[0] == "wrong: dL/dw2 = 0.2052" and "0.205195" not in out and "sign" not in out
 
 
-def test_text_report_shows_the_diagnosis_then_the_chain(capsys):
-    code, out, _ = run_cli(capsys, "check", "f = log(x)/x", "--at", "x=2", "--claim", "df/dx=0.25")
+def test_text_report_shows_the_diagnosis_then_the_chain(run_cli):
+    code, out, _ = run_cli("check", "f = log(x)/x", "--at", "x=2", "--claim", "df/dx=0.25")
     lines = out.splitlines()
     assert code == 1 and lines[0].startswith("wrong: df/dx = 0.25   true value 0.07671320486")
     assert lines[1].startswith("  [missed-path] your answer is what you get if you leave out the path f → x")
     assert lines[2].startswith("  [overwrote] ") and lines[3] == "  the chain rule to it:"
 
 
-def test_the_help_examples_run(capsys):
+def test_the_help_examples_run(run_cli):
     import shlex
 
     from autograd.checking import CHECK_HELP
@@ -68,18 +52,18 @@ def test_the_help_examples_run(capsys):
     assert len(examples) == 4
     for line in examples:
         args = shlex.split(line)[1:]
-        code, out, err = run_cli(capsys, *args)
+        code, out, err = run_cli(*args)
         assert code in (0, 1) and out and not err, line
 
 
-def test_the_number_of_claims_is_bounded(capsys):
+def test_the_number_of_claims_is_bounded(run_cli):
     """5,000 claims on a long program took 90 s and 5 GB; past MAX_CLAIMS it is one error line."""
     from autograd.checking import MAX_CLAIMS
 
     claims = [f"dx=1.{i}" for i in range(MAX_CLAIMS + 1)]
-    code, out, err = run_cli(capsys, "check", "f = x*x", "--at", "x=1", "--claim", *claims)
+    code, out, err = run_cli("check", "f = x*x", "--at", "x=1", "--claim", *claims)
     assert (code, out) == (2, "") and err == f"error: --claim gives {MAX_CLAIMS + 1} claims, at most {MAX_CLAIMS} at a time\n"
-    code, out, err = run_cli(capsys, "check", "f = x*x", "--at", "x=1", "--claim", *claims[:MAX_CLAIMS])
+    code, out, err = run_cli("check", "f = x*x", "--at", "x=1", "--claim", *claims[:MAX_CLAIMS])
     assert code == 1 and sum(line.startswith("wrong: df/dx") for line in out.splitlines()) == MAX_CLAIMS
 
 
@@ -96,7 +80,7 @@ MAZUR_AT = ["i1=.05", "i2=.10", "w1=.15", "w2=.20", "w3=.25", "w4=.30", "b1=.35"
             "w8=.55", "b2=.60", "t1=0.01", "t2=0.99"]
 
 
-def test_mazurs_published_figures_are_right(capsys):
-    results = check_json(capsys, MAZUR, MAZUR_AT, "E=0.298371109", "dE/dw5=0.082167041", "w5'=0.35891648",
+def test_mazurs_published_figures_are_right(check_json):
+    results = check_json(MAZUR, MAZUR_AT, "E=0.298371109", "dE/dw5=0.082167041", "w5'=0.35891648",
                          "dE/dw1=0.000438568", "w1_new=0.149780716", "dout_h1=0.036350306", extra=["--lr", "0.5"])
     assert [r["verdict"] for r in results] == ["right"] * 6

@@ -14,20 +14,11 @@ from autograd.apps.cli import build_parser, main
 README = Path(__file__).resolve().parents[1] / "README.md"
 
 
-def run(capsys, *args: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(args))
-    except SystemExit as done:  # --help
-        code = done.code
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def test_walkthrough_help_states_what_the_walkthrough_finds(capsys):
+def test_walkthrough_help_states_what_the_walkthrough_finds(run_cli):
     verdict = worked.published_verdict(worked.run()[0])
     assert re.fullmatch(r"\d+ of \d+ are wrong", verdict)
-    _, help_text, _ = run(capsys, "walkthrough", "--help")
-    _, walkthrough, _ = run(capsys, "walkthrough")
+    _, help_text, _ = run_cli("walkthrough", "--help")
+    _, walkthrough, _ = run_cli("walkthrough")
     assert f"({verdict})" in " ".join(help_text.split())
     assert f"{verdict}:" in walkthrough
     assert f"checked: {verdict} (" in worked.page_steps(worked.Example(), worked.run()[0])[-1]["text"]
@@ -65,16 +56,16 @@ def test_readme_usage_lines_list_every_option(command):
 
 @pytest.mark.parametrize("args", [["walkthrough"], ["grad", "f = x", "--at", "x=1"],
                                   ["check", "f = x", "--at", "x=1", "--claim", "f=1", "--sig"]])
-def test_a_digits_flag_states_one_range(capsys, args):
+def test_a_digits_flag_states_one_range(run_cli, args):
     flag = "--sig" if args[-1] == "--sig" else "--digits"
     args = args[:-1] if flag == "--sig" else args
     messages = []
     for value in ("0", "100", "-3"):
-        code, out, err = run(capsys, *args, flag, value)
+        code, out, err = run_cli(*args, flag, value)
         assert (code, out) == (2, "")
         messages.append(err.replace(f"'{value}'", "VALUE"))
     assert len(set(messages)) == 1
     assert f"argument {flag}: VALUE must be at least 1 and at most 17" in messages[0]
-    _, help_text, _ = run(capsys, args[0], "--help")
+    _, help_text, _ = run_cli(args[0], "--help")
     if flag == "--digits":
         assert "at least 1 and at most 17" in " ".join(help_text.split())

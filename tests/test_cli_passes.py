@@ -11,7 +11,6 @@ from collections import Counter
 import pytest
 
 import autograd.core.graph as graph
-from autograd.apps.cli import main
 
 SWEEPS = {"sweep_into_nodes": "backward", "reverse_sweep": "backward", "topological_order": "sort"}
 
@@ -44,46 +43,40 @@ def passes(monkeypatch):
     return counts
 
 
-def run(capsys, *args: str) -> str:
-    code = main(list(args))
-    out, _ = capsys.readouterr()
-    assert code in (0, 1), out
-    return out
 
-
-def test_grad_steps_json_runs_one_pass_and_one_sort(passes, capsys):
-    run(capsys, "grad", "h = sigmoid(w*x); L = (h - 1)**2", "--at", "w=0.5", "x=2", "--steps", "--json")
+def test_grad_steps_json_runs_one_pass_and_one_sort(passes, run_cli):
+    assert run_cli("grad", "h = sigmoid(w*x); L = (h - 1)**2", "--at", "w=0.5", "x=2", "--steps", "--json")[0] in (0, 1)
     assert (passes["backward"], passes["sort"]) == (1, 1)
 
 
-def test_grad_pictures_reuse_the_commands_pass_and_order(passes, capsys, tmp_path):
+def test_grad_pictures_reuse_the_commands_pass_and_order(passes, run_cli, tmp_path):
     pytest.importorskip("graphviz")
-    run(capsys, "grad", "f = x*y + sin(x)", "--at", "x=1", "y=2", "--html", str(tmp_path / "a.html"),
-        "--svg", str(tmp_path / "a.svg"))
+    assert run_cli("grad", "f = x*y + sin(x)", "--at", "x=1", "y=2", "--html", str(tmp_path / "a.html"),
+                   "--svg", str(tmp_path / "a.svg"))[0] == 0
     assert (passes["backward"], passes["sort"]) == (1, 1)
 
 
-def test_walkthrough_runs_one_pass_and_one_sort_per_step(passes, capsys, tmp_path):
+def test_walkthrough_runs_one_pass_and_one_sort_per_step(passes, run_cli, tmp_path):
     pytest.importorskip("graphviz")
-    run(capsys, "walkthrough", "--html", str(tmp_path / "w.html"), "--svg", str(tmp_path / "w.svg"))
+    assert run_cli("walkthrough", "--html", str(tmp_path / "w.html"), "--svg", str(tmp_path / "w.svg"))[0] in (0, 1)
     assert (passes["backward"], passes["sort"]) == (1, 1)
     passes.clear()
-    run(capsys, "walkthrough", "--json", "--steps", "3")  # three graphs, one per step
+    assert run_cli("walkthrough", "--json", "--steps", "3")[0] == 0  # three graphs, one per step
     assert (passes["backward"], passes["sort"]) == (3, 3)
 
 
-def test_check_runs_one_pass_and_one_sort(passes, capsys):
-    run(capsys, "check", "f = x*y", "--at", "x=1", "y=2", "--claim", "dx=2", "f=2", "--json")
+def test_check_runs_one_pass_and_one_sort(passes, run_cli):
+    assert run_cli("check", "f = x*y", "--at", "x=1", "y=2", "--claim", "dx=2", "f=2", "--json")[0] in (0, 1)
     assert (passes["backward"], passes["sort"]) == (1, 1)
 
 
-def test_check_of_a_wrong_claim_sorts_the_graph_once(passes, capsys):
-    run(capsys, "check", "f = x*y", "--at", "x=1", "y=2", "--claim", "dx=3")
+def test_check_of_a_wrong_claim_sorts_the_graph_once(passes, run_cli):
+    assert run_cli("check", "f = x*y", "--at", "x=1", "y=2", "--claim", "dx=3")[0] in (0, 1)
     assert passes["sort"] == 1
 
 
-def test_forward_mode_runs_no_backward_pass(passes, capsys):
-    run(capsys, "grad", "f = x*y", "--at", "x=1", "y=2", "--mode", "forward", "--seed", "x=1")
+def test_forward_mode_runs_no_backward_pass(passes, run_cli):
+    assert run_cli("grad", "f = x*y", "--at", "x=1", "y=2", "--mode", "forward", "--seed", "x=1")[0] in (0, 1)
     assert passes["backward"] == 0
 
 
@@ -91,8 +84,8 @@ def test_forward_mode_runs_no_backward_pass(passes, capsys):
                                         "each gradient's graph twice (for the Hessian row, then for its step "
                                         "records), and sweeps by hand: the core helper's move to "
                                         "explain/higher_steps.py")
-def test_grad_order_2_steps_runs_one_more_pass_per_row(passes, capsys):
-    run(capsys, "grad", "f = x*x*x", "--at", "x=1", "--order", "2", "--steps")
+def test_grad_order_2_steps_runs_one_more_pass_per_row(passes, run_cli):
+    assert run_cli("grad", "f = x*x*x", "--at", "x=1", "--order", "2", "--steps")[0] in (0, 1)
     # one input: the first pass, one more for the Hessian's one row; graphs: f and ∂f/∂x
     assert passes["backward"] == 2
     assert len(passes.roots) == len(set(map(id, passes.roots))) == 2

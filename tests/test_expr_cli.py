@@ -14,12 +14,6 @@ from autograd.apps.cli import main
 from autograd.lang import ExprError, parse
 
 
-def run_cli(capsys, *args):
-    code = main(list(args))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
-
-
 def evaluate_plain(source, at):
     """The program's output evaluated with plain floats (no graph), for finite differences."""
     evaluation = parse(source).evaluate(at)
@@ -38,9 +32,9 @@ PROGRAMS = [
 
 
 @pytest.mark.parametrize("source, at", PROGRAMS)
-def test_grad_json_matches_finite_differences(source, at, capsys):
+def test_grad_json_matches_finite_differences(source, at, run_cli):
     args = [f"{k}={v}" for k, v in at.items()]
-    code, out, err = run_cli(capsys, "grad", source, "--at", *args, "--json")
+    code, out, err = run_cli("grad", source, "--at", *args, "--json")
     assert code == 0, err
     data = json.loads(out)
     assert data["value"] == pytest.approx(evaluate_plain(source, at), rel=1e-14)
@@ -53,29 +47,29 @@ def test_grad_json_matches_finite_differences(source, at, capsys):
     assert data["grads"][data["output"]] == 1.0
 
 
-def test_grad_reports_named_quantities(capsys):
-    code, out, _ = run_cli(capsys, "grad", "q = x + y; f = q * z", "--at", "x=-2", "y=5", "--at", "z=-4", "--json")
+def test_grad_reports_named_quantities(run_cli):
+    code, out, _ = run_cli("grad", "q = x + y; f = q * z", "--at", "x=-2", "y=5", "--at", "z=-4", "--json")
     data = json.loads(out)
     assert (data["output"], data["value"]) == ("f", -12.0)
     assert data["grads"] == {"x": -4.0, "y": -4.0, "z": 3.0, "q": -4.0, "f": 1.0}
 
 
-def test_grad_steps_text(capsys):
-    code, out, _ = run_cli(capsys, "grad", "q = x + y; f = q * z", "--at", "x=-2", "y=5", "z=-4", "--steps")
+def test_grad_steps_text(run_cli):
+    code, out, _ = run_cli("grad", "q = x + y; f = q * z", "--at", "x=-2", "y=5", "z=-4", "--steps")
     assert code == 0
     assert "f = -12" in out and "forward pass:" in out and "backward pass" in out
     assert "q           -4  x      1" in out
 
 
-def test_program_from_stdin(monkeypatch, capsys):
+def test_program_from_stdin(monkeypatch, run_cli):
     import io
     monkeypatch.setattr(sys, "stdin", io.StringIO("a = x * 3\nb = a + 1\n"))
-    code, out, _ = run_cli(capsys, "grad", "-", "--at", "x=2", "--json")
+    code, out, _ = run_cli("grad", "-", "--at", "x=2", "--json")
     assert json.loads(out)["value"] == 7.0
 
 
-def test_bare_last_expression_is_named_f(capsys):
-    code, out, _ = run_cli(capsys, "grad", "x * x", "--at", "x=3", "--json")
+def test_bare_last_expression_is_named_f(run_cli):
+    code, out, _ = run_cli("grad", "x * x", "--at", "x=3", "--json")
     data = json.loads(out)
     assert data["output"] == "f" and data["grads"]["x"] == 6.0
 
@@ -96,30 +90,30 @@ AT = ["--at", "x=2", "w1=0.5", "w2=0.3", "y=0.5"]
         ("dL/dw2=-0.1473", False), ("dw2=-0.2052", True), ("dL/dL=1", True),
     ],
 )
-def test_check_claims_at_their_written_precision(claim, right, capsys):
-    code, out, err = run_cli(capsys, "check", CHAIN, *AT, "--claim", claim)
+def test_check_claims_at_their_written_precision(claim, right, run_cli):
+    code, out, err = run_cli("check", CHAIN, *AT, "--claim", claim)
     assert code == (0 if right else 1), err
     assert out.startswith("right" if right else "wrong")
 
 
-def test_check_wrong_gradient_shows_the_chain_and_where_it_went_wrong(capsys):
-    code, out, _ = run_cli(capsys, "check", CHAIN, *AT, "--claim", "dh=-0.0842", "dw1=-0.0652")
+def test_check_wrong_gradient_shows_the_chain_and_where_it_went_wrong(run_cli):
+    code, out, _ = run_cli("check", CHAIN, *AT, "--claim", "dh=-0.0842", "dw1=-0.0652")
     assert code == 1
     assert "∂L/∂z = ∂L/∂h · ∂h/∂z = -0.0842 · 0.1966 = -0.01656" in out
     assert "dL/dh is right but dL/dw1 is wrong" in out
     assert "1 of 2 right" in out
 
 
-def test_check_hide_gives_no_spoilers(capsys):
-    code, out, _ = run_cli(capsys, "check", CHAIN, *AT, "--claim", "dw1=-0.0652", "L=0.0394", "--hide")
+def test_check_hide_gives_no_spoilers(run_cli):
+    code, out, _ = run_cli("check", CHAIN, *AT, "--claim", "dw1=-0.0652", "L=0.0394", "--hide")
     assert code == 1
     assert "wrong: dL/dw1 = -0.0652" in out and "right: L = 0.0394" in out
     assert "0.0331" not in out and "∂" not in out
 
 
-def test_check_rtol_overrides_written_precision(capsys):
-    assert run_cli(capsys, "check", CHAIN, *AT, "--claim", "dw1=-0.033", "--rtol", "0.01")[0] == 0
-    assert run_cli(capsys, "check", CHAIN, *AT, "--claim", "dw1=-0.04", "--rtol", "0.01")[0] == 1
+def test_check_rtol_overrides_written_precision(run_cli):
+    assert run_cli("check", CHAIN, *AT, "--claim", "dw1=-0.033", "--rtol", "0.01")[0] == 0
+    assert run_cli("check", CHAIN, *AT, "--claim", "dw1=-0.04", "--rtol", "0.01")[0] == 1
 
 
 # ---------------------------------------------------------------- bad and hostile input
@@ -157,8 +151,8 @@ def assert_one_error(err):
 
 
 @pytest.mark.parametrize("args, words", BAD)
-def test_bad_input_is_one_error_line_and_exit_2(args, words, capsys):
-    code, out, err = run_cli(capsys, *args)
+def test_bad_input_is_one_error_line_and_exit_2(args, words, run_cli):
+    code, out, err = run_cli(*args)
     assert code == 2
     assert out == ""
     assert_one_error(err)
@@ -326,16 +320,16 @@ def test_program_errors_show_the_line_a_caret_and_a_suggestion(program, message,
     assert error.position == sum(len(l) + 1 for l in program.splitlines()[: line - 1]) + column - 1
 
 
-def test_program_error_through_the_cli_is_an_error_line_then_the_caret(capsys):
-    code, out, err = run_cli(capsys, "grad", "f = x^2", "--at", "x=1")
+def test_program_error_through_the_cli_is_an_error_line_then_the_caret(run_cli):
+    code, out, err = run_cli("grad", "f = x^2", "--at", "x=1")
     assert (code, out) == (2, "")
     assert err == ("error: unexpected character '^' at column 6: powers are written ** (did you mean 'f = x**2'?)\n"
                    "  f = x^2\n"
                    "       ^\n")
 
 
-def test_hash_starts_a_comment(capsys):
-    code, out, _ = run_cli(capsys, "grad", "# the loss\nq = x * 2  # twice\nf = q + 1 # done", "--at", "x=3",
+def test_hash_starts_a_comment(run_cli):
+    code, out, _ = run_cli("grad", "# the loss\nq = x * 2  # twice\nf = q + 1 # done", "--at", "x=3",
                            "--json")
     assert code == 0 and json.loads(out)["value"] == 7.0
 
@@ -350,33 +344,33 @@ def test_only_ascii_digits_are_numbers(program):
     ("x=١٠", "did you mean 10?"), ("x=1,5", "did you mean 1.5?"), ("x=nan", "not a finite number"),
     ("x=1e-999", "beyond the range"),
 ])
-def test_at_numbers_are_ascii_and_finite(value, words, capsys):
-    code, out, err = run_cli(capsys, "grad", "f = x", "--at", value)
+def test_at_numbers_are_ascii_and_finite(value, words, run_cli):
+    code, out, err = run_cli("grad", "f = x", "--at", value)
     assert (code, out) == (2, "") and err.startswith("error: --at x: ") and words in err
 
 
-def test_at_accepts_the_unicode_minus(capsys):
-    code, out, _ = run_cli(capsys, "grad", "f = x * 2", "--at", "x=−1.5", "--json")
+def test_at_accepts_the_unicode_minus(run_cli):
+    code, out, _ = run_cli("grad", "f = x * 2", "--at", "x=−1.5", "--json")
     assert json.loads(out)["value"] == -3.0
 
 
 @pytest.mark.parametrize("program, value", [("-x**2", -9.0), ("-x*y + 1", -5.0), ("-(x - y)", -1.0), ("-3*x", -9.0)])
-def test_a_program_may_start_with_a_minus(program, value, capsys):
+def test_a_program_may_start_with_a_minus(program, value, run_cli):
     at = ["x=3", "y=2"] if "y" in program else ["x=3"]
-    code, out, err = run_cli(capsys, "grad", program, "--at", *at, "--json")
+    code, out, err = run_cli("grad", program, "--at", *at, "--json")
     assert code == 0, err
     assert json.loads(out)["value"] == value
-    code, out, err = run_cli(capsys, "check", program, "--at", *at, "--claim", f"f={value:g}")
+    code, out, err = run_cli("check", program, "--at", *at, "--claim", f"f={value:g}")
     assert code == 0, err
 
 
-def test_a_program_starting_with_a_minus_keeps_its_columns(capsys):
-    code, _, err = run_cli(capsys, "grad", "-x^2", "--at", "x=3")
+def test_a_program_starting_with_a_minus_keeps_its_columns(run_cli):
+    code, _, err = run_cli("grad", "-x^2", "--at", "x=3")
     assert code == 2 and "at column 3" in err and err.splitlines()[2] == "    ^"
 
 
-def test_misspelt_input_given_with_at(capsys):
-    code, _, err = run_cli(capsys, "grad", "f = alpha * 2", "--at", "alpah=1")
+def test_misspelt_input_given_with_at(run_cli):
+    code, _, err = run_cli("grad", "f = alpha * 2", "--at", "alpah=1")
     assert code == 2 and "did you mean 'alpha'?" in err
 
 
@@ -388,8 +382,8 @@ def test_arithmetic_errors_point_at_their_operation():
     assert error.message.startswith("sqrt of -3.0") and str(error).endswith("\n  f = sqrt(q - 5) + 1\n      ^")
 
 
-def test_a_function_used_as_a_value_is_told_to_take_its_argument(capsys):
-    code, _, err = run_cli(capsys, "grad", "f = sigmoid * x", "--at", "x=1")
+def test_a_function_used_as_a_value_is_told_to_take_its_argument(run_cli):
+    code, _, err = run_cli("grad", "f = sigmoid * x", "--at", "x=1")
     assert code == 2 and "'sigmoid' is a function: give it its argument in parentheses" in err
 
 
@@ -406,10 +400,10 @@ class _Endless:
     (_Endless(), "error: the program is longer than 10000 characters"),
     ("f = x\udcff", "error: PROGRAM '-': the standard input is not UTF-8 text"),  # a byte 0xff, surrogate-escaped
 ])
-def test_bad_standard_input_is_one_error_line(monkeypatch, capsys, stdin, message):
+def test_bad_standard_input_is_one_error_line(monkeypatch, run_cli, stdin, message):
     import io
     monkeypatch.setattr(sys, "stdin", io.StringIO(stdin) if isinstance(stdin, str) else stdin)
-    code, out, err = run_cli(capsys, "grad", "-", "--at", "x=2")
+    code, out, err = run_cli("grad", "-", "--at", "x=2")
     assert (code, out, err) == (2, "", message + "\n")
 
 
@@ -426,7 +420,7 @@ def test_bad_standard_input_is_one_error_line(monkeypatch, capsys, stdin, messag
     (["walkthrough", "--lr", "-1"], "argument --lr: '-1' must be more than 0"),  # as check's and train's --lr
     (["walkthrough", "--lr", "0"], "argument --lr: '0' must be more than 0"),
 ])
-def test_numeric_flags_read_numbers_as_at_does(args, words, capsys):
+def test_numeric_flags_read_numbers_as_at_does(args, words, run_cli):
     """int() and float() alone take '١٠' (Arabic-Indic digits), '1_0' and ' 3'; --at and programs do not."""
-    code, out, err = run_cli(capsys, *args)
+    code, out, err = run_cli(*args)
     assert (code, out) == (2, "") and err.startswith(f"error: {words}") and err.count("\n") == 1
