@@ -240,7 +240,8 @@ def test_a_syntax_error_names_the_file_and_line():
      'ask = "gradiant"'),
     ('x0 = { uniform = [-2, 2], decimals = 1 }', 'x0 = { uniform = [2, -2], decimals = 1 }', "problems[2].inputs.x0.uniform",
      "LOW must be less than HIGH", "x0 = "),
-    ('tolerance = { sig = 3 }', 'tolerance = { sig = 30 }', "problems[2].tolerance.sig", "from 1 to 17", "tolerance = "),
+    ('tolerance = { sig = 3 }', 'tolerance = { sig = 30 }', "problems[2].tolerance.sig",
+     "sig = 30 must be at least 1 and at most 17", "tolerance = "),
     ('x = { uniform = [-9, 9], decimals = 0 }', 'xx = { uniform = [-9, 9], decimals = 0 }', "problems[1].inputs.xx",
      "the program has no input 'xx'", "xx = "),
     ('$x = {{x}}$', '$x = {{xx}}$', "problems[1].statement", "unknown placeholder {{xx}}", "statement = "),
@@ -254,6 +255,33 @@ def test_schema_errors_name_line_and_field(old, new, field, message, line):
     error = _error(text)
     assert error.field == field and message in str(error), str(error)
     assert text.splitlines()[error.line - 1].startswith(line), (error.line, str(error))
+
+
+@pytest.mark.parametrize("old, new, field, message", [
+    ("follow_through = 0.5", "follow_through = 2", "follow_through",
+     "follow_through = 2 must be at least 0 and at most 1"),
+    ("follow_through = 0.5", "follow_through = true", "follow_through",
+     "follow_through must be a finite number, got True"),
+    ("follow_through = 0.5", "follow_through = nan", "follow_through", "follow_through must be a finite number, got nan"),
+    ("x = { uniform = [-9, 9], decimals = 0 }", "x = { uniform = [-9, inf], decimals = 0 }",
+     "problems[1].inputs.x.uniform[2]", "uniform[2] must be a finite number, got inf"),
+    ("x = { uniform = [-9, 9], decimals = 0 }", "x = { uniform = [-9, 9], decimals = true }",
+     "problems[1].inputs.x.decimals", "decimals must be a whole number, got True"),
+    ("x = { uniform = [-9, 9], decimals = 0 }", "x = { uniform = [-9, 9], decimals = 11 }",
+     "problems[1].inputs.x.decimals", "decimals = 11 must be at least 0 and at most 10"),
+    ("x = { uniform = [-9, 9], decimals = 0 }", 'x = { choose = [1, "2"] }',
+     "problems[1].inputs.x.choose[2]", "choose[2] must be a finite number, got '2'"),
+    ("tolerance = { sig = 3 }", "tolerance = { sig = 3.0 }", "problems[2].tolerance.sig",
+     "sig must be a whole number, got 3.0"),
+    ("tolerance = { sig = 3 }", "tolerance = { rtol = 0.5, atol = -1 }", "problems[2].tolerance.atol",
+     "atol = -1 must be at least 0"),
+])
+def test_numbers_in_a_set_are_checked_in_the_shared_wording(old, new, field, message):
+    """The reader's numbers go through autograd.util.validate: a bool is not a number, nan and
+    inf are refused, and a range is worded as everywhere else; the field names the place."""
+    assert old in GOOD
+    error = _error(GOOD.replace(old, new, 1))
+    assert (error.field, error.message) == (field, message), str(error)
 
 
 def test_a_program_error_points_into_the_program():
