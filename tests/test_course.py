@@ -198,8 +198,10 @@ def test_key_markdown_has_the_worked_solution(worked):
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
 def test_key_html_is_offline_mathml(path):
     page = render("key", load(path), "s001", "html")
-    assert page.count("<math") > 20 and "<script" not in page and "http" not in page.replace(
-        'xmlns="http://www.w3.org/1998/Math/MathML"', "")
+    assert page.count("<math") > 20 and "<script" not in page
+    assert not re.search(r"https?:", page.replace('xmlns="http://www.w3.org/1998/Math/MathML"', ""))
+    # the package's one page skeleton, whose policy forbids every request and every script
+    assert "default-src 'none'" in page and "script-src 'none'" in page
     assert "<code>\\" not in page  # every formula converted (none left as LaTeX source)
 
 
@@ -238,7 +240,8 @@ def test_a_syntax_error_names_the_file_and_line():
      'ask = "gradiant"'),
     ('x0 = { uniform = [-2, 2], decimals = 1 }', 'x0 = { uniform = [2, -2], decimals = 1 }', "problems[2].inputs.x0.uniform",
      "LOW must be less than HIGH", "x0 = "),
-    ('tolerance = { sig = 3 }', 'tolerance = { sig = 30 }', "problems[2].tolerance.sig", "from 1 to 17", "tolerance = "),
+    ('tolerance = { sig = 3 }', 'tolerance = { sig = 30 }', "problems[2].tolerance.sig",
+     "sig = 30 must be at least 1 and at most 17", "tolerance = "),
     ('x = { uniform = [-9, 9], decimals = 0 }', 'xx = { uniform = [-9, 9], decimals = 0 }', "problems[1].inputs.xx",
      "the program has no input 'xx'", "xx = "),
     ('$x = {{x}}$', '$x = {{xx}}$', "problems[1].statement", "unknown placeholder {{xx}}", "statement = "),
@@ -252,6 +255,33 @@ def test_schema_errors_name_line_and_field(old, new, field, message, line):
     error = _error(text)
     assert error.field == field and message in str(error), str(error)
     assert text.splitlines()[error.line - 1].startswith(line), (error.line, str(error))
+
+
+@pytest.mark.parametrize("old, new, field, message", [
+    ("follow_through = 0.5", "follow_through = 2", "follow_through",
+     "follow_through = 2 must be at least 0 and at most 1"),
+    ("follow_through = 0.5", "follow_through = true", "follow_through",
+     "follow_through must be a finite number, got True"),
+    ("follow_through = 0.5", "follow_through = nan", "follow_through", "follow_through must be a finite number, got nan"),
+    ("x = { uniform = [-9, 9], decimals = 0 }", "x = { uniform = [-9, inf], decimals = 0 }",
+     "problems[1].inputs.x.uniform[2]", "uniform[2] must be a finite number, got inf"),
+    ("x = { uniform = [-9, 9], decimals = 0 }", "x = { uniform = [-9, 9], decimals = true }",
+     "problems[1].inputs.x.decimals", "decimals must be a whole number, got True"),
+    ("x = { uniform = [-9, 9], decimals = 0 }", "x = { uniform = [-9, 9], decimals = 11 }",
+     "problems[1].inputs.x.decimals", "decimals = 11 must be at least 0 and at most 10"),
+    ("x = { uniform = [-9, 9], decimals = 0 }", 'x = { choose = [1, "2"] }',
+     "problems[1].inputs.x.choose[2]", "choose[2] must be a finite number, got '2'"),
+    ("tolerance = { sig = 3 }", "tolerance = { sig = 3.0 }", "problems[2].tolerance.sig",
+     "sig must be a whole number, got 3.0"),
+    ("tolerance = { sig = 3 }", "tolerance = { rtol = 0.5, atol = -1 }", "problems[2].tolerance.atol",
+     "atol = -1 must be at least 0"),
+])
+def test_numbers_in_a_set_are_checked_in_the_shared_wording(old, new, field, message):
+    """The reader's numbers go through autograd.util.validate: a bool is not a number, nan and
+    inf are refused, and a range is worded as everywhere else; the field names the place."""
+    assert old in GOOD
+    error = _error(GOOD.replace(old, new, 1))
+    assert (error.field, error.message) == (field, message), str(error)
 
 
 def test_a_program_error_points_into_the_program():
@@ -556,24 +586,33 @@ def test_missing_files_and_an_empty_id_are_one_error_line(tmp_path, capsys):
 # ------------------------------------------------------------------ in headless chromium
 
 
-def test_key_and_report_render_in_chromium(tmp_path, class_files):
-    """MathML is laid out natively (a fraction is taller than a letter), nothing is fetched,
-    and the report's histogram has a bar per point."""
-    key, report = tmp_path / "key.html", tmp_path / "report.html"
+def test_sheet_key_and_report_render_in_chromium(tmp_path, class_files):
+    """Under the page's Content-Security-Policy: MathML is laid out natively (a fraction is
+    taller than a letter), the style sheet applies, nothing is fetched, the policy blocks
+    nothing the page needs, and the report's histogram has a bar per point."""
+    sheet, key, report = tmp_path / "sheet.html", tmp_path / "key.html", tmp_path / "report.html"
+    assert main(["sheet", str(NETWORK), "--student", "s1", "--format", "html", "--out", str(sheet)]) == 0
     assert main(["key", str(WORKED), "--student", "s1", "--format", "html", "--out", str(key)]) == 0
     assert main(["grade", str(WORKED), str(class_files / "answers.csv"), "--report", str(report)]) == 0
     for browser in launch():
         page = browser.new_page(viewport={"width": 1100, "height": 900})
-        requests = []
+        requests, console = [], []
         page.on("request", lambda r: requests.append(r.url))
+        page.on("console", lambda m: console.append(m.text))
+        page.goto(sheet.as_uri())
+        assert page.locator("math").count() > 5 and page.locator("math mi").first.bounding_box()["height"] > 5
+        assert page.eval_on_selector("body", "b => getComputedStyle(b).maxWidth") == "960px"  # 60rem
         page.goto(key.as_uri())
         fraction = page.locator("ul.steps mfrac").first.bounding_box()
         letter = page.locator("td mi").first.bounding_box()
         assert fraction["height"] > 1.6 * letter["height"] > 10
+        assert page.eval_on_selector("th", "th => getComputedStyle(th).backgroundColor") == "rgb(244, 244, 244)"
         page.goto(report.as_uri())
         assert page.locator("svg rect").count() == 16  # 16 points: a bar per point
         assert page.locator("svg").bounding_box()["width"] > 400
+        assert page.eval_on_selector("td.wrong", "td => getComputedStyle(td).color") == "rgb(180, 35, 24)"
         assert all(url.startswith("file://") for url in requests)
+        assert not [text for text in console if "Content Security Policy" in text]
 
 
 def test_errors_in_inline_tables_name_their_own_line():

@@ -63,9 +63,10 @@ def test_grad_steps_text(run_cli):
 
 def test_program_from_stdin(monkeypatch, run_cli):
     import io
-    monkeypatch.setattr(sys, "stdin", io.StringIO("a = x * 3\nb = a + 1\n"))
-    code, out, _ = run_cli("grad", "-", "--at", "x=2", "--json")
-    assert json.loads(out)["value"] == 7.0
+    for raw in (b"a = x * 3\nb = a + 1\n", b"a = x * 3\r\nb = a + 1\r\n", b"a = x * 3\rb = a + 1"):
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(raw)))
+        code, out, _ = run_cli("grad", "-", "--at", "x=2", "--json")
+        assert json.loads(out)["value"] == 7.0, raw
 
 
 def test_bare_last_expression_is_named_f(run_cli):
@@ -390,21 +391,45 @@ def test_a_function_used_as_a_value_is_told_to_take_its_argument(run_cli):
 class _Endless:
     """A standard input that never ends (`< /dev/zero`): reading it whole would fill the memory."""
 
+    def __init__(self) -> None:
+        self.buffer = self  # its bytes, which the program is read from
+        self.asked = 0
+
     def read(self, size=-1):
         assert size >= 0, "the whole of an endless input was asked for"
-        return "\0" * size
+        self.asked += size
+        return b"\0" * size
+
+
+def _stdin(raw: bytes):
+    import io
+    return io.TextIOWrapper(io.BytesIO(raw))
 
 
 @pytest.mark.parametrize("stdin, message", [
     (None, "error: PROGRAM '-' reads the standard input, but it is closed"),  # `<&-`: was an AttributeError
     (_Endless(), "error: the program is longer than 10000 characters"),
-    ("f = x\udcff", "error: PROGRAM '-': the standard input is not UTF-8 text"),  # a byte 0xff, surrogate-escaped
+    (_stdin(b"f = x\xff"), "error: PROGRAM '-': not UTF-8 text (invalid start byte at byte 5)"),
+    (_stdin(b"f = x + " + b"1" * 9_993), "error: the program is longer than 10000 characters"),  # the parser counts
+    (_stdin("f = x #".encode() + "\u00e9".encode() * 9_994), "error: the program is longer than 10000 characters"),
 ])
 def test_bad_standard_input_is_one_error_line(monkeypatch, run_cli, stdin, message):
-    import io
-    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin) if isinstance(stdin, str) else stdin)
+    monkeypatch.setattr(sys, "stdin", stdin)
     code, out, err = run_cli("grad", "-", "--at", "x=2")
     assert (code, out, err) == (2, "", message + "\n")
+    if isinstance(stdin, _Endless):  # read no further than a program of the most characters can take
+        assert stdin.asked == 4 * 10_000 + 1
+
+
+def test_a_program_of_the_most_characters_is_read_whole_from_stdin(monkeypatch, run_cli):
+    """The read is limited in bytes, the program in characters: 10,000 characters of 4 bytes
+    each (40,000 bytes) still come through."""
+    program = "f = x + x #"
+    program += "\U0001d465" * (10_000 - len(program))  # 𝑥 in a comment: four bytes in UTF-8
+    assert len(program) == 10_000 and len(program.encode()) > 39_900
+    monkeypatch.setattr(sys, "stdin", _stdin(program.encode()))
+    code, out, _ = run_cli("grad", "-", "--at", "x=2", "--json")
+    assert code == 0 and json.loads(out)["grads"]["x"] == 2.0
 
 
 @pytest.mark.parametrize("args, words", [

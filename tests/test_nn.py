@@ -5,6 +5,7 @@ import json
 import math
 import os
 import random
+import re
 import stat
 import time
 
@@ -114,6 +115,28 @@ def test_bad_model_arguments():
         Neuron(2)([1.0])
 
 
+@pytest.mark.parametrize("make, error, message", [
+    (lambda: Neuron(True), TypeError, "Neuron: nin must be a whole number, got True"),
+    (lambda: Neuron(0), ValueError, "Neuron: nin = 0 must be at least 1"),
+    (lambda: Layer(2, 2.0), TypeError, "Layer: nout must be a whole number, got 2.0"),
+    (lambda: MLP(2, [4, False]), TypeError, "MLP: nouts[1] must be a whole number, got False"),
+    (lambda: MLP(2, [4, 0]), ValueError, "MLP: nouts[1] = 0 must be at least 1"),
+    (lambda: MLP("2", [1]), TypeError, "MLP: nin must be a whole number, got '2'"),
+    (lambda: MLP(2, 3), TypeError, "MLP: nouts must be a list of layer sizes such as [16, 1], got 3"),
+    (lambda: MLP(2, []), ValueError, "MLP: nouts needs at least one layer size"),
+])
+def test_layer_sizes_are_whole_numbers_and_a_bool_is_not_one(make, error, message):
+    with pytest.raises(error) as caught:
+        make()
+    assert str(caught.value) == message
+
+
+def test_layer_sizes_may_be_numpy_integers():
+    model = MLP(np.int64(2), [np.int64(3), 1], seed=0)
+    assert model.architecture()["nouts"] == [3, 1] and type(model.nin) is int
+    json.dumps(model.architecture())  # saved as plain numbers
+
+
 def test_losses_against_hand_computed_values():
     p = [Value(0.8), Value(-0.3)]
     assert losses.mse(p, [1.0, 0.0]).data == pytest.approx(((0.8 - 1) ** 2 + 0.3**2) / 2)
@@ -168,7 +191,7 @@ def test_save_load_round_trip_and_corrupt_files(tmp_path):
         assert other.state_dict() == before
     state = model.state_dict()
     state["layers.0.neurons.0.w.0"] = "x"
-    with pytest.raises(ValueError, match="not a finite number"):
+    with pytest.raises(ValueError, match=r"^load_state_dict: layers\.0\.neurons\.0\.w\.0 must be a finite number, got 'x'$"):
         other.load_state_dict(state)
     del state["layers.0.neurons.0.w.0"]
     with pytest.raises(ValueError, match="missing"):
@@ -311,8 +334,23 @@ def test_load_has_a_size_limit(tmp_path, monkeypatch):
     model, path = saved(tmp_path)
     assert nn.MAX_MODEL_BYTES == 64 * 2**20
     monkeypatch.setattr(nn, "MAX_MODEL_BYTES", 100)
-    with pytest.raises(ValueError, match=f"{path} is larger than"):
+    with pytest.raises(ValueError, match=f"^load: {re.escape(str(path))}: larger than 100 bytes, the most a saved model may be$"):
         model.load(path)
+
+
+def test_load_reads_through_the_one_bounded_reader(tmp_path, monkeypatch):
+    """A file that cannot be read is a ValueError naming it too, as every other bad model file."""
+    from autograd.util import files
+
+    model, path = saved(tmp_path)
+    calls = []
+    reader = files.read_text
+    monkeypatch.setattr(files, "read_text", lambda *args, **kwargs: calls.append(args) or reader(*args, **kwargs))
+    model.load(path)
+    assert calls == [(path, 64 * 2**20, "saved model")]
+    missing = tmp_path / "missing.json"
+    with pytest.raises(ValueError, match=f"^load: {re.escape(str(missing))}: cannot read the saved model: No such file"):
+        model.load(missing)
 
 
 # ---------------------------------------------------------------- optimisers never write nan or inf
@@ -344,6 +382,38 @@ def test_a_huge_learning_rate_is_refused_at_the_step_that_overflows():
     for bad in (math.nan, math.inf, -1.0):
         with pytest.raises(ValueError, match="learning rate"):
             SGD([p], lr=bad)
+
+
+@pytest.mark.parametrize("make, error, message", [
+    (lambda ps: SGD(ps, lr="0.1"), TypeError, "SGD: the learning rate must be a real number, got '0.1'"),
+    (lambda ps: SGD(ps, lr=True), TypeError, "SGD: the learning rate must be a real number, got True"),
+    (lambda ps: Adam(ps, lr=-0.5), ValueError, "Adam: the learning rate lr=-0.5 must be at least 0"),
+    (lambda ps: SGD(ps, momentum=math.nan), ValueError, "SGD: momentum must be a finite number, got nan"),
+    (lambda ps: SGD(ps, momentum=1.0), ValueError, "SGD: momentum=1 must be at least 0 and less than 1"),
+    (lambda ps: SGD(ps, momentum=None), TypeError, "SGD: momentum must be a real number, got None"),
+    (lambda ps: SGD(ps, weight_decay=-1e-4), ValueError, "SGD: weight_decay=-0.0001 must be at least 0"),
+    (lambda ps: Adam(ps, betas=(0.9, 1.0)), ValueError, "Adam: betas[1]=1 must be at least 0 and less than 1"),
+    (lambda ps: Adam(ps, betas=(-0.1, 0.999)), ValueError, "Adam: betas[0]=-0.1 must be at least 0 and less than 1"),
+    (lambda ps: Adam(ps, betas=0.9), TypeError, "Adam: betas must be a pair of numbers (β1, β2), got 0.9"),
+    (lambda ps: Adam(ps, betas=(0.9,)), ValueError, "Adam: betas must be a pair of numbers (β1, β2), got 1 numbers"),
+    (lambda ps: Adam(ps, eps=0.0), ValueError, "Adam: eps=0 must be more than 0"),
+    (lambda ps: Adam(ps, eps=math.inf), ValueError, "Adam: eps must be a finite number, got inf"),
+    (lambda ps: Adam(ps, weight_decay=-1), ValueError, "Adam: weight_decay=-1 must be at least 0"),
+])
+def test_optimiser_settings_are_checked_naming_the_optimiser_and_the_setting(make, error, message):
+    """Every setting is checked when the optimiser is made (before, a momentum of nan or an eps
+    of 0 gave nan weights, or a ZeroDivisionError, at some later step)."""
+    with pytest.raises(error) as caught:
+        make([Value(1.0)])
+    assert str(caught.value) == message
+
+
+def test_optimiser_settings_take_any_real_number():
+    p = Value(1.0)
+    opt = Adam([p], lr=np.float32(0.5), betas=np.array([0.5, 0.75]), eps=1, weight_decay=0)
+    assert (opt.lr, opt.beta1, opt.beta2, opt.eps) == (0.5, 0.5, 0.75, 1.0)
+    assert SGD([p], lr=0, momentum=np.float64(0.9)).momentum == 0.9
+    assert SGD([p], lr=lambda step: 0.1).lr == 0.1  # a schedule is called, not checked
 
 
 # ---------------------------------------------------------------- train: flags checked before any work

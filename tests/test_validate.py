@@ -101,3 +101,33 @@ def test_at_most():
     assert validate.at_most(5, 5, "--at") == 5
     with pytest.raises(InvalidValue, match="^--at gives 6,000 values, at most 5,000$"):
         validate.at_most(6000, 5000, "--at", "values")
+
+
+def test_arguments_of_the_wrong_type_are_a_type_error():
+    """A Python caller's wrong type is a TypeError, as Python's own functions raise; a bool is
+    not a number, nor is the string of one."""
+    for value in (True, "0.1", None, [0.1]):
+        with pytest.raises(TypeError, match="^SGD: momentum must be a real number, got"):
+            validate.finite_argument(value, "SGD: momentum")
+    for value in (False, 2.0, "2", None):
+        with pytest.raises(TypeError, match="^Neuron: nin must be a whole number, got"):
+            validate.whole_argument(value, "Neuron: nin")
+
+
+def test_arguments_take_any_real_number_and_refuse_what_is_not_finite():
+    from fractions import Fraction
+
+    import numpy as np
+
+    assert validate.finite_argument(np.float32(0.5), "x") == 0.5 and validate.finite_argument(Fraction(1, 4), "x") == 0.25
+    assert validate.whole_argument(np.int64(3), "n") == 3 and type(validate.whole_argument(np.int64(3), "n")) is int
+    for value in (math.nan, -math.inf, np.float64("nan"), 10**400, Fraction(10**400)):
+        with pytest.raises(InvalidValue, match="^lr must be a finite number, got"):
+            validate.finite_argument(value, "lr")
+
+
+def test_shown_keeps_messages_short_even_for_huge_integers():
+    assert validate.shown("abc") == "'abc'"
+    assert validate.shown("x" * 100) == "'" + "x" * 36 + "..."
+    assert validate.shown(10**400) == "an integer of 401 digits"
+    assert validate.shown(10**20000) == "an integer of about 20,000 digits"  # beyond int-to-text's limit

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Union
 
-from autograd.util import files
 from autograd.core import Value, linear, neuron_sum
+from autograd.util import files, validate
 
 __all__ = ["Module", "Neuron", "Layer", "MLP", "ACTIVATIONS", "INITS"]
 
@@ -29,42 +29,29 @@ MODEL_VERSION = 1
 MAX_MODEL_BYTES = 64 * 2**20
 
 
-def _finite_number(name: str, value: object) -> float:
-    """A JSON number as a finite float, or ValueError (never OverflowError for a 400-digit integer)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ValueError(f"load_state_dict: {name} is {_short(value)}, not a finite number")
-    try:
-        number = float(value)
-    except OverflowError:
-        number = math.inf
-    if not math.isfinite(number):
-        raise ValueError(f"load_state_dict: {name} is {_short(value)}, not a finite number")
-    return number
-
-
-def _short(value: object) -> str:
-    text = repr(value) if not isinstance(value, int) or abs(value) < 10**20 else f"an integer of {len(str(abs(value)))} digits"
-    return text if len(text) <= 40 else text[:39] + "…"
-
-
 def _read_model_file(path: str | Path) -> dict:
     """The JSON object of a saved model, checked for size, format and version (ValueError otherwise)."""
-    with open(path, "rb") as f:
-        raw = f.read(MAX_MODEL_BYTES + 1)
-    if len(raw) > MAX_MODEL_BYTES:
-        raise ValueError(f"load: {path} is larger than {MAX_MODEL_BYTES // 2**20} MiB, the most a saved model may be")
     try:
-        data = json.loads(raw)
+        data = json.loads(files.read_text(path, MAX_MODEL_BYTES, "saved model"))
+    except files.InputError as error:  # unreadable, too large, not UTF-8
+        raise ValueError(f"load: {error}") from None
     except RecursionError:
         raise ValueError(f"load: {path} is not a saved model (JSON nested too deeply)") from None
-    except ValueError as error:  # bad JSON, bad UTF-8, an integer of more than 4300 digits
+    except ValueError as error:  # bad JSON, an integer of more than 4300 digits
         raise ValueError(f"load: {path} is not a saved model (bad JSON: {error})") from None
     if not isinstance(data, dict) or data.get("format") != MODEL_FORMAT:
         raise ValueError(f"load: {path} is not a saved autograd model")
     version = data.get("version")
     if version != MODEL_VERSION or isinstance(version, bool):
-        raise ValueError(f"load: {path} is format version {_short(version)}; this autograd reads version {MODEL_VERSION}")
+        raise ValueError(f"load: {path} is format version {validate.shown(version)}; "
+                         f"this autograd reads version {MODEL_VERSION}")
     return data
+
+
+def _size(value: object, what: str) -> int:
+    """A count of inputs or neurons: a whole number (TypeError: ``True`` is not one) of at least 1."""
+    count = validate.whole_argument(value, what)
+    return validate.in_range(count, f"{what} = {count}", 1)
 
 
 def _rng(seed: Seed) -> random.Random:
@@ -117,7 +104,7 @@ class Module:
             if extra:
                 detail.append(f"unexpected {sorted(extra)[:3]}")
             raise ValueError(f"load_state_dict: the state does not fit this model ({'; '.join(detail)})")
-        numbers = {name: _finite_number(name, value) for name, value in state.items()}
+        numbers = {name: validate.finite(value, f"load_state_dict: {name}") for name, value in state.items()}
         for name, p in named:
             p.data = numbers[name]
 
@@ -132,9 +119,10 @@ class Module:
     def load(self, path: str | Path) -> None:
         """Read parameters saved by `save`, or raise and change nothing.
 
-        Any bad content (not JSON, nested too deeply, a number too large for a float, another
-        format or version, another architecture, a file over `MAX_MODEL_BYTES`) raises
-        ValueError naming the file; a file that cannot be read at all raises OSError.
+        Every failure raises ValueError naming the file: a file that cannot be read, one over
+        `MAX_MODEL_BYTES` (read through `autograd.util.files.read_text`, which never holds more),
+        and any bad content (not UTF-8 or not JSON, nested too deeply, a number too large for a
+        float, another format or version, another architecture).
         """
         data = _read_model_file(path)
         if data.get("architecture") != self.architecture():
@@ -156,8 +144,7 @@ class Neuron(Module):
                  nout_hint: int = 1) -> None:
         if activation not in ACTIVATIONS:
             raise ValueError(f"unknown activation {activation!r}: choose one of {', '.join(ACTIVATIONS)}")
-        if not isinstance(nin, int) or nin < 1:
-            raise ValueError(f"Neuron: nin must be a positive whole number, got {nin!r}")
+        nin = _size(nin, "Neuron: nin")
         rng = _rng(seed)
         self.w = [Value(initial_weight(rng, init, nin, nout_hint)) for _ in range(nin)]
         self.b = Value(0.0)
@@ -188,8 +175,7 @@ class Layer(Module):
     """``nout`` neurons reading the same ``nin`` inputs; calling it always returns a list."""
 
     def __init__(self, nin: int, nout: int, activation: str = "relu", init: str = "uniform", seed: Seed = None) -> None:
-        if not isinstance(nout, int) or nout < 1:
-            raise ValueError(f"Layer: nout must be a positive whole number, got {nout!r}")
+        nout = _size(nout, "Layer: nout")
         rng = _rng(seed)
         self.neurons = [Neuron(nin, activation, init, rng, nout) for _ in range(nout)]
 
@@ -218,8 +204,12 @@ class MLP(Module):
 
     def __init__(self, nin: int, nouts: Sequence[int], activation: str = "relu", init: str = "uniform",
                  seed: Seed = None) -> None:
+        if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Sequence):
+            raise TypeError(f"MLP: nouts must be a list of layer sizes such as [16, 1], got {validate.shown(nouts)}")
         if not nouts:
             raise ValueError("MLP: nouts needs at least one layer size")
+        nin = _size(nin, "MLP: nin")
+        nouts = [_size(n, f"MLP: nouts[{i}]") for i, n in enumerate(nouts)]
         rng = _rng(seed)
         sizes = [nin, *nouts]
         self.nin, self.nouts, self.activation, self.init = nin, list(nouts), activation, init

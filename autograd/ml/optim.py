@@ -6,14 +6,19 @@ parameter and the step, and changes nothing, neither the weights nor its own sta
 optimisers write the nan and carry on; the next forward pass then fails far from the cause.)
 Parameters are Values, or (name, Value) pairs such as ``model.named_parameters()`` gives, so
 that the message can say ``layers.0.neurons.3.w.1`` rather than a position.
+
+The settings are checked when the optimiser is made (by `autograd.util.validate`): a setting
+that is not a real number raises TypeError, one out of its range ValueError naming the
+optimiser and the setting (``Adam: betas[1]=1 must be at least 0 and less than 1``).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from autograd.core import Value
+from autograd.util import validate
 
 __all__ = ["SGD", "Adam", "constant", "step_decay", "linear_decay"]
 
@@ -42,11 +47,18 @@ class _Optimizer:
         self.names = [name for name, _ in named]
         self.parameters = [p for _, p in named]
         if not callable(lr):
-            lr = float(lr)
-            if not math.isfinite(lr) or lr < 0:
-                raise ValueError(f"{type(self).__name__}: the learning rate must be a finite number >= 0, got {lr}")
+            lr = self._setting("lr", lr, 0, label="the learning rate")
         self.schedule = lr if callable(lr) else constant(lr)
         self.steps = 0
+
+    def _setting(self, keyword: str, value: object, low: float, high: float | None = None, *,
+                 low_open: bool = False, high_open: bool = False, label: str = "") -> float:
+        """A finite real ``value`` in the range, else TypeError / ValueError naming the optimiser
+        and the setting: ``SGD: the learning rate lr=-1 must be at least 0``."""
+        name = f"{type(self).__name__}: {label or keyword}"
+        number = validate.finite_argument(value, name)
+        shown = f"{type(self).__name__}: {label + ' ' if label else ''}{keyword}={number:g}"
+        return validate.in_range(number, shown, low, high, low_open=low_open, high_open=high_open)
 
     def _commit(self, new: list[float]) -> None:
         """Write the new weights, or raise OverflowError (changing nothing) if one is inf or nan."""
@@ -73,7 +85,9 @@ class SGD(_Optimizer):
 
     def __init__(self, parameters, lr=0.1, momentum: float = 0.0, weight_decay: float = 0.0) -> None:
         super().__init__(parameters, lr)
-        self.momentum, self.weight_decay = momentum, weight_decay
+        # μ < 1: at μ = 1 the velocity would never forget a gradient, and beyond it would grow
+        self.momentum = self._setting("momentum", momentum, 0, 1, high_open=True)
+        self.weight_decay = self._setting("weight_decay", weight_decay, 0)
         self.velocity = [0.0] * len(self.parameters)
 
     def step(self) -> None:
@@ -90,8 +104,16 @@ class Adam(_Optimizer):
     def __init__(self, parameters, lr=0.01, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 0.0) -> None:
         super().__init__(parameters, lr)
-        self.beta1, self.beta2 = betas
-        self.eps, self.weight_decay = eps, weight_decay
+        if isinstance(betas, (str, bytes)) or not isinstance(betas, Iterable):
+            raise TypeError(f"Adam: betas must be a pair of numbers (β1, β2), got {betas!r}")
+        betas = tuple(betas)
+        if len(betas) != 2:
+            raise ValueError(f"Adam: betas must be a pair of numbers (β1, β2), got {len(betas)} numbers")
+        # β < 1: the bias correction divides by 1 − β^t, which is 0 at β = 1
+        self.beta1, self.beta2 = (self._setting(f"betas[{i}]", beta, 0, 1, high_open=True)
+                                  for i, beta in enumerate(betas))
+        self.eps = self._setting("eps", eps, 0, low_open=True)  # ε > 0: a zero second moment would divide by 0
+        self.weight_decay = self._setting("weight_decay", weight_decay, 0)
         self.m = [0.0] * len(self.parameters)
         self.v = [0.0] * len(self.parameters)
 

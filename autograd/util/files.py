@@ -23,7 +23,8 @@ replaced or none, but a crash between two renames can leave the first replaced.
 
 Reading: ``read_text(path, limit, what)`` reads at most ``limit + 1`` bytes, so a file over the
 limit (or an endless one such as /dev/zero) is refused without being read whole, and decodes
-them; every failure is an `InputError` (a `ValueError`) reading ``PATH: reason``.
+them; every failure is an `InputError` (a `ValueError`) reading ``PATH: reason``, one over the
+limit an `InputTooLarge` (a caller whose limit is not in bytes words it in its own unit).
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 __all__ = ["OutputError", "validate_path", "plan_outputs", "write_outputs", "atomic_write",
-           "InputError", "read_text"]
+           "InputError", "InputTooLarge", "read_text"]
 
 PathLike = str | os.PathLike
 
@@ -166,12 +167,16 @@ class InputError(ValueError):
         self.path, self.reason = path, reason
 
 
+class InputTooLarge(InputError):
+    """An input over its limit (read no further than one byte past it)."""
+
+
 def read_text(source: PathLike | BinaryIO, limit: int, what: str, encoding: str = "utf-8") -> str:
     """The text of ``source`` (a path, or a binary stream such as ``sys.stdin.buffer``), read
     without ever holding more than ``limit + 1`` bytes; ``what`` names it ("problem set").
 
     Raises `InputError` with one of three reasons: ``larger than 16 MiB, the most a problem set
-    may be``, ``not UTF-8 text (invalid start byte at byte 7)`` or ``cannot read the problem
+    may be`` (an `InputTooLarge`), ``not UTF-8 text (invalid start byte at byte 7)`` or ``cannot read the problem
     set: No such file or directory``. The text is UTF-8; ``encoding="utf-8-sig"`` also drops a
     byte-order mark.
     """
@@ -187,7 +192,7 @@ def read_text(source: PathLike | BinaryIO, limit: int, what: str, encoding: str 
         raise InputError(name, f"cannot read the {what}: {error.strerror or error}") from None
     if len(raw) > limit:
         article = "an" if what[:1].lower() in "aeiou" else "a"
-        raise InputError(name, f"larger than {_size(limit)}, the most {article} {what} may be")
+        raise InputTooLarge(name, f"larger than {_size(limit)}, the most {article} {what} may be")
     try:
         return raw.decode(encoding)
     except UnicodeDecodeError as error:

@@ -1,7 +1,8 @@
 """Numbers and sizes from outside the program, checked in one place.
 
-Two kinds of input reach the package from outside: **text** (a command-line flag, an ``--at``
-value, a claim) and **decoded values** (a JSON request, a TOML problem set, a saved model).
+Three kinds of input reach the package from outside: **text** (a command-line flag, an ``--at``
+value, a claim), **decoded values** (a JSON request, a TOML problem set, a saved model) and
+**arguments** of a Python call (``SGD(params, lr=0.1, momentum=0.9)``, ``MLP(2, [16, 1])``).
 Text is read by one grammar, the language's number (an optional sign, ASCII digits, a point, an
 exponent)::
 
@@ -9,11 +10,14 @@ exponent)::
 
 so that ``'١٠'``, ``'1_0'``, ``' 10 '``, ``nan`` and ``1e999`` are refused everywhere alike, with
 the spelling that was meant when it is clear. A decoded value must be a real number (not a
-bool) and finite. A range is stated in one style: ``must be at least 1 and at most 17``,
-``must be more than 0``.
+bool) and finite; in a document a wrong type is a wrong value. An argument of the wrong type is
+the caller's mistake, a TypeError, as Python's own functions raise: any real number but a bool
+(numpy's too) for a number, any integer but a bool for a whole number. A range is stated in one
+style: ``must be at least 1 and at most 17``, ``must be more than 0``.
 
-Every check raises `InvalidValue` (a ValueError) whose message names the value; callers add
-where it came from (argparse prefixes ``argument --lr:``, the explorer answers 400 with it).
+Every check of a value raises `InvalidValue` (a ValueError) whose message names the value;
+callers add where it came from (argparse prefixes ``argument --lr:``, the explorer answers 400
+with it, the problem-set reader names the file, line and field).
 Standard library only, the lowest layer: the language (`autograd.lang.number_value`) reads its
 numbers through `read_number`.
 """
@@ -21,12 +25,13 @@ numbers through `read_number`.
 from __future__ import annotations
 
 import math
+import numbers
 import re
 import unicodedata
 
 __all__ = [
     "NUMBER", "MAX_NUMBER_LENGTH", "MAX_DIGITS", "InvalidValue", "beyond_float", "read_number", "read_whole",
-    "read_sizes", "finite", "whole", "bounds", "in_range", "at_most",
+    "read_sizes", "finite", "whole", "finite_argument", "whole_argument", "shown", "bounds", "in_range", "at_most",
 ]
 
 # Only ASCII digits are numbers ([0-9], not \d, which matches every script's digits).
@@ -110,24 +115,55 @@ def read_sizes(text: str, what: str = "") -> list[int]:
 def finite(value: object, what: str) -> float:
     """A decoded number (int or float, not a bool) that is finite, as a float."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise InvalidValue(f"{what} must be a finite number, got {_short(value)}")
+        raise InvalidValue(f"{what} must be a finite number, got {shown(value)}")
+    return _finite_float(value, what)
+
+
+def _finite_float(value: numbers.Real, what: str) -> float:
+    """``value`` as a float, or InvalidValue when that is inf or nan (never OverflowError)."""
     try:
         number = float(value)
     except OverflowError:  # a 400-digit integer from JSON
         number = math.inf
     if not math.isfinite(number):
-        raise InvalidValue(f"{what} must be a finite number, got {_short(value)}")
+        raise InvalidValue(f"{what} must be a finite number, got {shown(value)}")
     return number
 
 
 def whole(value: object, what: str) -> int:
     """A decoded whole number (an int, not a bool)."""
     if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidValue(f"{what} must be a whole number, got {_short(value)}")
+        raise InvalidValue(f"{what} must be a whole number, got {shown(value)}")
     return value
 
 
-def _short(value: object) -> str:
+# ------------------------------------------------------------------ arguments of a Python call
+
+
+def finite_argument(value: object, what: str) -> float:
+    """A number handed to a function (``lr=0.1``): any real number but a bool, else TypeError
+    (a string such as ``'0.1'`` too: a caller's mistake is not guessed at); finite, else
+    `InvalidValue`. Returned as a float."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{what} must be a real number, got {shown(value)}")
+    return _finite_float(value, what)
+
+
+def whole_argument(value: object, what: str) -> int:
+    """A whole number handed to a function (``nin=2``): any integer but a bool (numpy's
+    integers too), else TypeError. Returned as an int."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{what} must be a whole number, got {shown(value)}")
+    return int(value)
+
+
+def shown(value: object) -> str:
+    """The value as a message shows it: its repr, cut to 40 characters; a huge integer by its
+    size (its repr could be 4,000 digits, or refused by Python's limit on converting them)."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**20:
+        size = value.bit_length()
+        digits = len(str(abs(value))) if size < 10_000 else f"about {round(size * math.log10(2)):,}"
+        return f"an integer of {digits} digits"
     shown = repr(value)
     return shown if len(shown) <= 40 else shown[:37] + "..."
 

@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from importlib import import_module
 
 from autograd.lang import MAX_PROGRAM_LENGTH, NUMBER, Program, is_name, number_value, parse
-from autograd.util import validate
+from autograd.util import files, validate
 
 MAX_AT = 5_000  # --at values: more than a program of the longest allowed length can use
 DEFAULT_DIGITS = 6
@@ -149,15 +149,26 @@ def read_program(text: str) -> Program:
     return parse(text)
 
 
+# A program is limited in characters, a read in bytes: UTF-8 spends at most 4 bytes on a
+# character, so more bytes than this always hold more characters than a program may have.
+MAX_PROGRAM_BYTES = 4 * MAX_PROGRAM_LENGTH
+
+
 def _read_stdin() -> str:
-    """PROGRAM '-': standard input, but at most one character more than a program may have
-    (the parser then says it is too long), so that `< /dev/zero` cannot fill the memory."""
-    if sys.stdin is None:
-        raise UsageError("PROGRAM '-' reads the standard input, but it is closed")
-    text = sys.stdin.read(MAX_PROGRAM_LENGTH + 1)
-    if re.search("[\udc80-\udcff]", text):  # bytes that are not UTF-8, kept by Python as surrogates
-        raise UsageError("PROGRAM '-': the standard input is not UTF-8 text")
-    return text
+    """PROGRAM '-': the standard input, read by `autograd.util.files.read_text`, never more than
+    a program of the most characters can take (so `< /dev/zero` cannot fill the memory); the
+    parser then counts the characters."""
+    stream = getattr(sys.stdin, "buffer", None) if sys.stdin is not None else None
+    if stream is None:
+        raise UsageError("PROGRAM '-' reads the standard input, but it is "
+                         + ("closed" if sys.stdin is None else "a text stream that gives no bytes"))
+    try:
+        text = files.read_text(stream, MAX_PROGRAM_BYTES, "program")
+    except files.InputTooLarge:
+        raise UsageError(f"the program is longer than {MAX_PROGRAM_LENGTH} characters") from None
+    except files.InputError as error:
+        raise UsageError(f"PROGRAM '-': {error.reason}") from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")  # new lines as text mode read them
 
 
 _OPTION_LIKE_NUMBER = re.compile(r"-" + NUMBER + r"\Z")

@@ -7,10 +7,10 @@ its key, found in the text by `autograd.apps.course.keylines` only when there is
 
 from __future__ import annotations
 
-import math
 import re
 
 from autograd.lang import ExprError, Program, nearest, parse
+from autograd.util import validate
 from autograd.apps.course.keylines import field_name, key_lines
 from autograd.apps.course.problems import (ASKS, DEFAULT_FOLLOW_THROUGH, MAX_CHOICES, MAX_DECIMALS, MAX_PROBLEMS,
                                            MAX_QUESTIONS, PLACEHOLDER, InputRule, Problem, ProblemSet, Question,
@@ -54,19 +54,26 @@ class SetReader:
     def string(self, data: dict, key: str, path: tuple, default: str | None = None) -> str:
         value = data.get(key, default)
         if not isinstance(value, str):
-            raise self.error(path + (key,), f"must be a string, got {_shown(value)}")
+            raise self.error(path + (key,), f"must be a string, got {validate.shown(value)}")
         return value
 
     def number(self, value, path: tuple, low: float | None = None, high: float | None = None,
                low_open: bool = False) -> float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            raise self.error(path, f"must be a finite number, got {_shown(value)}")
-        value = float(value)
-        if low is not None and (value <= low if low_open else value < low):
-            raise self.error(path, f"must be {'more than' if low_open else 'at least'} {low:g}, got {value:g}")
-        if high is not None and value > high:
-            raise self.error(path, f"must be at most {high:g}, got {value:g}")
-        return value
+        """A finite number in the range, checked and worded by `autograd.util.validate`."""
+        key = _key(path)
+        try:
+            number = validate.finite(value, key)
+            return validate.in_range(number, f"{key} = {number:g}", low, high, low_open=low_open)
+        except validate.InvalidValue as error:
+            raise self.error(path, error.message) from None
+
+    def whole_number(self, value, path: tuple, low: int, high: int) -> int:
+        """A whole number from ``low`` to ``high``, checked and worded by `autograd.util.validate`."""
+        key = _key(path)
+        try:
+            return validate.in_range(validate.whole(value, key), f"{key} = {value}", low, high)
+        except validate.InvalidValue as error:
+            raise self.error(path, error.message) from None
 
     def identifier(self, data: dict, path: tuple, seen: set[str], what: str) -> str:
         ident = self.string(data, "id", path)
@@ -86,8 +93,8 @@ class SetReader:
         title = self.string(data, "title", ())
         seed = data["seed"]
         if isinstance(seed, bool) or not isinstance(seed, (str, int)) or seed == "":
-            raise self.error(("seed",), f"must be a non-empty string or an integer, got {_shown(seed)}")
-        follow = self.number(data.get("follow_through", DEFAULT_FOLLOW_THROUGH), ("follow_through",), 0.0, 1.0)
+            raise self.error(("seed",), f"must be a non-empty string or an integer, got {validate.shown(seed)}")
+        follow = self.number(data.get("follow_through", DEFAULT_FOLLOW_THROUGH), ("follow_through",), 0, 1)
         tolerance = self.tolerance(data.get("tolerance", "written"), ("tolerance",))
         problems = data["problems"]
         if not isinstance(problems, list) or not problems or not all(isinstance(p, dict) for p in problems):
@@ -104,10 +111,10 @@ class SetReader:
                                 "follow_through"}, {"id", "statement", "program", "questions"})
         ident = self.identifier(data, path, seen, "problem")
         program = self.program(data, path)
-        lr = None if "lr" not in data else self.number(data["lr"], path + ("lr",), 0.0, low_open=True)
+        lr = None if "lr" not in data else self.number(data["lr"], path + ("lr",), 0, low_open=True)
         tolerance = self.tolerance(data["tolerance"], path + ("tolerance",)) if "tolerance" in data else tolerance
         if "follow_through" in data:
-            follow = self.number(data["follow_through"], path + ("follow_through",), 0.0, 1.0)
+            follow = self.number(data["follow_through"], path + ("follow_through",), 0, 1)
         inputs = self.inputs(data.get("inputs", {}), path + ("inputs",), program)
         statement = self.string(data, "statement", path)
         self.placeholders(statement, path + ("statement",), program, lr)
@@ -138,7 +145,7 @@ class SetReader:
 
     def inputs(self, data, path: tuple, program: Program) -> tuple[InputRule, ...]:
         if not isinstance(data, dict):
-            raise self.error(path, f"must be a table of NAME = rule, got {_shown(data)}")
+            raise self.error(path, f"must be a table of NAME = rule, got {validate.shown(data)}")
         for name in data:
             if name not in program.inputs:
                 meant = nearest(name, program.inputs)
@@ -157,12 +164,9 @@ class SetReader:
             self.table(rule, path, {"uniform", "decimals"}, set())
             bounds = rule["uniform"]
             if not isinstance(bounds, list) or len(bounds) != 2:
-                raise self.error(path + ("uniform",), f"must be [LOW, HIGH], got {_shown(bounds)}")
-            low, high = (self.number(b, path + ("uniform",)) for b in bounds)
-            decimals = rule.get("decimals", 2)
-            if isinstance(decimals, bool) or not isinstance(decimals, int) or not 0 <= decimals <= MAX_DECIMALS:
-                raise self.error(path + ("decimals",), f"must be a whole number from 0 to {MAX_DECIMALS}, "
-                                                       f"got {_shown(decimals)}")
+                raise self.error(path + ("uniform",), f"must be [LOW, HIGH], got {validate.shown(bounds)}")
+            low, high = (self.number(b, path + ("uniform", k)) for k, b in enumerate(bounds))
+            decimals = self.whole_number(rule.get("decimals", 2), path + ("decimals",), 0, MAX_DECIMALS)
             if not low < high:
                 raise self.error(path + ("uniform",), f"LOW must be less than HIGH, got [{low:g}, {high:g}]")
             if grid_size(low, high, decimals) < 1:
@@ -172,12 +176,13 @@ class SetReader:
             self.table(rule, path, {"choose"}, set())
             choices = rule["choose"]
             if not isinstance(choices, list) or not choices:
-                raise self.error(path + ("choose",), f"must be a non-empty list of numbers, got {_shown(choices)}")
+                raise self.error(path + ("choose",), f"must be a non-empty list of numbers, got {validate.shown(choices)}")
             if len(choices) > MAX_CHOICES:
                 raise self.error(path + ("choose",), f"at most {MAX_CHOICES:,} choices, got {len(choices):,}")
-            return InputRule(name, "choose", choices=tuple(self.number(c, path + ("choose",)) for c in choices))
+            return InputRule(name, "choose", choices=tuple(self.number(c, path + ("choose", k))
+                                                           for k, c in enumerate(choices)))
         raise self.error(path, "an input rule is a number, { uniform = [LOW, HIGH], decimals = N } "
-                               f"or {{ choose = [...] }}; got {_shown(rule)}")
+                               f"or {{ choose = [...] }}; got {validate.shown(rule)}")
 
     def placeholders(self, statement: str, path: tuple, program: Program, lr: float | None) -> None:
         known = {*program.inputs, *(["lr"] if lr is not None else [])}
@@ -204,15 +209,15 @@ class SetReader:
             raise self.error(path + ("of",), f"no quantity '{of}' in the program ({hint})")
         if ask == "update" and of not in program.inputs:
             raise self.error(path + ("of",), f"only an input is updated by gradient descent; '{of}' is computed")
-        points = self.number(data.get("points", 1), path + ("points",), 0.0)
+        points = self.number(data.get("points", 1), path + ("points",), 0)
         if "lr" in data:
-            lr = self.number(data["lr"], path + ("lr",), 0.0, low_open=True)
+            lr = self.number(data["lr"], path + ("lr",), 0, low_open=True)
         if ask == "update" and lr is None:
             raise self.error(path, "an update needs the learning rate: give lr here or in the problem")
         if "tolerance" in data:
             tolerance = self.tolerance(data["tolerance"], path + ("tolerance",))
         if "follow_through" in data:
-            follow = self.number(data["follow_through"], path + ("follow_through",), 0.0, 1.0)
+            follow = self.number(data["follow_through"], path + ("follow_through",), 0, 1)
         text = self.string(data, "text", path, "")
         return Question(ident, ask, of, points, tolerance, follow, lr if ask == "update" else None, text, problem)
 
@@ -221,27 +226,21 @@ class SetReader:
             return Tolerance()
         if not isinstance(value, dict):
             raise self.error(path, 'must be "written", { sig = N } or { rtol = R, atol = A }, '
-                                   f"got {_shown(value)}")
+                                   f"got {validate.shown(value)}")
         value = {k: v for k, v in value.items() if k != "rule"}
         if "sig" in value:
             self.table(value, path, {"sig"}, set())
-            sig = value["sig"]
-            if isinstance(sig, bool) or not isinstance(sig, int) or not 1 <= sig <= 17:
-                raise self.error(path + ("sig",), f"must be a whole number from 1 to 17, got {_shown(sig)}")
-            return Tolerance("sig", sig=sig)
+            return Tolerance("sig", sig=self.whole_number(value["sig"], path + ("sig",), 1, validate.MAX_DIGITS))
         self.table(value, path, {"rtol", "atol"}, set())
         if not value:
             raise self.error(path, 'give "written", { sig = N } or { rtol = R, atol = A }')
-        rtol = self.number(value.get("rtol", 0.0), path + ("rtol",), 0.0, 1.0)
-        atol = self.number(value.get("atol", 0.0), path + ("atol",), 0.0)
+        rtol = self.number(value.get("rtol", 0.0), path + ("rtol",), 0, 1)
+        atol = self.number(value.get("atol", 0.0), path + ("atol",), 0)
         return Tolerance("rtol", rtol=rtol, atol=atol)
 
 
-def _shown(value) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:59] + "…"
-
-
-def _shown(value) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:59] + "…"
+def _key(path: tuple) -> str:
+    """The name a message gives a field: its own key (``lr``, ``sig``, an input's name), with
+    the place in its list (``choose[3]``)."""
+    last = max((i for i, part in enumerate(path) if isinstance(part, str)), default=None)
+    return "the value" if last is None else field_name(path[last:])

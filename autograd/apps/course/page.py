@@ -1,5 +1,8 @@
 """Sheets and keys as HTML: one standalone page, no script, no network, math as MathML.
 
+The page skeleton is the package's one, `autograd.viz.html_page`, whose Content-Security-Policy
+forbids every request and every script (a course page has none).
+
 Markdown (the statements a teacher writes, the key's inline text) is turned into HTML by
 markdown-it-py (CommonMark), with raw HTML off (``html=False``: a ``<script>`` in a set's file
 is shown as text) and images off (a page loads nothing). LaTeX between ``$…$`` (inline) and
@@ -14,8 +17,9 @@ import html as _html
 from functools import cache
 
 from autograd.apps.course.documents import Block
+from autograd.viz import html_page
 
-__all__ = ["html", "standalone_page", "mathml", "inline_html", "markdown_html"]
+__all__ = ["html", "mathml", "inline_html", "markdown_html"]
 
 _STYLE = """
 body { font: 16px/1.5 system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; color: #222; }
@@ -54,15 +58,7 @@ def html(blocks: list[Block], title: str) -> str:
             lines = ["<tr>" + "".join(f"<th>{inline_html(h)}</th>" for h in head) + "</tr>"]
             lines += ["<tr>" + "".join(f"<td>{inline_html(c)}</td>" for c in row) + "</tr>" for row in rows]
             body.append("<table>" + "".join(lines) + "</table>")
-    return standalone_page(title, _STYLE, body)
-
-
-def standalone_page(title: str, style: str, body: list[str]) -> str:
-    """The course's one page skeleton: a title (escaped here), a style sheet, the body's
-    parts (HTML already made safe), one per line; no script, nothing loaded."""
-    return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-            f"<title>{_html.escape(title)}</title>\n<style>{style}</style>\n</head>\n<body>\n"
-            + "\n".join(body) + "\n</body>\n</html>\n")
+    return html_page(title, "\n".join(body), style=_STYLE.strip())
 
 
 # ------------------------------------------------------------------ Markdown

@@ -1,6 +1,6 @@
-"""The class report: one standalone HTML page (no script, no network) with the score
-histogram drawn as inline SVG, per question how many got it right and the most common
-mistakes, and every student's marks."""
+"""The class report: one standalone HTML page (`autograd.viz.html_page`: no script, no
+network) with the score histogram drawn as inline SVG, per question how many got it right and
+the most common mistakes, and every student's marks."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import statistics
 
 from autograd.apps.course.grade import NO_ANSWER, ClassGrades
 from autograd.apps.course.mathtext import question_latex
-from autograd.apps.course.page import mathml, standalone_page
+from autograd.apps.course.page import mathml
+from autograd.viz import html_page
 
 __all__ = ["report_html", "histogram_svg", "bins"]
 
@@ -115,4 +116,4 @@ def report_html(grades: ClassGrades) -> str:
     body.append("<p>✓ right, ✗ wrong, ✗→p wrong but given p points of follow-through credit, ~ imprecise, "
                 "– no answer. Hover over a mark for the feedback the student gets.</p>")
     body += [f"<p>note: {esc(note)}</p>" for note in grades.notes]
-    return standalone_page(f"{pset.title}: grades", _STYLE, body)
+    return html_page(f"{pset.title}: grades", "\n".join(body), style=_STYLE.strip())
