@@ -263,12 +263,6 @@ from autograd.apps.cli import main  # noqa: E402
 GRAD = ["grad", "q = x + y; f = q * z", "--at", "x=-2", "y=5", "z=-4"]
 
 
-def run(capsys, *args):
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 def assert_one_error(code, out, err, words):
     assert code == 2
     assert out == ""
@@ -277,9 +271,9 @@ def assert_one_error(code, out, err, words):
 
 
 @pytest.mark.parametrize("command", [GRAD, ["walkthrough"]])
-def test_a_bad_second_output_writes_not_even_the_first(command, tmp_path, capsys):
+def test_a_bad_second_output_writes_not_even_the_first(command, tmp_path, run_cli):
     ok = tmp_path / "ok.svg"
-    code, out, err = run(capsys, *command, "--svg", str(ok), "--html", str(tmp_path))
+    code, out, err = run_cli(*command, "--svg", str(ok), "--html", str(tmp_path))
     assert_one_error(code, out, err, f"cannot write {tmp_path}: it is a folder (--html)")
     assert not ok.exists() and list(tmp_path.iterdir()) == []
 
@@ -292,20 +286,20 @@ def test_a_bad_second_output_writes_not_even_the_first(command, tmp_path, capsys
     (["--svg", "nodir/g.svg"], "the folder"),
     (["--svg", "/dev/null"], "not a regular file"),
 ])
-def test_output_paths_are_checked_before_any_work(flags, words, tmp_path, capsys, monkeypatch):
+def test_output_paths_are_checked_before_any_work(flags, words, tmp_path, run_cli, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "DIR").mkdir()
-    code, out, err = run(capsys, *GRAD, "--json", *flags)
+    code, out, err = run_cli(*GRAD, "--json", *flags)
     assert_one_error(code, out, err, words)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["DIR"]
 
 
-def test_paths_are_checked_before_the_program_is_even_read(tmp_path, capsys):
-    code, out, err = run(capsys, "grad", "log(", "--at", "x=1", "--svg", str(tmp_path))
+def test_paths_are_checked_before_the_program_is_even_read(tmp_path, run_cli):
+    code, out, err = run_cli("grad", "log(", "--at", "x=1", "--svg", str(tmp_path))
     assert_one_error(code, out, err, "it is a folder")  # not the program's syntax error
 
 
-def test_a_full_disk_keeps_the_old_page_and_prints_nothing(tmp_path, capsys, monkeypatch):
+def test_a_full_disk_keeps_the_old_page_and_prints_nothing(tmp_path, run_cli, monkeypatch):
     page = tmp_path / "page.html"
     page.write_text("<html>the old page</html>")
     svg = tmp_path / "g.svg"
@@ -314,27 +308,27 @@ def test_a_full_disk_keeps_the_old_page_and_prints_nothing(tmp_path, capsys, mon
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
     monkeypatch.setattr(os, "write", full)
-    code, out, err = run(capsys, *GRAD, "--svg", str(svg), "--html", str(page))
+    code, out, err = run_cli(*GRAD, "--svg", str(svg), "--html", str(page))
     monkeypatch.undo()
     assert_one_error(code, out, err, "No space left on device")
     assert page.read_text() == "<html>the old page</html>"
     assert not svg.exists() and leftovers(tmp_path) == []
 
 
-def test_outputs_are_written_once_each_and_reported(tmp_path, capsys):
+def test_outputs_are_written_once_each_and_reported(tmp_path, run_cli):
     svg, page = tmp_path / "g.svg", tmp_path / "g.html"
-    code, out, err = run(capsys, *GRAD, "--json", "--svg", str(svg), "--html", str(page))
+    code, out, err = run_cli(*GRAD, "--json", "--svg", str(svg), "--html", str(page))
     assert code == 0 and '"value": -12.0' in out
     assert err.splitlines() == [f"wrote {svg}", f"wrote {page}"]
     assert svg.read_text().lstrip().startswith("<?xml") and "<html" in page.read_text()
     assert leftovers(tmp_path) == []
 
 
-def test_flags_with_unbounded_work_have_limits(capsys):
-    code, out, err = run(capsys, "walkthrough", "--steps", "100000")
+def test_flags_with_unbounded_work_have_limits(run_cli):
+    code, out, err = run_cli("walkthrough", "--steps", "100000")
     assert_one_error(code, out, err, "--steps: '100000' must be at least 1 and at most 2000")
     many = [f"x{i}=1" for i in range(6000)]
-    code, out, err = run(capsys, "grad", "x0", "--at", *many)
+    code, out, err = run_cli("grad", "x0", "--at", *many)
     assert_one_error(code, out, err, "--at gives 6,000 values, at most 5,000")
 
 
@@ -403,12 +397,12 @@ def test_an_output_that_is_an_input_is_refused_even_through_a_link(tmp_path):
     assert plan_outputs([(tmp_path / "out.csv", "--csv")], inputs=[(answers, "answers file")]) == [tmp_path / "out.csv"]
 
 
-def test_a_path_ending_in_a_slash_overwrites_nothing(tmp_path, capsys):
+def test_a_path_ending_in_a_slash_overwrites_nothing(tmp_path, run_cli):
     """`--svg notes/` wrote a file named notes, and `--svg old.txt/` replaced old.txt."""
     old = tmp_path / "old.txt"
     old.write_text("keep me")
     for path in (old, tmp_path / "notes"):
-        code, out, err = run(capsys, *GRAD, "--svg", f"{path}/")
+        code, out, err = run_cli(*GRAD, "--svg", f"{path}/")
         assert_one_error(code, out, err, f"cannot write {path}/: it names a folder (the path ends with /) (--svg)")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["old.txt"] and old.read_text() == "keep me"
 
