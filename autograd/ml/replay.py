@@ -69,7 +69,8 @@ from typing import Any
 import numpy as np
 
 from autograd.core import ops
-from autograd.core.engine import Value, _node, is_grad_enabled, no_grad, topological_order
+from autograd.core import Value, is_grad_enabled, no_grad, topological_order
+from autograd.core.value import _node
 
 __all__ = ["compile", "compile_values", "CompiledStep", "CompiledValues", "ReplayMismatch", "VECTOR_RULES",
            "OTHER_FACTOR", "replay_rule"]
