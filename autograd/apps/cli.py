@@ -588,7 +588,7 @@ def _higher_order(args: argparse.Namespace, evaluation):
     ``--steps`` also set the gradients of the program's own nodes, which `trace` then sets right."""
     if args.order == 1 and args.mode == "reverse" and not args.seed:
         return None
-    from autograd.higher import command_result
+    from autograd.explain.higher_steps import command_result
 
     return command_result(evaluation, args.order, args.mode, parse_assignments(args.seed, "--seed"), args.steps)
 

@@ -25,7 +25,7 @@ from autograd.lang import MAX_NUMBER_LENGTH, evaluate_tree, is_name, nearest, nu
 from autograd.core import OPS
 from autograd.lang import notation
 from autograd.explain import Names, Trace, chain_line, fmt, name_nodes, wrap
-from autograd.higher import parse_second_derivative, second_derivative, second_derivative_text
+from autograd.checking.second_order import parse_second_derivative, second_derivative, second_derivative_text
 
 __all__ = [
     "numerical_grads", "analytic_grads", "gradcheck", "GradcheckError",
