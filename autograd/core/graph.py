@@ -166,17 +166,10 @@ def layout(node: Value) -> Layout:
 # ------------------------------------------------------------------ the reverse sweep
 
 
-def reverse_sweep(
-    order: list[Value],
-    *,
-    seed: Gradient = 1.0,
-    wanted: Collection[Value] | None = None,
-    local: LocalOverride | None = None,
-    replaced: Mapping[Value, float] | None = None,
-    overwrite: bool = False,
-    values: bool = False,
-    add: Callable[[list], Value] | None = None,
-) -> dict[Value, Gradient]:
+def reverse_sweep(order: list[Value], *, seed: Gradient = 1.0, wanted: Collection[Value] | None = None,
+                  local: LocalOverride | None = None, replaced: Mapping[Value, float] | None = None,
+                  overwrite: bool = False, values: bool = False,
+                  add: Callable[[list], Value] | None = None) -> dict[Value, Gradient]:
     """∂root/∂node for the nodes of ``order`` (children before parents, root last).
 
     The chain rule, in reverse topological order, the contributions to each node added in the
