@@ -32,9 +32,9 @@ import numbers
 from collections.abc import Callable
 from typing import Union
 
-from autograd.core import grad_mode, ops
+from autograd.core import ops
+from autograd.core.grad_mode import is_grad_enabled, node_maker
 from autograd.core.graph import children_of, constant_of, is_reflected, locals_of, sweep_into_nodes, topological_order
-from autograd.core.grad_mode import is_grad_enabled
 from autograd.core.reals import apply_rule, as_constant, as_real, checked, finite_or_raise, negative_base_error
 
 __all__ = ["Value"]
@@ -251,25 +251,9 @@ class Value:
         sweep_into_nodes(topological_order(self), accumulate)
 
 
-_new_value = object.__new__
-
-
-def _node(data: float, op: str, edges: tuple) -> Value:
-    """A result node; with recording off (`no_grad`) it is a leaf with no edges.
-
-    (A module-level function rather than a method: it is called once per operation, and
-    skipping the attribute lookup is measurably faster.)
-    """
-    out = _new_value(Value)
-    out._data = data
-    out.grad = 0.0
-    if grad_mode.open_blocks == 0 or grad_mode.recording.get():
-        out._tag = op
-        out.edges = edges
-    else:
-        out._tag = ""  # a leaf: the slot holds its (empty) label
-        out.edges = ()
-    return out
+# The node maker every operation calls (a module-level name: called once per operation, it
+# skips an attribute lookup); it reads the recording switch where that is cheapest.
+_node = node_maker(Value)
 
 
 def _compared(other: Operand) -> float:
