@@ -251,7 +251,7 @@ def test_the_module_is_the_only_writer():
             continue
         text = source.read_text(encoding="utf-8").replace(_NOT_FILE_WRITES.get(name, "\0"), "")
         offenders += [f"{name}: {found}" for found in _file_writes(text)]
-    assert {"util/validate.py", "core/engine.py", "apps/cli/process.py", "apps/course/report.py",
+    assert {"util/validate.py", "core/value.py", "apps/cli/process.py", "apps/course/report.py",
             "ml/nn.py", "viz/drawing.py", "apps/explore/server.py"} <= scanned
     assert offenders == []
 

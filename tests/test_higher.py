@@ -14,9 +14,9 @@ from autograd import Value, grad, hessian, jvp, sum_values, linear, no_grad
 from autograd.core import ops
 from autograd.apps.cli import main
 from autograd.lang import parse
-from autograd.higher import (
-    dotted, forward_trace, hessian_of, parse_second_derivative, second_derivative, tangents,
-)
+from autograd.checking.second_order import parse_second_derivative, second_derivative
+from autograd.explain.higher_steps import dotted, forward_trace
+from autograd.higher import hessian_of, tangents
 
 # ------------------------------------------------------------------ random programs
 #

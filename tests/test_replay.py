@@ -19,7 +19,8 @@ import autograd
 from autograd import Value
 from autograd.core import ops
 from autograd.ml import losses
-from autograd.core.engine import _node, linear, sum_values, topological_order
+from autograd.core import linear, sum_values, topological_order
+from autograd.core.value import _node
 from autograd.ml.nn import MLP
 from autograd.ml.optim import SGD, Adam
 from autograd.ml.replay import OTHER_FACTOR, VECTOR_RULES, ReplayMismatch, compile

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from autograd.explain import fmt
-from autograd.higher import parse_second_derivative, second_derivative, second_derivative_text
+from autograd.checking.second_order import parse_second_derivative, second_derivative, second_derivative_text
 from autograd.lang import nearest
 from autograd.checking.precision import rating, read_number, significant_digits, tolerance
 

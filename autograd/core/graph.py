@@ -22,23 +22,25 @@ Everything that differentiates a graph goes through this module:
 - `forward_sweep(order, tangents)`: forward mode, ṫ(node) = Σ ∂node/∂child · ṫ(child).
 
 How a node stores its edges (one flat tuple ``(child₀, ∂₀, child₁, ∂₁, …[, constant])``) is
-known here and in `engine` only; everyone else reads `layout` or the `Value` properties.
+known here and in `value` (which writes it) only; everyone else reads `layout` or the `Value`
+properties, which call the same four rules (`children_of`, `locals_of`, `constant_of`,
+`is_reflected`).
 """
 
 from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Collection, Mapping
-from functools import reduce
+from functools import partial, reduce
 from typing import TYPE_CHECKING, NamedTuple, Union
 
 from autograd.core import ops
 
 if TYPE_CHECKING:
-    from autograd.core.engine import Value
+    from autograd.core.value import Value
 
-__all__ = ["topological_order", "reaching", "Layout", "layout", "reverse_sweep", "sweep_into_nodes", "backward_pass",
-           "forward_sweep", "LocalOverride"]
+__all__ = ["topological_order", "reaching", "Layout", "layout", "children_of", "locals_of", "constant_of",
+           "is_reflected", "reverse_sweep", "sweep_into_nodes", "backward_pass", "forward_sweep", "LocalOverride"]
 
 Gradient = Union[float, "Value"]
 # (node, k, ∂node/∂child_k as a number) -> the local derivative to use on that edge instead
@@ -83,12 +85,41 @@ def reaching(order: list[Value], targets: Collection[Value]) -> set[Value]:
     the targets included: the only nodes a gradient with respect to the targets flows through."""
     reach = set(targets)
     for node in order:
-        if node not in reach and any(child in reach for child in node.children):
+        if node not in reach and any(child in reach for child in children_of(node.edges)):
             reach.add(node)
     return reach
 
 
 # ------------------------------------------------------------------ reading a node
+
+# The four rules of the edge tuple. `layout` puts them together; `Value.children`, `.local_grads`,
+# `.constant` and `.reflected` call them one at a time (cheaper than decoding the whole node).
+
+
+def children_of(edges: tuple) -> tuple:
+    """The children: every other item from the first (an odd last item is the constant, not a child)."""
+    return edges[0 : len(edges) - 1 : 2]
+
+
+def locals_of(edges: tuple) -> tuple:
+    """∂node/∂child for each child: every other item from the second (an odd last item is never one)."""
+    return edges[1::2]
+
+
+def constant_of(edges: tuple, op: str) -> float | None:
+    """The plain-number operand (``3`` in ``x + 3``), or None: an odd last item, or the c of
+    ``x * c``, which keeps c only once, as x's local derivative (∂(x·c)/∂x = c)."""
+    if len(edges) % 2:
+        return edges[-1]
+    if op == "*" and len(edges) == 2:
+        return edges[1]
+    return None
+
+
+def is_reflected(op: str) -> bool:
+    """True when a constant stood on the left (``3 - x`` is recorded as "r-"): the node's one child
+    is then the right-hand operand."""
+    return op.startswith(ops.REFLECTED_PREFIX) and op not in ops.OPS
 
 
 class Layout(NamedTuple):
@@ -120,35 +151,25 @@ class Layout(NamedTuple):
         return k
 
 
+_LEAF = Layout(None, (), (), None, False)
+
+
 def layout(node: Value) -> Layout:
-    """Decode ``node.edges`` (see the module docstring): the one place that knows its shape."""
+    """Decode ``node.edges`` (see the module docstring): the one place that reads a whole node."""
     edges = node.edges
     if not edges:
-        return Layout(None, (), (), None, False)
+        return _LEAF
     name = node.op
-    odd = len(edges) % 2 == 1
-    if odd:
-        children, locals_, constant = edges[0:-1:2], edges[1:-1:2], edges[-1]
-    else:
-        children, locals_ = edges[0::2], edges[1::2]
-        constant = edges[1] if name == "*" and len(edges) == 2 else None  # x * c keeps c as its local
-    reflected = name.startswith(ops.REFLECTED_PREFIX) and name not in ops.OPS
-    return Layout(ops.get(name), children, locals_, constant, reflected)
+    return Layout(ops.get(name), children_of(edges), locals_of(edges), constant_of(edges, name), is_reflected(name))
 
 
 # ------------------------------------------------------------------ the reverse sweep
 
 
-def reverse_sweep(
-    order: list[Value],
-    *,
-    seed: Gradient = 1.0,
-    wanted: Collection[Value] | None = None,
-    local: LocalOverride | None = None,
-    replaced: Mapping[Value, float] | None = None,
-    overwrite: bool = False,
-    values: bool = False,
-) -> dict[Value, Gradient]:
+def reverse_sweep(order: list[Value], *, seed: Gradient = 1.0, wanted: Collection[Value] | None = None,
+                  local: LocalOverride | None = None, replaced: Mapping[Value, float] | None = None,
+                  overwrite: bool = False, values: bool = False,
+                  add: Callable[[list], Value] | None = None) -> dict[Value, Gradient]:
     """∂root/∂node for the nodes of ``order`` (children before parents, root last).
 
     The chain rule, in reverse topological order, the contributions to each node added in the
@@ -165,12 +186,14 @@ def reverse_sweep(
       (once the node's own gradient is complete, before it is passed on);
     - ``overwrite``: ``=`` in place of ``+=`` (a model of forgetting to sum over paths);
     - ``values``: gradients and local derivatives may be `Value`s (``local`` then supplies
-      them); a sum of Values is one "sum" node, and factors of exactly 1 or -1 add no node.
+      them); factors of exactly 1 or -1 add no node, and the contributions to a node, when all
+      are Values, are summed by ``add`` (`autograd.core.sum_values`: one "sum" node; passed in
+      because the fused nodes are built above this module), else by binary ``+``.
 
-    A gradient that overflows to inf or nan raises OverflowError naming the node.
+    A float gradient that overflows to inf or nan raises OverflowError naming the node.
     """
     root = order[-1]
-    total = _value_total if values else _float_total
+    total = partial(_value_total, add=add) if values else _float_total
     times = _value_times if values else operator.mul
     parts: dict[Value, list] = {root: [seed]}
     grads: dict[Value, Gradient] = {}
@@ -204,21 +227,20 @@ def reverse_sweep(
 
 
 def _float_total(parts: list[float]) -> float:
-    """Σ parts left to right, as ``child.grad += …`` adds them (0.0 + p₀ is exactly p₀)."""
-    g = parts[0]
-    for p in parts[1:]:
+    """Σ parts left to right from 0.0, exactly as ``child.grad += …`` adds them (so a lone -0.0
+    part gives 0.0, as in backward())."""
+    g = 0.0
+    for p in parts:
         g += p
     return g
 
 
-def _value_total(parts: list[Gradient]) -> Gradient:
-    """Σ parts left to right: one "sum" node when all are Values."""
+def _value_total(parts: list[Gradient], add: Callable[[list], Value] | None) -> Gradient:
+    """Σ parts left to right: ``add(parts)`` when all are Values, else binary ``+``."""
     if len(parts) == 1:
         return parts[0]
-    from autograd.core.engine import sum_values  # the fused nodes are built on this module
-
-    if all(not isinstance(p, (int, float)) for p in parts):
-        return sum_values(parts)
+    if add is not None and all(not isinstance(p, (int, float)) for p in parts):
+        return add(parts)
     return reduce(operator.add, parts)
 
 
@@ -233,17 +255,18 @@ def _value_times(local: Gradient, g: Gradient) -> Gradient:
     return local * g
 
 
-def _check_finite(grads: Mapping[Value, float]) -> None:
+def _check_finite(grads: Mapping[Value, float], quantity: str = "gradient") -> None:
     for node, g in grads.items():
         if g - g != 0.0:
-            _overflowed(node, g)
+            _overflowed(node, g, quantity)
 
 
-def _overflowed(node: Value, g: float) -> None:
+def _overflowed(node: Value, g: float, quantity: str = "gradient") -> None:
     what = f"the {node.op} node" if node.op else "the leaf"
     label = f" {node.label!r}" if node.label else ""
+    sweep = "backward" if quantity == "gradient" else "forward"
     raise OverflowError(
-        f"backward: the gradient of {what}{label} (value {node.data!r}) is {g}: "
+        f"{sweep}: the {quantity} of {what}{label} (value {node.data!r}) is {g}: "
         "a product of local derivatives overflowed a float"
     )
 
@@ -305,5 +328,5 @@ def forward_sweep(order: list[Value], tangents: Mapping[Value, float]) -> dict[V
         for i in range(0, len(edges) - 1, 2):
             t += edges[i + 1] * dot[edges[i]]
         dot[node] = t
-    _check_finite(dot)
+    _check_finite(dot, "tangent")
     return dot

@@ -63,6 +63,6 @@ def _addition(args: argparse.Namespace, evaluation: Evaluation):
     """``--order 2`` and ``--mode forward`` (computed by autograd.higher), or None."""
     if args.order == 1 and args.mode == "reverse" and not args.seed:
         return None
-    from autograd.higher import command_result
+    from autograd.explain.higher_steps import command_result
 
     return command_result(evaluation, args.order, args.mode, parse_assignments(args.seed, "--seed"), args.steps)

@@ -11,7 +11,7 @@ nowhere else in the replay.
 from __future__ import annotations
 
 from autograd.core import Value
-from autograd.core.engine import _node  # the engine's own node maker (no operation is run)
+from autograd.core.value import _node  # the engine's own node maker (no operation is run)
 
 __all__ = ["joint_root", "stored_tail", "make_node"]
 

@@ -1,0 +1,75 @@
+"""Recording on and off: `no_grad()`, `is_grad_enabled()`, and the node maker that obeys them.
+
+Inside a ``with no_grad():`` block operations record no graph: their results are leaves with no
+children (parameter updates, evaluation). The switch holds per thread and per asyncio task.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+__all__ = ["no_grad", "is_grad_enabled", "node_maker"]
+
+# Whether operations record a graph, per thread and per asyncio task. Reading a ContextVar on
+# every operation would slow every operation down, so a global count of open `no_grad()` blocks
+# (in any thread) is checked first: while it is 0, nobody has switched recording off. Both are
+# read by `is_grad_enabled` and by the node maker below, and by nothing else.
+_recording: ContextVar[bool] = ContextVar("autograd_recording", default=True)
+_open_blocks = 0
+_count_lock = threading.Lock()
+
+
+@contextmanager
+def no_grad() -> Iterator[None]:
+    """Record no graph inside the block: results are leaves with no children.
+
+    Use it for parameter updates and evaluation, where no gradient is wanted::
+
+        with no_grad():
+            prediction = model(x)
+
+    It holds for the current thread (and asyncio task) only.
+    """
+    global _open_blocks
+    token = _recording.set(False)
+    with _count_lock:
+        _open_blocks += 1
+    try:
+        yield
+    finally:
+        with _count_lock:
+            _open_blocks -= 1
+        _recording.reset(token)
+
+
+def is_grad_enabled() -> bool:
+    """True unless inside a `no_grad()` block (of this thread)."""
+    return _open_blocks == 0 or _recording.get()
+
+
+def node_maker(cls: type) -> Callable[[float, str, tuple], object]:
+    """The function every operation calls to make its result, a new ``cls`` (`Value`): with its op
+    and edges while recording, a leaf with no edges (and an empty label) inside `no_grad`.
+
+    It is built here, around the class, because it reads the switch on every operation: as a
+    global of this module that read is as cheap as it can be (through an attribute of the module,
+    from elsewhere, it would slow every operation down). The class and ``object.__new__`` are
+    bound as defaults for the same reason (a local is read faster than a closure's cell).
+    """
+
+    def node(data: float, op: str, edges: tuple, new: Callable = object.__new__, cls: type = cls) -> object:
+        out = new(cls)
+        out._data = data
+        out.grad = 0.0
+        if _open_blocks == 0 or _recording.get():
+            out._tag = op
+            out.edges = edges
+        else:
+            out._tag = ""  # a leaf: the slot holds its (empty) label
+            out.edges = ()
+        return out
+
+    return node
