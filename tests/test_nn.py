@@ -320,8 +320,8 @@ def test_load_raises_only_value_error_naming_the_file(tmp_path):
 
 
 def test_load_checks_the_version(tmp_path):
-    model, path = saved(tmp_path, version=2)
-    with pytest.raises(ValueError, match=r"format version 2; this autograd reads version 1"):
+    model, path = saved(tmp_path, version=3)
+    with pytest.raises(ValueError, match=r"format version 3; this autograd reads versions 1 and 2"):
         model.load(path)
     model, path = saved(tmp_path, version=None)
     with pytest.raises(ValueError, match="version"):
@@ -502,3 +502,52 @@ def test_networks_losses_and_optimisers_import_no_numpy():
             "print(sorted(m for m in ('numpy', 'tqdm', 'graphviz') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+# ---------------------------------------------------------------- a model from its file alone
+
+
+def test_load_builds_the_model_the_file_describes(tmp_path):
+    from autograd.nn import load
+
+    model = MLP(3, [4, 2], activation="tanh", seed=5).describe(inputs=["a", "b", "c"], loss="softmax",
+                                                                training={"dataset": "blobs"})
+    path = tmp_path / "m.json"
+    model.save(path)
+    data = json.loads(path.read_text())
+    assert data["version"] == 2 and data["inputs"] == ["a", "b", "c"] and data["loss"] == "softmax"
+    again = load(path)
+    assert again.architecture() == model.architecture() and again.state_dict() == model.state_dict()
+    assert (again.inputs, again.loss, again.training) == (["a", "b", "c"], "softmax", {"dataset": "blobs"})
+    assert [o.data for o in again([0.1, -0.2, 0.3])] == [o.data for o in model([0.1, -0.2, 0.3])]
+
+
+def test_load_reads_version_1_files(tmp_path):
+    from autograd.nn import load
+
+    model, path = saved(tmp_path, version=1)
+    data = json.loads(path.read_text())
+    assert set(data) == {"format", "version", "architecture", "inputs", "parameters"}
+    del data["inputs"]
+    path.write_text(json.dumps(data))
+    again = load(path)
+    assert again.state_dict() == model.state_dict() and again.inputs == ["x0", "x1"] and again.loss is None
+    other = MLP(2, [3, 1], seed=9)
+    other.load(path)
+    assert other.state_dict() == model.state_dict()
+
+
+def test_load_refuses_a_bad_description_naming_the_file(tmp_path):
+    from autograd.nn import load
+
+    for change, message in [({"inputs": ["x0", "x0"]}, "inputs must be 2 different names"),
+                            ({"inputs": ["x0", "1x"]}, "inputs must be 2 different names"),
+                            ({"loss": "cubic"}, "unknown loss 'cubic'"),
+                            ({"architecture": {"class": "MLP", "nin": 2, "nouts": [3, 1], "activation": "gelu"}},
+                             "unknown activation 'gelu'"),
+                            ({"architecture": {"class": "MLP", "nin": 0, "nouts": [1]}}, "nin"),
+                            ({"architecture": {"class": "Layer"}}, "does not describe an MLP")]:
+        _, path = saved(tmp_path, **change)
+        with pytest.raises(ValueError, match=re.escape(str(path))) as caught:
+            load(path)
+        assert message in str(caught.value)

@@ -14,16 +14,23 @@ from pathlib import Path
 from typing import Union
 
 from autograd.core import Value, linear, neuron_sum
+from autograd.lang import is_name  # an input name is one the program language and --at accept
 from autograd.util import files, validate
 
-__all__ = ["Module", "Neuron", "Layer", "MLP", "ACTIVATIONS", "INITS"]
+__all__ = ["Module", "Neuron", "Layer", "MLP", "ACTIVATIONS", "INITS", "load"]
 
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
 INITS = ("uniform", "xavier", "he")
+# The losses a model can be trained with (autograd.ml.train.LOSSES reads this one list).
+LOSS_NAMES = ("hinge", "bce", "softmax", "mse")
 Seed = Union[int, random.Random, None]
 
 MODEL_FORMAT = "autograd-model"
-MODEL_VERSION = 1
+# Version 2 adds what a model needs to be used on its own: its input names, the loss it was
+# trained with (which says how to read its outputs) and its training settings. Version 1 files
+# (architecture and parameters only) still load, with inputs named x0, x1, ... and no loss.
+MODEL_VERSION = 2
+READABLE_VERSIONS = (1, 2)
 # A saved model is about 25 bytes per parameter: 64 MiB holds over two million parameters,
 # far beyond what this scalar engine trains, and bounds what `load` reads into memory.
 MAX_MODEL_BYTES = 64 * 2**20
@@ -42,10 +49,27 @@ def _read_model_file(path: str | Path) -> dict:
     if not isinstance(data, dict) or data.get("format") != MODEL_FORMAT:
         raise ValueError(f"load: {path} is not a saved autograd model")
     version = data.get("version")
-    if version != MODEL_VERSION or isinstance(version, bool):
+    if version not in READABLE_VERSIONS or isinstance(version, bool):
         raise ValueError(f"load: {path} is format version {validate.shown(version)}; "
-                         f"this autograd reads version {MODEL_VERSION}")
+                         f"this autograd reads versions {' and '.join(map(str, READABLE_VERSIONS))}")
     return data
+
+
+def load(path: str | Path) -> "MLP":
+    """The model a file written by `Module.save` describes, built from the file alone: its
+    architecture (inputs, layer sizes, activation), parameters, input names, loss and training
+    settings. Raises ValueError naming the file for anything it cannot read (see `Module.load`)."""
+    data = _read_model_file(path)
+    shape = data.get("architecture")
+    if not isinstance(shape, dict) or shape.get("class") != "MLP":
+        raise ValueError(f"load: {path} does not describe an MLP (architecture {validate.shown(shape)})")
+    try:
+        model = MLP(shape.get("nin"), shape.get("nouts"), activation=shape.get("activation", "relu"))
+        model.load_state_dict(data.get("parameters"))
+        model.describe(inputs=data.get("inputs"), loss=data.get("loss"), training=data.get("training"))
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"load: {path}: {error}") from None
+    return model
 
 
 def _size(value: object, what: str) -> int:
@@ -113,7 +137,7 @@ class Module:
         first, then written atomically (temporary file, fsync, rename; an existing file's mode is
         kept; a symbolic link is written through to its target)."""
         payload = json.dumps({"format": MODEL_FORMAT, "version": MODEL_VERSION, "architecture": self.architecture(),
-                              "parameters": self.state_dict()})
+                              **self.description(), "parameters": self.state_dict()})
         files.atomic_write(path, payload)
 
     def load(self, path: str | Path) -> None:
@@ -135,6 +159,10 @@ class Module:
 
     def architecture(self) -> dict:
         return {"class": type(self).__name__}
+
+    def description(self) -> dict:
+        """What a saved file records beside the architecture and parameters (see `MLP.describe`)."""
+        return {}
 
 
 class Neuron(Module):
@@ -210,9 +238,12 @@ class MLP(Module):
             raise ValueError("MLP: nouts needs at least one layer size")
         nin = _size(nin, "MLP: nin")
         nouts = [_size(n, f"MLP: nouts[{i}]") for i, n in enumerate(nouts)]
+        if activation not in ACTIVATIONS:
+            raise ValueError(f"unknown activation {activation!r}: choose one of {', '.join(ACTIVATIONS)}")
         rng = _rng(seed)
         sizes = [nin, *nouts]
         self.nin, self.nouts, self.activation, self.init = nin, list(nouts), activation, init
+        self.describe()
         self.layers = [
             Layer(sizes[i], sizes[i + 1], activation if i < len(nouts) - 1 else "linear", init, rng)
             for i in range(len(nouts))
@@ -228,6 +259,26 @@ class MLP(Module):
 
     def architecture(self) -> dict:
         return {"class": "MLP", "nin": self.nin, "nouts": self.nouts, "activation": self.activation}
+
+    def describe(self, inputs: Sequence[str] | None = None, loss: str | None = None,
+                 training: dict | None = None) -> "MLP":
+        """Name the inputs (default x0, x1, ...), and record the loss the model is trained with
+        (how its outputs read: a class per output for softmax, else the sign of one score) and
+        the training settings; all three are saved with the model. Returns the model."""
+        inputs = [f"x{i}" for i in range(self.nin)] if inputs is None else inputs
+        if isinstance(inputs, (str, bytes)) or not isinstance(inputs, Sequence) or len(inputs) != self.nin \
+                or not all(isinstance(n, str) and is_name(n) for n in inputs) or len(set(inputs)) != len(inputs):
+            raise ValueError(f"inputs must be {self.nin} different names such as x0, got {validate.shown(inputs)}")
+        if loss is not None and loss not in LOSS_NAMES:
+            raise ValueError(f"unknown loss {validate.shown(loss)}: choose one of {', '.join(LOSS_NAMES)}")
+        if training is not None and not isinstance(training, dict):
+            raise ValueError(f"training must be a mapping of settings, got {validate.shown(training)}")
+        self.inputs, self.loss, self.training = list(inputs), loss, training
+        return self
+
+    def description(self) -> dict:
+        found = {"inputs": self.inputs, "loss": self.loss, "training": self.training}
+        return {key: value for key, value in found.items() if value is not None}
 
     def __repr__(self) -> str:
         return f"MLP({self.nin}, {self.nouts}, activation={self.activation!r})"

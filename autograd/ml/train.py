@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import math
 from collections import deque
 from itertools import chain, repeat
 from dataclasses import dataclass, field
@@ -13,20 +14,44 @@ from tqdm import tqdm
 from autograd.ml import losses
 from autograd.ml.data import batches
 from autograd.core import Value, no_grad
-from autograd.ml.nn import MLP
+from autograd.ml.nn import LOSS_NAMES, MLP
 from autograd.ml.optim import SGD
 from autograd.ml.replay import compile as compile_graph
 from autograd.ml.replay import compile_values
 
-__all__ = ["fit", "predict", "accuracy", "History", "LOSSES"]
+__all__ = ["fit", "predict", "accuracy", "evaluate", "scores", "label", "History", "LOSSES", "Diverged", "loss_text"]
 
-LOSSES = ("hinge", "bce", "softmax", "mse")
+LOSSES = LOSS_NAMES
+# A batch loss this many times the first one (or above it when the first is below 1) means the
+# steps are growing without bound: gradient descent has diverged, every later step is noise.
+EXPLODING = 1e6
+
+
+class Diverged(ValueError):
+    """Training stopped: a loss was not finite or exploded. The model holds the last parameters
+    whose loss was good (``step`` is the 1-based optimiser step whose loss was bad)."""
+
+    def __init__(self, step: int, epoch: int, loss: float) -> None:
+        what = "not a finite number" if not math.isfinite(loss) else f"{loss_text(loss)}, exploding"
+        super().__init__(f"training diverged at step {step} (epoch {epoch}): the loss is {what}; "
+                         "try a smaller learning rate (--lr)")
+        self.step, self.epoch, self.loss = step, epoch, loss
+
+
+def loss_text(loss: float) -> str:
+    """A loss as text: four decimals, or scientific notation when large or tiny (1.2346e+08)."""
+    return f"{loss:.4f}" if loss == 0 or 1e-3 <= abs(loss) < 1e5 else f"{loss:.4e}"
 
 
 @dataclass
 class History:
+    """Per epoch: the mean batch loss and training accuracy; with a validation set, its loss and
+    accuracy; ``best_epoch`` (0-based) the epoch kept by ``keep_best``."""
     loss: list[float] = field(default_factory=list)
     accuracy: list[float] = field(default_factory=list)
+    val_loss: list[float] = field(default_factory=list)
+    val_accuracy: list[float] = field(default_factory=list)
+    best_epoch: int | None = None
 
 
 def _rows(X) -> list[list[float]]:
@@ -56,9 +81,12 @@ def _loss(name: str, outputs: list, targets: list) -> Value:
     raise ValueError(f"unknown loss {name!r}: choose one of {', '.join(LOSSES)}")
 
 
-def _label(scores: list[float]) -> int:
+def label(scores: list[float]) -> int:
     """The predicted class: score > 0 for one output (hinge, bce, mse), the largest score otherwise."""
     return int(scores[0] > 0) if len(scores) == 1 else int(np.argmax(scores))
+
+
+_label = label
 
 
 def _outputs(out: Value | list[Value]) -> list[Value]:
@@ -78,13 +106,35 @@ def accuracy(model: MLP, X, y) -> float:
     return float(np.mean(predict(model, X) == np.asarray(y)))
 
 
+def scores(model: MLP, X) -> list[list[float]]:
+    """The model's outputs for each row of X, as plain floats (no graph is kept)."""
+    with no_grad():
+        return [[o.data for o in _outputs(model(row))] for row in _rows(X)]
+
+
+def evaluate(model: MLP, X, y, loss: str) -> dict:
+    """``loss`` (the mean, without penalties), ``accuracy`` and the predicted ``labels`` of X."""
+    rows, labels = _rows(X), [int(v) for v in np.asarray(y)]
+    with no_grad():
+        outputs = [_outputs(model(row)) for row in rows]
+        total = _loss(loss, [out[0] if len(out) == 1 else out for out in outputs], _targets(loss, labels)).data
+    predicted = [_label([o.data for o in out]) for out in outputs]
+    return {"loss": total, "accuracy": float(np.mean(np.array(predicted) == np.asarray(labels))),
+            "labels": predicted}
+
+
 def fit(model: MLP, X, y, loss: str = "hinge", optimizer=None, epochs: int = 100, batch_size: int | None = None,
         l1: float = 0.0, l2: float = 0.0, seed: int = 0, progress: bool | None = None,
-        compile: bool = True) -> History:  # noqa: A002 (the issue's name for the switch)
+        compile: bool = True, validation=None, keep_best: bool = False) -> History:  # noqa: A002
     """Train ``model`` on (X, y); each batch: forward, loss + penalties, backward, optimizer step.
 
     ``batch_size`` None trains on the full set each step. The history keeps, per epoch, the
-    mean batch loss and the training accuracy.
+    mean batch loss and the training accuracy; with ``validation=(X_val, y_val)`` also the
+    validation loss (without penalties) and accuracy after each epoch. ``keep_best`` ends with
+    the parameters of the epoch of least validation loss (least training loss without a set).
+
+    A batch loss that is not finite, or more than `EXPLODING` times the first (and above 1),
+    stops training with `Diverged`; the model then holds the parameters of the last good step.
 
     ``compile`` (the default) records each batch size's graph once and replays it
     (`autograd.compile`): bit for bit the plain engine's losses and parameters, many times
@@ -102,21 +152,56 @@ def fit(model: MLP, X, y, loss: str = "hinge", optimizer=None, epochs: int = 100
     step = _compiled_step(model, loss, l1, l2) if compile else _plain_step(model, loss, l1, l2)
     measure = _compiled_accuracy(model) if compile else None
     bar = tqdm(range(epochs), desc="training", unit="epoch", disable=progress is False if progress is not None else None)
+    guard = _Guard(params)
+    best: tuple[float, int, list[float]] | None = None
     collecting = gc.isenabled()
     gc.disable()
     try:
-        for _ in bar:
+        for epoch in bar:
             epoch_losses = []
             for index in batches(len(rows), batch_size, rng if batch_size else None):
                 epoch_losses.append(step([rows[i] for i in index], _targets(loss, [labels[i] for i in index])))
+                guard.check(epoch_losses[-1], epoch)
                 optimizer.step()
             history.loss.append(float(np.mean(epoch_losses)))
             history.accuracy.append(measure(rows, labels) if compile else accuracy(model, X, y))
-            bar.set_postfix(loss=f"{history.loss[-1]:.4f}", acc=f"{history.accuracy[-1]:.3f}")
+            shown = {"loss": loss_text(history.loss[-1]), "acc": f"{history.accuracy[-1]:.3f}"}
+            if validation is not None:
+                result = evaluate(model, validation[0], validation[1], loss)
+                history.val_loss.append(result["loss"])
+                history.val_accuracy.append(result["accuracy"])
+                shown.update(val_loss=loss_text(result["loss"]), val_acc=f"{result['accuracy']:.3f}")
+            bar.set_postfix(shown)
+            judged = (history.val_loss or history.loss)[-1]
+            if keep_best and math.isfinite(judged) and (best is None or judged < best[0]):
+                best = (judged, epoch, [p.data for p in params])
     finally:
         if collecting:
             gc.enable()
+    if best is not None:
+        history.best_epoch = best[1]
+        for p, value in zip(params, best[2]):
+            p.data = value
     return history
+
+
+class _Guard:
+    """Watches each step's loss for divergence and keeps the parameters of the last good step,
+    restoring them before raising `Diverged` (the check runs before the optimiser moves them)."""
+
+    def __init__(self, params: list[Value]) -> None:
+        self.params, self.first, self.steps, self.good = params, None, 0, [p.data for p in params]
+
+    def check(self, loss: float, epoch: int) -> None:
+        self.steps += 1
+        if self.first is None:
+            self.first = loss
+        if not math.isfinite(loss) or abs(loss) > EXPLODING * max(1.0, abs(self.first)) or \
+                not all(map(math.isfinite, (p.data for p in self.params))):
+            for p, value in zip(self.params, self.good):
+                p.data = value
+            raise Diverged(self.steps, epoch + 1, loss)
+        self.good = [p.data for p in self.params]
 
 
 def _objective(model: MLP, loss: str, l1: float, l2: float, inputs: list, targets: list) -> Value:

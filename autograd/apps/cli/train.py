@@ -19,6 +19,7 @@ from autograd.util.files import plan_outputs
 LIMITS = {"width": 512, "layers": 6, "parameters": 100_000, "epochs": 5_000,
           "work": 50_000_000, "graph": 5_000_000, "compiled graph": 500_000}
 BYTES_PER_PARAMETER_SAMPLE = {"graph": 50, "compiled graph": 700}
+TEST_FRACTION = 0.25  # held out for the test accuracy (and for `autograd evaluate` of a saved model)
 SETTINGS = ("hidden", "loss", "optimizer", "lr", "epochs", "batch_size", "l2")
 
 EPILOG = f"""limits (raise them with --allow-large): hidden layers at most {LIMITS['layers']}, each at most
@@ -31,15 +32,36 @@ examples:
   autograd train moons
   autograd train digits --json
   autograd train spirals --hidden 32,32 --activation tanh --optimizer adam --lr 0.02
+  autograd train moons --validation 0.2 --keep-best --save moons.json
 """
+
+DESCRIPTION = ("Train an MLP with gradient descent on a dataset made from a seed. "
+               "Defaults are chosen per dataset so that the plain command trains well.")
+
+
+def describe_defaults() -> str:
+    """The description with each dataset's defaults (read from autograd.ml.settings, which loads
+    numpy: called only when the help is shown)."""
+    from autograd.ml.settings import DEFAULTS
+
+    lines = [DESCRIPTION, "", "defaults per dataset (a flag overrides one):"]
+    for name, values in DEFAULTS.items():
+        shown = " ".join(f"--{key.replace('_', '-')} {_flag_value(value)}" for key, value in values.items()
+                          if key != "n")
+        lines.append(f"  {name:8} {shown}" + (f" ({values['n']} samples)" if values.get("n") else ""))
+    return "\n".join(lines)
+
+
+def _flag_value(value) -> str:
+    return ",".join(map(str, value)) if isinstance(value, list) else str(value)
+
 
 
 def add(commands) -> None:
     """`autograd train`: always present; a missing optional package is reported when it runs."""
     train = commands.add_parser(
         "train", help="train an MLP on a small dataset", epilog=EPILOG,
-        description="Train an MLP with gradient descent on a dataset made from a seed. "
-                    "Defaults are chosen per dataset so that the plain command trains well.",
+        description=describe_defaults,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     train.add_argument("dataset", choices=Choices("autograd.ml.data", "DATASETS", sort=True), metavar="DATASET",
@@ -57,7 +79,11 @@ def add(commands) -> None:
                        help="one of: %(choices)s (default %(default)s)")
     train.add_argument("--l2", type=bounded(float, 0.0, 1000.0), help="L2 penalty weight, at least 0 and at most 1000")
     train.add_argument("--seed", type=bounded(int, 0, 2**32 - 1), default=1337)
-    train.add_argument("--save", metavar="PATH", help="save the trained model as JSON")
+    train.add_argument("--validation", type=bounded(float, 0.0, 1.0, high_open=True), default=0.0, metavar="FRACTION",
+                       help="hold out this fraction of the training set and report its loss and accuracy per epoch")
+    train.add_argument("--keep-best", action="store_true",
+                       help="end with the epoch of least validation loss (least training loss without --validation)")
+    train.add_argument("--save", metavar="PATH", help="save the trained model as JSON (after a divergence: the last good one)")
     train.add_argument("--no-compile", dest="compile", action="store_false",
                        help="run every step through the graph instead of a compiled replay")
     train.add_argument("--allow-large", action="store_true", help="lift the size limits listed below")
@@ -75,34 +101,60 @@ def run(args: argparse.Namespace) -> int:
 
     settings = settings_for(args.dataset, **{key: getattr(args, key) for key in (*SETTINGS, "activation", "init", "seed")})
     X, y = load_data(settings)
-    Xtr, Xte, ytr, yte = train_test_split(X, y, 0.25, seed=args.seed)
+    Xtr, Xte, ytr, yte = train_test_split(X, y, TEST_FRACTION, seed=args.seed)
     classes = int(y.max()) + 1
     try:
         sizes = layer_sizes(settings, X.shape[1], classes)
     except ValueError as error:  # more classes than the loss can score
         raise UsageError(f"{error} (--loss softmax)") from None
     check_size(args, sizes, len(Xtr), settings)
+    validation = None
+    if args.validation:
+        Xtr, Xva, ytr, yva = train_test_split(Xtr, ytr, args.validation, seed=args.seed)
+        validation = (Xva, yva)
     model, optimizer = build(settings, X.shape[1], classes, samples=len(Xtr))
+    model.describe(loss=settings["loss"], training={**settings, "test_fraction": TEST_FRACTION,
+                                                    "validation": args.validation})
     started = time.perf_counter()
-    history = train.fit(model, Xtr, ytr, optimizer=optimizer, progress=False if args.json else None,
-                        compile=args.compile, **fit_options(settings))
+    try:
+        history = train.fit(model, Xtr, ytr, optimizer=optimizer, progress=False if args.json else None,
+                            compile=args.compile, validation=validation, keep_best=args.keep_best,
+                            **fit_options(settings))
+    except train.Diverged:
+        if save:  # the model holds the last good step's parameters
+            model.save(save[0])
+            print(f"wrote {save[0]} (the last good step)", file=sys.stderr)
+        raise
     seconds = time.perf_counter() - started
     result = {"dataset": args.dataset, "train_accuracy": train.accuracy(model, Xtr, ytr),
               "test_accuracy": train.accuracy(model, Xte, yte), "seconds": seconds,
               "loss_history": history.loss, "accuracy_history": history.accuracy,
               "settings": settings}
+    if validation is not None:
+        result.update(val_loss_history=history.val_loss, val_accuracy_history=history.val_accuracy)
+    if args.keep_best:
+        result["best_epoch"] = history.best_epoch + 1
     if save:
         model.save(save[0])
     if args.json:
         print(json.dumps(result, indent=2))
     else:
-        print(f"{args.dataset}: MLP({X.shape[1]}, {sizes[1:]}), {settings['epochs']} epochs in {seconds:.1f} s")
-        print(f"  final loss      {history.loss[-1]:.4f}")
-        print(f"  train accuracy  {result['train_accuracy']:.3f}")
-        print(f"  test accuracy   {result['test_accuracy']:.3f}")
+        _print_summary(args, result, history, f"MLP({X.shape[1]}, {sizes[1:]})", train.loss_text)
     if save:
         print(f"wrote {save[0]}", file=sys.stderr)
     return 0
+
+
+def _print_summary(args: argparse.Namespace, result: dict, history, model: str, loss_text) -> None:
+    epochs = len(history.loss)
+    print(f"{args.dataset}: {model}, {epochs} epochs in {result['seconds']:.1f} s")
+    print(f"  final loss      {loss_text(history.loss[-1])}")
+    if history.val_loss:
+        print(f"  validation loss {loss_text(history.val_loss[-1])} (accuracy {history.val_accuracy[-1]:.3f})")
+    if history.best_epoch is not None:
+        print(f"  kept epoch      {history.best_epoch + 1} (the best)")
+    print(f"  train accuracy  {result['train_accuracy']:.3f}")
+    print(f"  test accuracy   {result['test_accuracy']:.3f}")
 
 
 def _require_training_packages() -> None:
