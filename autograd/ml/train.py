@@ -160,9 +160,8 @@ def fit(model: MLP, X, y, loss: str = "hinge", optimizer=None, epochs: int = 100
         for epoch in bar:
             epoch_losses = []
             for index in batches(len(rows), batch_size, rng if batch_size else None):
-                epoch_losses.append(step([rows[i] for i in index], _targets(loss, [labels[i] for i in index])))
-                guard.check(epoch_losses[-1], epoch)
-                optimizer.step()
+                epoch_losses.append(guard.step(step, optimizer, [rows[i] for i in index],
+                                               _targets(loss, [labels[i] for i in index]), epoch))
             history.loss.append(float(np.mean(epoch_losses)))
             history.accuracy.append(measure(rows, labels) if compile else accuracy(model, X, y))
             shown = {"loss": loss_text(history.loss[-1]), "acc": f"{history.accuracy[-1]:.3f}"}
@@ -187,21 +186,37 @@ def fit(model: MLP, X, y, loss: str = "hinge", optimizer=None, epochs: int = 100
 
 class _Guard:
     """Watches each step's loss for divergence and keeps the parameters of the last good step,
-    restoring them before raising `Diverged` (the check runs before the optimiser moves them)."""
+    restoring them before raising `Diverged` (the check runs before the optimiser moves them;
+    an optimiser step that would make a parameter inf or nan fails, and is divergence too)."""
 
     def __init__(self, params: list[Value]) -> None:
         self.params, self.first, self.steps, self.good = params, None, 0, [p.data for p in params]
+
+    def step(self, step, optimizer, inputs: list, targets: list, epoch: int) -> float:
+        """One training step, watched: the batch's loss, then the optimiser's update."""
+        try:
+            loss = step(inputs, targets)
+        except OverflowError:  # the engine refuses a float overflow: the loss would be inf
+            loss = math.inf
+        self.check(loss, epoch)
+        try:
+            optimizer.step()
+        except (OverflowError, ValueError):  # a step to inf or nan, which a parameter refuses
+            self.fail(math.inf, epoch)
+        return loss
 
     def check(self, loss: float, epoch: int) -> None:
         self.steps += 1
         if self.first is None:
             self.first = loss
-        if not math.isfinite(loss) or abs(loss) > EXPLODING * max(1.0, abs(self.first)) or \
-                not all(map(math.isfinite, (p.data for p in self.params))):
-            for p, value in zip(self.params, self.good):
-                p.data = value
-            raise Diverged(self.steps, epoch + 1, loss)
+        if not math.isfinite(loss) or abs(loss) > EXPLODING * max(1.0, abs(self.first)):
+            self.fail(loss, epoch)
         self.good = [p.data for p in self.params]
+
+    def fail(self, loss: float, epoch: int) -> None:
+        for p, value in zip(self.params, self.good):
+            p.data = value
+        raise Diverged(self.steps, epoch + 1, loss)
 
 
 def _objective(model: MLP, loss: str, l1: float, l2: float, inputs: list, targets: list) -> Value:
