@@ -271,3 +271,29 @@ def test_export_refuses_to_overwrite_its_input(run_cli, tmp_path, monkeypatch):
     code, out, err = run_cli("export-model", "m.onnx", "--to", "onnx", "m.onnx")
     assert code == 2 and "it is the model this command reads" in err and err.count("\n") == 1, err
     assert (tmp_path / "m.onnx").read_text() == before
+
+
+def test_the_readme_round_trip_prints_what_the_readme_shows(run_cli, tmp_path, monkeypatch):
+    """Each `$ autograd ...` of the README's round trip, run here, prints the lines shown under it
+    (the training time aside); the onnxruntime line prints our prediction."""
+    import re
+    import subprocess
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    block = readme.split("**A trained model's life", 1)[1].split("```", 2)[1]
+    monkeypatch.chdir(tmp_path)
+    steps = re.split(r"^\$ ", block.strip(), flags=re.M)[1:]
+    for step in steps:
+        command, *shown = step.splitlines()
+        command = command.split("  #")[0].split()
+        if command[0] == "python":  # the two-line python -c: run it as a script
+            script = "\n".join([step.split("'", 2)[1]])
+            done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+            assert done.returncode == 0, done.stderr
+            assert done.stdout.splitlines() == shown[-1:], done.stdout
+            continue
+        code, out, err = run_cli(*command[1:])
+        assert code == 0, err
+        lines = [re.sub(r"in [\d.]+ s$", "in T s", line) for line in out.splitlines()]
+        assert lines == [re.sub(r"in [\d.]+ s$", "in T s", line) for line in shown], out
