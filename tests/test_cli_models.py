@@ -225,6 +225,10 @@ class NotALayer:  # pickled into a file that import-model must refuse without un
                           .state_dict(), p), "give --activation"),
     (lambda p: torch.save({"layer.weight": torch.zeros(2, 2)}, p), "'layer.weight'"),
     (lambda p: p.write_text("{}"), "not a file written by torch.save"),
+    (lambda p: torch.save({"0.weight": torch.zeros(2, 2, 2)}, p), "the weight must be a matrix"),
+    (lambda p: torch.save({"0.weight": torch.zeros(3, 2), "1.weight": torch.zeros(1, 4)}, p),
+     "Linear layer 1 reads 4 inputs, layer 0 gives 3"),
+    (lambda p: torch.save({"0.weight": torch.full((1, 2), float("nan"))}, p), "finite"),
 ])
 def test_import_refuses_what_it_cannot_read_safely(run_cli, tmp_path, make, message):
     make(tmp_path / "x.pt")

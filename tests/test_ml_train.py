@@ -73,3 +73,23 @@ def test_a_nan_loss_is_divergence_too():
                                         (6.3e55, "6.3000e+55"), (2.5e-6, "2.5000e-06"), (math.inf, "inf")])
 def test_losses_are_printed_in_scientific_notation_when_large_or_tiny(loss, text):
     assert train.loss_text(loss) == text
+
+
+def test_the_progress_bar_shows_the_validation_loss(capsys):
+    Xtr, Xva, ytr, yva = _data()
+    model = MLP(2, [4, 1], seed=2)
+    history = train.fit(model, Xtr, ytr, epochs=2, progress=True, validation=(Xva, yva))
+    err = capsys.readouterr().err
+    assert f"val_loss={train.loss_text(history.val_loss[-1])}" in err and f"val_acc={history.val_accuracy[-1]:.3f}" in err
+
+
+def test_train_json_reports_the_validation_history_and_the_kept_epoch(run_cli):
+    import json
+
+    code, out, err = run_cli("train", "moons", "--epochs", "8", "--validation", "0.2", "--keep-best", "--json")
+    assert code == 0, err
+    result = json.loads(out)
+    assert len(result["val_loss_history"]) == len(result["val_accuracy_history"]) == 8
+    assert result["best_epoch"] == 1 + int(np.argmin(result["val_loss_history"]))
+    code, out, err = run_cli("train", "moons", "--validation", "1")
+    assert code == 2 and "--validation" in err

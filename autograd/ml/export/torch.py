@@ -144,10 +144,12 @@ def _build(linears: list, activation: str) -> MLP:
     """An MLP with these (weight, bias) tensors; a missing bias (bias=False) is zero."""
     if activation not in ACTIVATIONS:
         raise ValueError(f"unknown activation {activation!r}: choose one of {', '.join(ACTIVATIONS)}")
+    for i, (w, b) in enumerate(linears):
+        if w.dim() != 2 or 0 in w.shape or (b is not None and b.dim() != 1):
+            raise ValueError(f"Linear layer {i}: the weight must be a matrix and the bias a vector, "
+                             f"got shapes {list(w.shape)} and {None if b is None else list(b.shape)}")
     weights = [w.detach().double().tolist() for w, _ in linears]
     for i, w in enumerate(weights):
-        if not isinstance(w, list) or not w or not isinstance(w[0], list):
-            raise ValueError(f"Linear layer {i}: the weight is not a matrix")
         if i and len(w[0]) != len(weights[i - 1]):
             raise ValueError(f"Linear layer {i} reads {len(w[0])} inputs, layer {i - 1} gives {len(weights[i - 1])}")
     model = MLP(len(weights[0][0]), [len(w) for w in weights], activation=activation)
