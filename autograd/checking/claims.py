@@ -21,13 +21,14 @@ from typing import TYPE_CHECKING
 from autograd.explain import fmt
 from autograd.checking.second_order import parse_second_derivative, second_derivative, second_derivative_text
 from autograd.lang import nearest
-from autograd.checking.precision import rating, read_number, significant_digits, tolerance
+from autograd.checking.precision import FLOAT_SLACK, rating, read_number, significant_digits, tolerance
 
 if TYPE_CHECKING:
+    from autograd.core import Value
     from autograd.checking.diagnosis import Diagnosis
     from autograd.lang import Evaluation
 
-__all__ = ["Claim", "parse_claim", "true_value", "second_derivatives", "Verdict", "judge"]
+__all__ = ["Claim", "parse_claim", "true_value", "second_derivatives", "Verdict", "judge", "float_noise"]
 
 
 @dataclass
@@ -146,7 +147,29 @@ class Verdict:
         return self.claim.claimed - self.true_value
 
 
-def judge(claim: Claim, values: dict[str, float], grads: dict[str, float], sig: int | None = None) -> Verdict:
-    """The claim against its true value, by the precision rule (`precision.rating`)."""
+def judge(claim: Claim, values: dict[str, float], grads: dict[str, float], sig: int | None = None,
+          noise: float = 0.0) -> Verdict:
+    """The claim against its true value, by the precision rule (`precision.rating`; ``noise``
+    is the truth's float noise, when known: see `float_noise`)."""
     truth = true_value(claim, values, grads)
-    return Verdict(claim, truth, rating(claim.claimed, claim.tolerance, claim.significant, truth, sig))
+    return Verdict(claim, truth, rating(claim.claimed, claim.tolerance, claim.significant, truth, sig, noise))
+
+
+_SUMS = ("+", "-", "r-", "sum", "linear", "affine")
+
+
+def float_noise(claim: Claim, node: Value, parts: list[float], lr: float | None = None) -> float:
+    """The float noise of a claim's truth in absolute terms: FLOAT_SLACK times the largest number
+    it was added up from (a sum's or difference's operands, a gradient's contributions ``parts``,
+    an update's w and η·g). A truth that cancelled to within this of 0 may be claimed with either
+    sign, or as 0."""
+    if claim.kind == "value":
+        # only a sum cancels: a product, a quotient or a function is off by rounding relative to itself
+        terms = [child.data for child in node.children] if node.op in _SUMS else []
+    elif claim.kind == "gradient":
+        terms = parts
+    elif claim.kind == "update":
+        terms = [node.data, *(claim.lr * p for p in parts)]
+    else:
+        terms = []
+    return FLOAT_SLACK * max((abs(t) for t in terms if math.isfinite(t)), default=0.0)
