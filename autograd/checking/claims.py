@@ -75,12 +75,21 @@ def parse_claim(text: str, output: str, quantities: Iterable[str], rtol: float |
     pair = parse_second_derivative(left, output, list(inputs if inputs is not None else names))
     if pair is not None:  # d2OUT/dx2, d2OUT/dxdy: a second derivative, judged like any number
         return Claim(text, ",".join(pair), "second", claimed, allowed, significant_digits(number))
-    kind, target = _claim_target(left, output, names)
+    input_names = list(inputs if inputs is not None else names)
+    try:
+        kind, target = _claim_target(left, output, names)
+    except ValueError as error:
+        meant = _meant(left, output, names, input_names)
+        raise ValueError(f"{error}; did you mean {meant!r}?" if meant else str(error)) from None
     if target not in names:
         known = ", ".join(sorted(names))
-        meant = nearest(target, names)
+        meant = _meant(left, output, names, input_names) or nearest(target, names)
         hint = f"; did you mean {meant!r}?" if meant else ""
         raise ValueError(f"claim {text!r}: no quantity named {target!r} (quantities: {known}){hint}")
+    if kind == "update" and target == output and target not in input_names:
+        raise ValueError(f"claim {text!r}: {left} reads as {target} after a gradient-descent step, but {target} is "
+                         f"the output; its derivative is written d{output}/dNAME (e.g. d{output}/d{input_names[0]})"
+                         if input_names else f"claim {text!r}: {target} is the output, not an input")
     if kind == "update":
         if lr is None:
             raise ValueError(f"claim {text!r}: an updated value {left} needs the learning rate: give --lr")
@@ -108,6 +117,24 @@ def _claim_target(left: str, output: str, names: set[str]) -> tuple[str, str]:
     if left.startswith("d") and len(left) > 1:
         return "gradient", left[1:]
     raise ValueError(f"claim {left!r}: not a quantity; write NAME, d{output}/dNAME, dNAME or NAME.grad")
+
+
+def _meant(left: str, output: str, names: set[str], inputs: list[str]) -> str | None:
+    """The claim a common other spelling of a derivative stands for: dfdx and df_dx for df/dx;
+    f'' (one input) and d^2f/dx^2 for d2f/dx2 (the notation the grammar reads)."""
+    for name in sorted(names, key=len, reverse=True):
+        if left in (f"d{output}d{name}", f"d{output}_d{name}", f"d_{output}_d_{name}"):
+            return f"d{output}/d{name}"
+    if left == f"{output}''" and inputs:
+        return f"d2{output}/d{inputs[0]}2"  # with more inputs, the first one's: the shape is what was missed
+    if "^" in left:
+        try:
+            pair = parse_second_derivative(left.replace("^", ""), output, inputs)
+        except ValueError:
+            pair = None
+        if pair is not None:
+            return second_derivative_text(output, *pair)
+    return None
 
 
 def true_value(claim: Claim, values: dict[str, float], grads: dict[str, float]) -> float:

@@ -42,6 +42,7 @@ __all__ = ["FLOAT_SLACK", "written_precision", "significant_digits", "tolerance"
 
 FLOAT_SLACK = 1e-12
 
+_DASHES = {"\u2013": "an en dash (–)", "\u2014": "an em dash (—)"}  # what a word processor makes of '-'
 _INTEGER = re.compile(r"[+-]?[0-9]+\Z")
 _FRACTION = re.compile(r"([+-]?[0-9]+)/([0-9]+)\Z")
 
@@ -102,6 +103,9 @@ def read_number(text: str, what: str) -> float:
     """A claimed number: a decimal (`expr.number_value`: ASCII digits, '−' accepted) or a
     fraction of integers such as "-3/8". nan, inf and numbers beyond a float are bad input."""
     written = _normal(text)
+    if written[:1] in _DASHES:
+        raise ValueError(f"{what}: {text!r} starts with {_DASHES[written[0]]}, not a minus sign; "
+                         f"write -{written[1:]}")
     fraction = _FRACTION.match(written)
     if not fraction or len(written) > MAX_NUMBER_LENGTH:
         return number_value(written, what)
