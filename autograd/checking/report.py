@@ -34,16 +34,20 @@ Check homework answers. Each --claim is NAME=NUMBER about the program's output O
   d2OUT/dX2=..., d2OUT/dXdY=...    a second derivative with respect to inputs X, Y (∂²OUT/∂X∂Y too)
 A number may be a decimal, an integer or a fraction (1/4, -3/8); '−' reads as '-'.
 
-The precision rule: a decimal is judged at the precision it is written with (-0.0331 means
-±0.00005, 3.5e-5 means ±5e-7); an integer or a fraction is exact (up to float rounding, 1e-12
-relative). --rtol R judges every claim within R·|claim| instead. With --sig N, a claim that
-agrees but has fewer than N significant digits is 'imprecise' (too imprecise to judge); a claim
-that disagrees at its own precision is wrong whatever its digits.
+The precision rule: a decimal is judged at the precision it is written with, at any magnitude
+(-0.0331 means ±0.00005, 3.5e-5 means ±5e-7, 1e-14 means ±5e-15); an integer or a fraction is
+exact. Float rounding is allowed for relative to the true value (1e-12·|true|), never more than
+the written precision; a claim of the wrong sign is wrong unless the true value is float noise
+of 0. --rtol R judges every claim within R·|claim| instead. With --sig N, a claim that agrees
+but has fewer than N significant digits is 'imprecise' (too imprecise to judge); a claim that
+disagrees at its own precision is wrong whatever its digits.
 
 A wrong gradient or update gets its chain-rule steps and a diagnosis for each classic mistake
 that gives the claimed answer (at its precision): missed-path, overwrote, sign, dropped-local,
-activation-at-input, dropped-constant, quotient-rule, update-sign, update-lr. A right or
-imprecise claim is never diagnosed.
+activation-at-input, activation-as-derivative, dropped-constant, quotient-rule, update-sign,
+update-lr. A wrong value gets the forward steps that compute it and the slips in them:
+dropped-constant, sign, missed-term, activation-left-out. A right or imprecise claim is never
+diagnosed.
 --json prints {"claims": [{claim, quantity, kind, claimed, verdict, tolerance, significant_digits,
 true, diagnoses: [{code, text}], chain: [lines]}], right, wrong, imprecise, notes, exit_status};
 --hide leaves out true values, diagnoses and steps.
