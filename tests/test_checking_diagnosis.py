@@ -232,3 +232,13 @@ def test_a_wrong_value_gets_the_forward_steps_that_compute_it(check_json):
     assert result["chain"][-1].endswith(" = 0.0393913")
     [right] = check_json(CHAIN, CHAIN_AT, "L=0.03939")
     assert right["verdict"] == "right" and right["diagnoses"] == [] and right["chain"] == []
+
+
+def test_value_slips_on_a_long_program_try_only_the_sign():
+    source = "; ".join(f"a{i} = {'x' if i == 0 else f'a{i - 1}'} * 1.001 + 0.5" for i in range(300)) + "; f = a299"
+    evaluation = parse(source).evaluate({"x": 1.0})
+    diagnoser = Diagnoser(evaluation.root, evaluation.constants)
+    root = evaluation.root
+    assert [code for code, *_ in value_variants(root, diagnoser.constants, str, limit=400)] == ["sign"]
+    claim = parse_claim(f"f={-root.data!r}", "f", evaluation.values)
+    assert [d.code for d in diagnoser.diagnose(claim, root, root.data)] == ["sign"]

@@ -132,3 +132,9 @@ def test_a_cancelled_truth_may_be_claimed_as_zero(check_json):
     zero, negative = check_json("f = x + y - z", ["x=0.1", "y=0.2", "z=0.3"], "f=0", "f=-0.0")
     assert zero["true"] == pytest.approx(5.55e-17, rel=1e-2)
     assert zero["verdict"] == "right" and negative["verdict"] == "right"
+
+
+def test_no_relative_tolerance_makes_a_wrong_sign_right(check_json):
+    wrong_sign, right = check_json("f = 1e-14*x", ["x=1"], "dx=-1e-14", "dx=3e-14", extra=("--rtol", "5"))
+    assert wrong_sign["verdict"] == "wrong" and right["verdict"] == "right"
+    assert [d["code"] for d in wrong_sign["diagnoses"]] == ["sign"]

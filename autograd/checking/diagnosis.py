@@ -1,11 +1,13 @@
 """Diagnosing a wrong answer: which classic mistake gives the number the student wrote.
 
-A wrong answer is recomputed under each classic mistake. Every mistake is written once, as a
-change to the one reverse sweep over the part of the graph between the output and the quantity
-(`chain.Chain`): a local derivative replaced (the sweep's ``local``), contributions overwritten
-instead of added (``overwrite``), or paths left out of the sum. A mistake is reported when its
-result agrees with the claim at the claim's precision (`precision.agrees`) and the truth does
-not; a right or imprecise answer is never diagnosed.
+A wrong answer is recomputed under each classic mistake. Every mistake in a gradient is written
+once, as a change to the one reverse sweep over the part of the graph between the output and the
+quantity (`chain.Chain`): a local derivative replaced (the sweep's ``local``: the activation's
+own value for its derivative, its derivative taken at the wrong place, a constant or a minus
+dropped), contributions overwritten instead of added (``overwrite``), or paths left out of the
+sum. A mistake in a value is one change to the real forward pass (`value_slips`). A mistake is
+reported when its result agrees with the claim at the claim's precision (`precision.agrees`)
+and the truth does not; a right or imprecise answer is never diagnosed.
 
 How a node was computed (its operation, which operand a child is, its constant operand) is read
 through `autograd.core.graph.layout`, never from the node's stored edges.
@@ -115,7 +117,7 @@ class Diagnoser:
         if claim.kind == "second" or agrees(claim.claimed, claim.tolerance, truth, noise):
             return []
         if claim.kind == "value":
-            variants = value_variants(node, self.constants, lambda n: wrap(self.names.shown[n]))
+            variants = value_variants(node, self.constants, lambda n: wrap(self.names.shown[n]), MAX_DIAGNOSED_NODES)
         elif node is self.root:
             return []
         else:

@@ -65,10 +65,11 @@ def _apply(lay: Layout, args: list[float]) -> float:
     return op.forward(*args)[0]
 
 
-def value_variants(target: Value, constants: set, shown: Shown) -> Iterator[Variant]:
-    """The target's value under each slip, in the order they are reported."""
+def value_variants(target: Value, constants: set, shown: Shown, limit: int | None = None) -> Iterator[Variant]:
+    """The target's value under each slip, in the order they are reported. Each slip re-evaluates
+    the nodes below the target: beyond ``limit`` of them only the whole value's sign is tried."""
     order = topological_order(target)
-    for node in order:
+    for node in order if limit is None or len(order) <= limit else ():
         lay = layout(node)
         if lay.op is None or lay.op.forward is None:
             continue
