@@ -135,6 +135,7 @@ def test_a_cancelled_truth_may_be_claimed_as_zero(check_json):
 
 
 def test_no_relative_tolerance_makes_a_wrong_sign_right(check_json):
-    wrong_sign, right = check_json("f = 1e-14*x", ["x=1"], "dx=-1e-14", "dx=3e-14", extra=("--rtol", "5"))
+    # the widest --rtol (below 1) is narrower than the claim itself, so it never reaches across 0
+    wrong_sign, right = check_json("f = 1e-14*x", ["x=1"], "dx=-0.6e-14", "dx=1.9e-14", extra=("--rtol", "0.99"))
     assert wrong_sign["verdict"] == "wrong" and right["verdict"] == "right"
     assert [d["code"] for d in wrong_sign["diagnoses"]] == ["sign"]
