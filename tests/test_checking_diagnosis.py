@@ -242,3 +242,16 @@ def test_value_slips_on_a_long_program_try_only_the_sign():
     assert [code for code, *_ in value_variants(root, diagnoser.constants, str, limit=400)] == ["sign"]
     claim = parse_claim(f"f={-root.data!r}", "f", evaluation.values)
     assert [d.code for d in diagnoser.diagnose(claim, root, root.data)] == ["sign"]
+
+
+@pytest.mark.parametrize("program, at, claim, words", [
+    ("f = 3/x", ["x=2"], "f=0.5", "leave out the constant factor 3 in f"),
+    ("f = 3 - x", ["x=2"], "f=-2", "leave out the constant term 3 in f"),
+    ("f = x - 3", ["x=2"], "f=2", "leave out the constant term 3 in f"),
+    ("f = 2*x + 1", ["x=2"], "f=4", "leave out the constant term 1 in f"),
+    ("f = x/4", ["x=2"], "f=2", "leave out the division by 4 in f"),
+])
+def test_a_dropped_constant_in_a_value(program, at, claim, words, check_json):
+    [result] = check_json(program, at, claim)
+    texts = [d["text"] for d in result["diagnoses"] if d["code"] == "dropped-constant"]
+    assert texts and words in texts[0], result["diagnoses"]

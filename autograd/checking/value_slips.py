@@ -82,13 +82,15 @@ def _slips(node: Value, lay: Layout, constants: set, shown: Shown) -> Iterator[t
     name, kids = lay.op.name, lay.children
     where = shown(node)
     constant = _constant_operand(lay, constants)
-    if name in ("*", "/", "+") and constant is not None:
+    if name in ("*", "/", "+", "-") and constant is not None:
         c, k = constant
-        if c not in (0.0, 1.0, -1.0) or name == "+":
-            how = {"*": "the constant factor", "/": "the division by", "+": "the constant term"}[name]
-            if name == "/" and k == 0:
-                how = "the constant factor"
-            keep = (lambda lay, args: 1.0 / args[-1]) if name == "/" and k == 0 else _operand(1 - k, lay)
+        if c not in (0.0, 1.0, -1.0) or name in ("+", "-"):
+            how = {"*": "the constant factor", "/": "the division by"}.get(name, "the constant term")
+            keep = _operand(1 - k, lay)
+            if name == "/" and k == 0:  # c / u without c is 1 / u
+                how, keep = "the constant factor", lambda lay, args: 1.0 / args[-1]
+            elif name == "-" and k == 0:  # c - u without c is -u
+                keep = lambda lay, args: -args[-1]  # noqa: E731
             yield "dropped-constant", f"leave out {how} {fmt(c)} in {where}", keep
     if name == "-":
         yield "sign", f"subtract the other way round in {where}", lambda lay, args: -_apply(lay, args)
