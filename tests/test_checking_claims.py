@@ -42,3 +42,26 @@ def test_an_update_that_overflows_is_bad_input_not_right(run_cli):
     assert (code, out) == (2, "")
     assert err == ("error: claim \"x'=5\": x - η·∂/∂x overflows a float with η = 1e+300: "
                    "the learning rate is too large\n")  # the gradient is not given away (--hide)
+
+
+@pytest.mark.parametrize("program, at, claim, meant", [
+    # other spellings of a derivative point to the one the grammar reads (issue 19, why 11)
+    ("f = x**2 * y", ["x=3", "y=2"], "dfdx=8", "did you mean 'df/dx'?"),
+    ("f = x**2 * y", ["x=3", "y=2"], "df_dx=8", "did you mean 'df/dx'?"),
+    ("f = x**3", ["x=1"], "f''=6", "did you mean 'd2f/dx2'?"),
+    ("f = x**3", ["x=1"], "d^2f/dx^2=6", "did you mean 'd2f/dx2'?"),
+    ("f = x**2 * y", ["x=3", "y=2"], "d^2f/dxdy=6", "did you mean 'd2f/dxdy'?"),
+    ("f = x**3", ["x=1"], "f'=3", "its derivative is written df/dNAME (e.g. df/dx)"),
+    # a word processor's dashes are not minus signs
+    ("f = 3 - x", ["x=1"], "dx=–0.5", "starts with an en dash (–), not a minus sign; write -0.5"),
+    ("f = 3 - x", ["x=1"], "dx=—0.5", "starts with an em dash (—), not a minus sign; write -0.5"),
+])
+def test_other_spellings_get_a_suggestion(program, at, claim, meant, run_cli):
+    code, out, err = run_cli("check", program, "--at", *at, "--claim", claim)
+    assert code == 2 and out == ""
+    assert err.startswith("error: ") and err.count("\n") == 1 and meant in err, err
+
+
+def test_a_quantity_really_named_like_a_spelling_is_read_as_itself(check_json):
+    [result] = check_json("fdx = 2*x; f = fdx + 1", ["x=1"], "dfdx=1")  # dNAME for the quantity fdx
+    assert result["kind"] == "gradient" and result["verdict"] == "right"

@@ -9,6 +9,8 @@ from hypothesis import strategies as st
 
 from autograd.checking import MISTAKES, Diagnoser, agrees, gradient_variants, parse_claim
 from autograd.checking.chain import Chain
+from autograd.checking.value_slips import forward_value, value_variants
+from autograd.core import topological_order
 from autograd.explain import trace
 from autograd.lang import parse
 from test_checking_report import CHAIN, CHAIN_AT, MAZUR, MAZUR_AT
@@ -55,6 +57,17 @@ EXERCISES = [
     (CHAIN, CHAIN_AT, "w2_new=0.5052", "0.01", "update-lr"),
     (CHAIN, CHAIN_AT, "w1'=0.499669", "0.01", "update-sign"),
     (CHAIN, CHAIN_AT, "w1'=1/2", "0.01", "activation-at-input"),  # stepped with the zero gradient of z(1 - z)
+    # the issue's two: σ(z) for σ′(z) (z = 1.5, σ = 0.8176, 0.8176·0.8176 = 0.6684) and tanh(2) for tanh′(2)
+    ("a = sigmoid(w*x + b); C = 0.5*(y - a)**2", ["w=0.6", "b=0.9", "x=1", "y=0"], "dC/dw=0.6684", None,
+     "activation-as-derivative"),
+    ("f = tanh(x)", ["x=2"], "df/dx=0.964", None, "activation-as-derivative"),
+    ("f = relu(3*x)", ["x=2"], "dx=18", None, "activation-as-derivative"),  # relu(6)·3 for relu′(6)·3
+    # values: the loss without its ½, a sign, a term and an activation left out
+    (CHAIN, CHAIN_AT, "L=0.07878", None, "dropped-constant"),
+    (CHAIN, CHAIN_AT, "L=-0.03939", None, "sign"),
+    (CHAIN, CHAIN_AT, "L=0.125", None, "missed-term"),  # ½y², yhat left out
+    (CHAIN, CHAIN_AT, "yhat=0.3", None, "activation-left-out"),  # h = z = 1
+    (CHAIN, CHAIN_AT, "L=0.02", None, "activation-left-out"),
     # quotient rule, one division
     ("f = 1/x", ["x=2"], "dx=1/4", None, "quotient-rule"),
     ("f = 1/x", ["x=2"], "dx=-1/2", None, "quotient-rule"),
@@ -71,7 +84,7 @@ def test_each_mistake_is_diagnosed_on_a_worked_exercise(program, at, claim, lr, 
     assert code in codes, (claim, result["diagnoses"])
     for d in result["diagnoses"]:
         assert d["text"].startswith("your answer is what you get if you ")
-        assert MISTAKES[d["code"]].example in d["text"]
+        assert MISTAKES[d["code"]].example_for(result["kind"]) in d["text"]
 
 
 def test_every_code_has_an_exercise():
@@ -181,3 +194,64 @@ def test_every_mistake_made_exactly_is_diagnosed_with_its_code(source, x, y):
         if math.isfinite(value) and abs(value - truth) > 1e-9 * max(1.0, abs(truth)):
             claim = parse_claim(f"d{name}={value:.17e}", "g", evaluation.values)  # to the last digit
             assert code in [d.code for d in diagnoser.diagnose(claim, node, truth)]
+
+
+# ---------------------------------------------------------------- value claims: slips in the forward pass
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(programs(), st.floats(-2, 2), st.floats(-2, 2), st.integers(1, 12))
+def test_the_forward_pass_recomputed_is_the_engines_and_right_values_are_never_diagnosed(source, x, y, digits):
+    evaluation = _evaluated(source, x, y)
+    root = evaluation.root
+    assert forward_value(topological_order(root)) == root.data  # bit for bit: the table's own rules
+    diagnoser = Diagnoser(root, evaluation.constants)
+    written = f"{root.data:.{digits - 1}e}"
+    for text in (f"g={written}", f"g={root.data:.17e}"):
+        claim = parse_claim(text, "g", evaluation.values)
+        assert diagnoser.diagnose(claim, root, root.data) == []
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(programs(), st.floats(-2, 2), st.floats(-2, 2))
+def test_every_value_slip_made_exactly_is_diagnosed_with_its_code(source, x, y):
+    evaluation = _evaluated(source, x, y)
+    diagnoser = Diagnoser(evaluation.root, evaluation.constants)
+    root, truth = evaluation.root, evaluation.root.data
+    for code, _, value in list(value_variants(root, diagnoser.constants, str))[:30]:
+        if math.isfinite(value) and abs(value - truth) > 1e-9 * max(1.0, abs(truth)):
+            claim = parse_claim(f"g={value:.17e}", "g", evaluation.values)
+            assert code in [d.code for d in diagnoser.diagnose(claim, root, truth)]
+
+
+def test_a_wrong_value_gets_the_forward_steps_that_compute_it(check_json):
+    [result] = check_json(CHAIN, CHAIN_AT, "L=0.07878")  # the loss without its ½ (issue 19, why 7)
+    assert [d["code"] for d in result["diagnoses"]] == ["dropped-constant"]
+    assert "leave out the constant factor 0.5" in result["diagnoses"][0]["text"]
+    assert result["chain"][0] == "z = w1 * x = 1" and result["chain"][-1].startswith("L = 0.5 * ")
+    assert result["chain"][-1].endswith(" = 0.0393913")
+    [right] = check_json(CHAIN, CHAIN_AT, "L=0.03939")
+    assert right["verdict"] == "right" and right["diagnoses"] == [] and right["chain"] == []
+
+
+def test_value_slips_on_a_long_program_try_only_the_sign():
+    source = "; ".join(f"a{i} = {'x' if i == 0 else f'a{i - 1}'} * 1.001 + 0.5" for i in range(300)) + "; f = a299"
+    evaluation = parse(source).evaluate({"x": 1.0})
+    diagnoser = Diagnoser(evaluation.root, evaluation.constants)
+    root = evaluation.root
+    assert [code for code, *_ in value_variants(root, diagnoser.constants, str, limit=400)] == ["sign"]
+    claim = parse_claim(f"f={-root.data!r}", "f", evaluation.values)
+    assert [d.code for d in diagnoser.diagnose(claim, root, root.data)] == ["sign"]
+
+
+@pytest.mark.parametrize("program, at, claim, words", [
+    ("f = 3/x", ["x=2"], "f=0.5", "leave out the constant factor 3 in f"),
+    ("f = 3 - x", ["x=2"], "f=-2", "leave out the constant term 3 in f"),
+    ("f = x - 3", ["x=2"], "f=2", "leave out the constant term 3 in f"),
+    ("f = 2*x + 1", ["x=2"], "f=4", "leave out the constant term 1 in f"),
+    ("f = x/4", ["x=2"], "f=2", "leave out the division by 4 in f"),
+])
+def test_a_dropped_constant_in_a_value(program, at, claim, words, check_json):
+    [result] = check_json(program, at, claim)
+    texts = [d["text"] for d in result["diagnoses"] if d["code"] == "dropped-constant"]
+    assert texts and words in texts[0], result["diagnoses"]

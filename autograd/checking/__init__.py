@@ -4,7 +4,9 @@
 - `precision`: THE precision rule (how a written number is read, and when it agrees with the truth);
 - `claims`: the claim grammar, a claim's true value and its verdict;
 - `chain`: the part of the graph between the output and a quantity, and the lines that explain it;
-- `diagnosis`: the classic mistakes, each one change to the one reverse sweep, and the `Diagnoser`;
+- `value_slips`: the slips in a forward pass, each one change to the real forward pass;
+- `diagnosis`: the classic mistakes, each one change to the one reverse sweep (or, for a value,
+  to the forward pass), and the `Diagnoser`;
 - `report`: `check_claims`, the `Report` it prints, and the `check` command's help.
 """
 

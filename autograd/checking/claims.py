@@ -21,13 +21,14 @@ from typing import TYPE_CHECKING
 from autograd.explain import fmt
 from autograd.checking.second_order import parse_second_derivative, second_derivative, second_derivative_text
 from autograd.lang import nearest
-from autograd.checking.precision import rating, read_number, significant_digits, tolerance
+from autograd.checking.precision import FLOAT_SLACK, rating, read_number, significant_digits, tolerance
 
 if TYPE_CHECKING:
+    from autograd.core import Value
     from autograd.checking.diagnosis import Diagnosis
     from autograd.lang import Evaluation
 
-__all__ = ["Claim", "parse_claim", "true_value", "second_derivatives", "Verdict", "judge"]
+__all__ = ["Claim", "parse_claim", "true_value", "second_derivatives", "Verdict", "judge", "float_noise"]
 
 
 @dataclass
@@ -74,12 +75,21 @@ def parse_claim(text: str, output: str, quantities: Iterable[str], rtol: float |
     pair = parse_second_derivative(left, output, list(inputs if inputs is not None else names))
     if pair is not None:  # d2OUT/dx2, d2OUT/dxdy: a second derivative, judged like any number
         return Claim(text, ",".join(pair), "second", claimed, allowed, significant_digits(number))
-    kind, target = _claim_target(left, output, names)
+    input_names = list(inputs if inputs is not None else names)
+    try:
+        kind, target = _claim_target(left, output, names)
+    except ValueError as error:
+        meant = _meant(left, output, names, input_names)
+        raise ValueError(f"{error}; did you mean {meant!r}?" if meant else str(error)) from None
     if target not in names:
         known = ", ".join(sorted(names))
-        meant = nearest(target, names)
+        meant = _meant(left, output, names, input_names) or nearest(target, names)
         hint = f"; did you mean {meant!r}?" if meant else ""
         raise ValueError(f"claim {text!r}: no quantity named {target!r} (quantities: {known}){hint}")
+    if kind == "update" and target == output and target not in input_names:
+        raise ValueError(f"claim {text!r}: {left} reads as {target} after a gradient-descent step, but {target} is "
+                         f"the output; its derivative is written d{output}/dNAME (e.g. d{output}/d{input_names[0]})"
+                         if input_names else f"claim {text!r}: {target} is the output, not an input")
     if kind == "update":
         if lr is None:
             raise ValueError(f"claim {text!r}: an updated value {left} needs the learning rate: give --lr")
@@ -107,6 +117,24 @@ def _claim_target(left: str, output: str, names: set[str]) -> tuple[str, str]:
     if left.startswith("d") and len(left) > 1:
         return "gradient", left[1:]
     raise ValueError(f"claim {left!r}: not a quantity; write NAME, d{output}/dNAME, dNAME or NAME.grad")
+
+
+def _meant(left: str, output: str, names: set[str], inputs: list[str]) -> str | None:
+    """The claim a common other spelling of a derivative stands for: dfdx and df_dx for df/dx;
+    f'' (one input) and d^2f/dx^2 for d2f/dx2 (the notation the grammar reads)."""
+    for name in sorted(names, key=len, reverse=True):
+        if left in (f"d{output}d{name}", f"d{output}_d{name}", f"d_{output}_d_{name}"):
+            return f"d{output}/d{name}"
+    if left == f"{output}''" and inputs:
+        return f"d2{output}/d{inputs[0]}2"  # with more inputs, the first one's: the shape is what was missed
+    if "^" in left:
+        try:
+            pair = parse_second_derivative(left.replace("^", ""), output, inputs)
+        except ValueError:
+            pair = None
+        if pair is not None:
+            return second_derivative_text(output, *pair)
+    return None
 
 
 def true_value(claim: Claim, values: dict[str, float], grads: dict[str, float]) -> float:
@@ -146,7 +174,29 @@ class Verdict:
         return self.claim.claimed - self.true_value
 
 
-def judge(claim: Claim, values: dict[str, float], grads: dict[str, float], sig: int | None = None) -> Verdict:
-    """The claim against its true value, by the precision rule (`precision.rating`)."""
+def judge(claim: Claim, values: dict[str, float], grads: dict[str, float], sig: int | None = None,
+          noise: float = 0.0) -> Verdict:
+    """The claim against its true value, by the precision rule (`precision.rating`; ``noise``
+    is the truth's float noise, when known: see `float_noise`)."""
     truth = true_value(claim, values, grads)
-    return Verdict(claim, truth, rating(claim.claimed, claim.tolerance, claim.significant, truth, sig))
+    return Verdict(claim, truth, rating(claim.claimed, claim.tolerance, claim.significant, truth, sig, noise))
+
+
+_SUMS = ("+", "-", "r-", "sum", "linear", "affine")
+
+
+def float_noise(claim: Claim, node: Value, parts: list[float], lr: float | None = None) -> float:
+    """The float noise of a claim's truth in absolute terms: FLOAT_SLACK times the largest number
+    it was added up from (a sum's or difference's operands, a gradient's contributions ``parts``,
+    an update's w and η·g). A truth that cancelled to within this of 0 may be claimed with either
+    sign, or as 0."""
+    if claim.kind == "value":
+        # only a sum cancels: a product, a quotient or a function is off by rounding relative to itself
+        terms = [child.data for child in node.children] if node.op in _SUMS else []
+    elif claim.kind == "gradient":
+        terms = parts
+    elif claim.kind == "update":
+        terms = [node.data, *(claim.lr * p for p in parts)]
+    else:
+        terms = []
+    return FLOAT_SLACK * max((abs(t) for t in terms if math.isfinite(t)), default=0.0)

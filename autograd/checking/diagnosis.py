@@ -1,11 +1,13 @@
 """Diagnosing a wrong answer: which classic mistake gives the number the student wrote.
 
-A wrong answer is recomputed under each classic mistake. Every mistake is written once, as a
-change to the one reverse sweep over the part of the graph between the output and the quantity
-(`chain.Chain`): a local derivative replaced (the sweep's ``local``), contributions overwritten
-instead of added (``overwrite``), or paths left out of the sum. A mistake is reported when its
-result agrees with the claim at the claim's precision (`precision.agrees`) and the truth does
-not; a right or imprecise answer is never diagnosed.
+A wrong answer is recomputed under each classic mistake. Every mistake in a gradient is written
+once, as a change to the one reverse sweep over the part of the graph between the output and the
+quantity (`chain.Chain`): a local derivative replaced (the sweep's ``local``: the activation's
+own value for its derivative, its derivative taken at the wrong place, a constant or a minus
+dropped), contributions overwritten instead of added (``overwrite``), or paths left out of the
+sum. A mistake in a value is one change to the real forward pass (`value_slips`). A mistake is
+reported when its result agrees with the claim at the claim's precision (`precision.agrees`)
+and the truth does not; a right or imprecise answer is never diagnosed.
 
 How a node was computed (its operation, which operand a child is, its constant operand) is read
 through `autograd.core.graph.layout`, never from the node's stored edges.
@@ -20,11 +22,12 @@ from itertools import combinations
 
 from autograd.core import Value, no_grad, ops, topological_order
 from autograd.core.graph import Layout, layout
-from autograd.explain import fmt, name_nodes
+from autograd.explain import fmt, name_nodes, wrap
 from autograd.lang import evaluate_tree, notation, parse_expression
 from autograd.checking.chain import Chain
 from autograd.checking.claims import Claim
 from autograd.checking.precision import agrees
+from autograd.checking.value_slips import ACTIVATIONS, value_variants
 
 __all__ = ["Mistake", "MISTAKES", "Diagnosis", "Diagnoser", "gradient_variants", "update_variants",
            "MAX_DIAGNOSED_NODES"]
@@ -34,7 +37,11 @@ __all__ = ["Mistake", "MISTAKES", "Diagnosis", "Diagnoser", "gradient_variants",
 class Mistake:
     code: str
     what: str  # the mistake in general, for --help and the README
-    example: str  # the smallest example that shows why it is wrong
+    example: str  # the smallest example that shows why it is wrong (a gradient's, or a value's)
+    value_example: str = ""  # the same for a wrong value, when the mistake is also made in a forward pass
+
+    def example_for(self, kind: str) -> str:
+        return self.value_example if kind == "value" and self.value_example else self.example
 
 
 MISTAKES = {m.code: m for m in (
@@ -44,7 +51,8 @@ MISTAKES = {m.code: m for m in (
             "For example, in f = x*x at x = 3, backward passes 3 to x along each use: df/dx = 3 + 3 = 6, "
             "and overwriting keeps only the last 3."),
     Mistake("sign", "a sign error: the whole answer, or the minus of one subtraction, negation or cos",
-            "For example, in f = 5 - x, df/dx = -1, not 1."),
+            "For example, in f = 5 - x, df/dx = -1, not 1.",
+            "For example, y - yhat at y = 0.5, yhat = 0.2193 is 0.2807, not -0.2807."),
     Mistake("dropped-local", "leaving one local derivative out of the chain-rule product",
             "For example, in f = sin(x*y) at x = 0, y = 2, df/dx = cos(x·y)·y = 2, not cos(x·y) = 1: "
             "the inner derivative y belongs to the chain."),
@@ -53,7 +61,16 @@ MISTAKES = {m.code: m for m in (
             "z·(1 - z) = 0 puts z where h belongs."),
     Mistake("dropped-constant", "dropping a constant factor (the ½ or the 2 of a squared loss)",
             "For example, in L = 0.5*(y - yhat)**2, dL/dyhat = 0.5·2·(y - yhat)·(-1) = -(y - yhat); "
-            "dropping the 0.5 doubles the answer, dropping the 2 halves it."),
+            "dropping the 0.5 doubles the answer, dropping the 2 halves it.",
+            "For example, L = 0.5*(y - yhat)**2 at y - yhat = 0.4 is 0.5·0.16 = 0.08; without the 0.5 it is 0.16."),
+    Mistake("activation-as-derivative", "using the activation's value as its derivative (σ(z) for σ′(z), "
+            "tanh(z) for tanh′(z), relu(z) for relu′(z))",
+            "For example, h = sigmoid(z) at z = 1.5 is 0.8176, but dh/dz = h·(1 - h) = 0.1491, not 0.8176; "
+            "tanh(2) = 0.964 but its derivative is 1 - 0.964² = 0.0707."),
+    Mistake("missed-term", "leaving a term out of a sum or a difference",
+            "", "For example, z = w*x + b at w = 0.6, x = 1, b = 0.9 is 1.5; 0.6 leaves out the term b."),
+    Mistake("activation-left-out", "leaving an activation out of the forward pass (its input for its output)",
+            "", "For example, h = sigmoid(z) at z = 1.5 is 0.8176; 1.5 is z itself, the activation left out."),
     Mistake("quotient-rule", "the quotient rule's sign or denominator wrong",
             "For example, in f = 1/x at x = 2, df/dx = -1/x² = -1/4, not 1/4 (the sign) or -1/2 (the denominator)."),
     Mistake("update-sign", "adding η·gradient to a weight instead of subtracting it",
@@ -94,24 +111,30 @@ class Diagnoser:
         self.constants = set(constants)
         self.names = name_nodes(self.order, self.constants)
 
-    def diagnose(self, claim: Claim, node: Value, truth: float) -> list[Diagnosis]:
+    def diagnose(self, claim: Claim, node: Value, truth: float, noise: float = 0.0) -> list[Diagnosis]:
         """Every mistake whose answer agrees with the claim at its precision while the truth
         does not: one diagnosis per code, the first (most specific) way found."""
-        if claim.kind == "value" or agrees(claim.claimed, claim.tolerance, truth) or node is self.root:
+        if claim.kind == "second" or agrees(claim.claimed, claim.tolerance, truth, noise):
             return []
-        chain = Chain(self.root, node, self.order, self.names, self.constants)
-        if not chain.order:  # the output does not depend on it: no chain in which to make a mistake
+        if claim.kind == "value":
+            variants = value_variants(node, self.constants, lambda n: wrap(self.names.shown[n]), MAX_DIAGNOSED_NODES)
+        elif node is self.root:
             return []
-        if claim.kind == "update":
-            variants = update_variants(chain, node.data, claim.lr)
         else:
-            variants = gradient_variants(chain)
+            chain = Chain(self.root, node, self.order, self.names, self.constants)
+            if not chain.order:  # the output does not depend on it: no chain in which to make a mistake
+                return []
+            if claim.kind == "update":
+                variants = update_variants(chain, node.data, claim.lr)
+            else:
+                variants = gradient_variants(chain)
         found: dict[str, Diagnosis] = {}
         for code, what, value in variants:
-            if code in found or not math.isfinite(value) or agrees(value, 0.0, truth):
+            if code in found or not math.isfinite(value) or agrees(value, 0.0, truth, noise):
                 continue
             if agrees(claim.claimed, claim.tolerance, value):
-                found[code] = Diagnosis(code, f"your answer is what you get if you {what}. {MISTAKES[code].example}")
+                example = MISTAKES[code].example_for(claim.kind)
+                found[code] = Diagnosis(code, f"your answer is what you get if you {what}. {example}")
         return list(found.values())
 
 
@@ -126,6 +149,7 @@ def gradient_variants(chain: Chain, whole_sign: bool = True) -> Iterator[Variant
     yield from _sign_slips(chain, whole_sign)
     yield from _dropped_locals(chain)
     yield from _activations_at_input(chain)
+    yield from _activations_as_derivatives(chain)
     yield from _dropped_constants(chain)
     yield from _quotient_rules(chain)
 
@@ -198,6 +222,16 @@ def _activations_at_input(chain: Chain) -> Iterator[Variant]:
         if len(wrongs) > 1:  # the same slip at every activation
             how = "its pre-activation" if flavour == "input" else "the activation applied again to its output"
             yield ("activation-at-input", f"take every activation's derivative from {how}", chain.gradient(wrongs))
+
+
+def _activations_as_derivatives(chain: Chain) -> Iterator[Variant]:
+    """σ(z) for σ′(z), tanh(z) for tanh′(z), relu(z) for relu′(z): the edge's local derivative
+    replaced by the activation's own value."""
+    for node, k, child, d in chain.edges:
+        name = _op_name(layout(node))
+        if name in ACTIVATIONS:
+            yield ("activation-as-derivative", f"use the value of {chain.formula(node)} = {fmt(node.data, 4)} as its "
+                   f"derivative (the derivative is {fmt(d, 4)})", chain.gradient({(node, k): node.data}))
 
 
 def _activation_slope(op: ops.Op, z: float, s: float, flavour: str) -> float:

@@ -11,9 +11,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from autograd.core import topological_order
 from autograd.explain import Trace, fmt
 from autograd.checking.chain import names_reaching, path_to, where_it_went_wrong
-from autograd.checking.claims import Claim, Verdict, judge, parse_claim, second_derivatives
+from autograd.checking.claims import Claim, Verdict, float_noise, judge, parse_claim, second_derivatives
 from autograd.checking.diagnosis import Diagnoser
 
 if TYPE_CHECKING:
@@ -33,16 +34,20 @@ Check homework answers. Each --claim is NAME=NUMBER about the program's output O
   d2OUT/dX2=..., d2OUT/dXdY=...    a second derivative with respect to inputs X, Y (∂²OUT/∂X∂Y too)
 A number may be a decimal, an integer or a fraction (1/4, -3/8); '−' reads as '-'.
 
-The precision rule: a decimal is judged at the precision it is written with (-0.0331 means
-±0.00005, 3.5e-5 means ±5e-7); an integer or a fraction is exact (up to float rounding, 1e-12
-relative). --rtol R judges every claim within R·|claim| instead. With --sig N, a claim that
-agrees but has fewer than N significant digits is 'imprecise' (too imprecise to judge); a claim
-that disagrees at its own precision is wrong whatever its digits.
+The precision rule: a decimal is judged at the precision it is written with, at any magnitude
+(-0.0331 means ±0.00005, 3.5e-5 means ±5e-7, 1e-14 means ±5e-15); an integer or a fraction is
+exact. Float rounding is allowed for relative to the true value (1e-12·|true|), never more than
+the written precision; a claim of the wrong sign is wrong unless the true value is float noise
+of 0. --rtol R judges every claim within R·|claim| instead. With --sig N, a claim that agrees
+but has fewer than N significant digits is 'imprecise' (too imprecise to judge); a claim that
+disagrees at its own precision is wrong whatever its digits.
 
 A wrong gradient or update gets its chain-rule steps and a diagnosis for each classic mistake
 that gives the claimed answer (at its precision): missed-path, overwrote, sign, dropped-local,
-activation-at-input, dropped-constant, quotient-rule, update-sign, update-lr. A right or
-imprecise claim is never diagnosed.
+activation-at-input, activation-as-derivative, dropped-constant, quotient-rule, update-sign,
+update-lr. A wrong value gets the forward steps that compute it and the slips in them:
+dropped-constant, sign, missed-term, activation-left-out. A right or imprecise claim is never
+diagnosed.
 --json prints {"claims": [{claim, quantity, kind, claimed, verdict, tolerance, significant_digits,
 true, diagnoses: [{code, text}], chain: [lines]}], right, wrong, imprecise, notes, exit_status};
 --hide leaves out true values, diagnoses and steps.
@@ -120,7 +125,7 @@ class Report:
         for d in verdict.diagnoses:
             lines.append(f"  [{d.code}] {d.text}")
         if chain:
-            lines.append("  the chain rule to it:")
+            lines.append("  the forward steps to it:" if claim.kind == "value" else "  the chain rule to it:")
             lines += ["    " + line for line in chain]
         return lines
 
@@ -138,7 +143,8 @@ def check_claims(evaluation: Evaluation, record: Trace, texts: Sequence[str], rt
     output = evaluation.output
     claims = [parse_claim(text, output, values, rtol, lr, evaluation.program.inputs) for text in texts]
     grads = {**evaluation.grads(), **second_derivatives(evaluation, claims)}
-    verdicts = [judge(claim, values, grads, sig) for claim in claims]
+    noises = [_noise(evaluation, claim) for claim in claims]
+    verdicts = [judge(claim, values, grads, sig, noise) for claim, noise in zip(claims, noises)]
     reaches: dict[str, set[str]] = {}  # per quantity, the names on its paths from the output
     for claim in claims:
         if claim.kind in ("gradient", "update") and claim.target not in reaches:
@@ -146,16 +152,41 @@ def check_claims(evaluation: Evaluation, record: Trace, texts: Sequence[str], rt
                                                    claim.target)
     diagnoser = None
     chains = []
-    for verdict in verdicts:
+    for verdict, noise in zip(verdicts, noises):
         claim = verdict.claim
-        if verdict.verdict == "wrong" and not hide and claim.kind in ("gradient", "update"):
+        if verdict.verdict == "wrong" and not hide and claim.kind in ("gradient", "update", "value"):
             diagnoser = diagnoser or Diagnoser(evaluation.root, evaluation.constants, evaluation.order)
-            verdict.diagnoses = diagnoser.diagnose(claim, evaluation.values[claim.target], verdict.true_value)
-        chains.append(_chain_lines(record, claim, values, grads, reaches))
+            verdict.diagnoses = diagnoser.diagnose(claim, evaluation.values[claim.target], verdict.true_value, noise)
+        if verdict.verdict == "wrong" and claim.kind == "value":
+            chains.append(_forward_lines(record, evaluation, claim.target))
+        else:
+            chains.append(_chain_lines(record, claim, values, grads, reaches))
     gradients = [v for v in verdicts if v.claim.gradient]
     notes = where_it_went_wrong(record, [v.claim.target for v in gradients if v.right],
                                 [v.claim.target for v in gradients if v.verdict == "wrong"], reaches)
     return Report(output, verdicts, chains, notes, hide, sig)
+
+
+def _noise(evaluation: Evaluation, claim: Claim) -> float:
+    """The float noise of the claim's truth (`claims.float_noise`): for a gradient, from the
+    contributions its sum added up (∂node/∂child · ∂OUT/∂node over the quantity's uses)."""
+    if claim.kind == "second":
+        return 0.0
+    node = evaluation.values[claim.target]
+    parts = []
+    if claim.kind != "value":
+        gradients = evaluation.gradients
+        parts = [d * gradients.get(parent, 0.0) for parent in evaluation.order
+                 for child, d in zip(parent.children, parent.local_grads) if child is node]
+    return float_noise(claim, node, parts)
+
+
+def _forward_lines(record: Trace, evaluation: Evaluation, target: str) -> list[str]:
+    """The forward steps that compute a quantity (a wrong value claim's explanation): each
+    computed node it depends on, as ``name = formula = value``, in the order they are computed."""
+    needed = set(topological_order(evaluation.values[target]))
+    return [" = ".join(dict.fromkeys((step.name, step.formula))) + f" = {fmt(step.value, 6)}"
+            for step in record.forward if step.kind == "computed" and evaluation.order[step.index] in needed]
 
 
 def _chain_lines(record: Trace, claim: Claim, values: dict, grads: dict, reaches: dict[str, set[str]]) -> list[str]:
