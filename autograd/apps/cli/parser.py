@@ -7,10 +7,10 @@ imported when it runs, never while the parser is built.
 
 from __future__ import annotations
 
-from autograd.apps.cli import check, course, explore, grad, train, walkthrough
+from autograd.apps.cli import check, course, explore, grad, site, train, walkthrough
 from autograd.apps.cli.options import Parser
 
-COMMANDS = (walkthrough, grad, check, train, explore, course)
+COMMANDS = (walkthrough, grad, check, train, explore, course, site)
 
 
 def build_parser() -> Parser:
