@@ -79,7 +79,7 @@ def tab(site, browser):
     context.route("**/*", gate)
     page = context.new_page()
     page.goto(site[1])
-    page.wait_for_selector("body[data-ready='1']", timeout=30000)
+    page.wait_for_selector("body[data-ready='1']", timeout=90000)
     page.foreign = foreign
     yield page
     assert foreign == [], f"requests outside the site: {foreign}"
@@ -212,7 +212,7 @@ def test_a_shared_link_opens_on_the_same_state(tab):
     other = tab.context.new_page()
     try:
         other.goto(link)
-        other.wait_for_selector("body[data-ready='1']", timeout=30000)
+        other.wait_for_selector("body[data-ready='1']", timeout=90000)
         assert other.get_by_test_id("program").input_value() == "q = a * b; f = exp(q) - b"
         assert {t: text(other, t) for t in shown} == shown
         assert other.get_by_test_id("input-b").input_value() == "-2"

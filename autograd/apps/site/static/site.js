@@ -13,6 +13,7 @@
 
   worker.onmessage = function (event) {
     var data = event.data;
+    if (data.timings) window.AutogradTransport.timings = data.timings;
     if ("progress" in data) { line.textContent = data.progress; line.hidden = !data.progress; return; }
     if ("failed" in data) { line.hidden = false; line.textContent = "Python did not load: " + data.failed; return; }
     var done = waiting[data.id];

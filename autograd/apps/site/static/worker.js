@@ -5,19 +5,23 @@ import { loadPyodide } from "./pyodide/pyodide.mjs";
 
 var wheel = new URL(self.location.href).searchParams.get("wheel");
 
+var timings = {};  // milliseconds since the worker started: when Python, then our package, were ready
+
 async function boot() {
   self.postMessage({ progress: "loading Python (Pyodide)…" });
   var pyodide = await loadPyodide({ indexURL: new URL("pyodide/", self.location.href).href });
+  timings.python = performance.now();
   self.postMessage({ progress: "loading autograd…" });
   var response = await fetch(new URL(wheel, self.location.href));
   if (!response.ok) throw new Error("cannot load " + wheel + ": " + response.status);
   pyodide.unpackArchive(await response.arrayBuffer(), "wheel");
   var module = pyodide.pyimport("autograd.apps.site.worker");
+  timings.autograd = performance.now();
   return { start: module.start, answer: module.answer };
 }
 
 var ready = boot();
-ready.then(function () { self.postMessage({ progress: "" }); },
+ready.then(function () { self.postMessage({ progress: "", timings: timings }); },
            function (error) { self.postMessage({ failed: String(error && error.message || error) }); });
 
 self.onmessage = function (event) {
