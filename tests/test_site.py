@@ -60,23 +60,29 @@ def browser():
     yield from launch()
 
 
+def gated(browser, url: str, foreign: list):
+    """A browser context in which every request outside ``url``'s origin is aborted and listed."""
+    origin = urlsplit(url).netloc
+    context = browser.new_context(viewport={"width": 1280, "height": 860})
+
+    def gate(route):
+        asked = route.request.url
+        if urlsplit(asked).scheme in ("data", "blob") or urlsplit(asked).netloc == origin:
+            route.continue_()
+        else:
+            foreign.append(asked)
+            route.abort()
+
+    context.route("**/*", gate)
+    return context
+
+
 @pytest.fixture(scope="module")
 def tab(site, browser):
     """One page, loaded once (Python in the browser takes seconds to start); `.foreign` lists
     every request that tried to leave the site's origin."""
-    origin = urlsplit(site[1]).netloc
-    context = browser.new_context(viewport={"width": 1280, "height": 860})
     foreign = []
-
-    def gate(route):
-        url = route.request.url
-        if urlsplit(url).scheme in ("data", "blob") or urlsplit(url).netloc == origin:
-            route.continue_()
-        else:
-            foreign.append(url)
-            route.abort()
-
-    context.route("**/*", gate)
+    context = gated(browser, site[1], foreign)
     page = context.new_page()
     page.goto(site[1])
     page.wait_for_selector("body[data-ready='1']", timeout=90000)
@@ -226,6 +232,35 @@ def test_training_says_it_needs_numpy(tab):
     tab.get_by_test_id("train-error").wait_for(state="visible", timeout=5000)
     assert "numpy" in text(tab, "train-error")
     tab.get_by_test_id("tab-program").click()
+
+
+def test_the_checker_page_gives_verdicts_and_diagnoses_as_check_json(site, browser, run_cli):
+    foreign = []
+    context = gated(browser, site[1], foreign)
+    page = context.new_page()
+    try:
+        page.goto(site[1] + "check.html")
+        page.wait_for_selector("body[data-ready='1']")
+        page.get_by_test_id("check").click()
+        page.wait_for_selector("[data-testid=verdicts] li >> nth=2", timeout=90000)
+        verdicts = page.locator("[data-testid=verdicts] > li")
+        assert [verdicts.nth(i).get_attribute("data-verdict") for i in range(3)] == ["right", "right", "wrong"]
+        assert "minus sign" in verdicts.nth(2).text_content()  # the sign diagnosis
+        claims = ["L = 0.0394", "dL/dw1 = -0.0331", "dL/dw2 = 0.2052"]
+        answer = page.evaluate("(b) => AutogradTransport.raw('/api/check/full', b)",
+                               {"program": WORKED, "at": PROGRAMS[0][1], "claims": claims})
+        code, printed, _ = run_cli("check", WORKED, "--at", "w1=0.5", "x=2", "w2=0.3", "y=0.5",
+                                   "--claim", *claims, "--json")
+        assert code == 1 and answer["text"] + "\n" == printed
+        assert foreign == []
+    finally:
+        context.close()
+
+
+def test_the_worked_example_page_is_the_walkthroughs(site, tmp_path, run_cli):
+    code, _, _ = run_cli("walkthrough", "--html", str(tmp_path / "page.html"))
+    assert code == 0
+    assert (site[0] / "worked-example.html").read_bytes() == (tmp_path / "page.html").read_bytes()
 
 
 def test_a_second_build_writes_nothing(site):

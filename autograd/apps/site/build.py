@@ -4,6 +4,8 @@ What goes into DIR, and where each part comes from:
 
 - ``index.html``: the local explorer's page (same elements, same ``data-testid``s), with one
   more script, ``static/site.js``, that answers the page's API calls from a Web Worker;
+- ``check.html``: the checker (verdicts, diagnoses, chains, as `autograd check` prints them),
+  on the same worker; ``worked-example.html``: the page `autograd walkthrough --html` writes;
 - ``static/``: the explorer's and the graph's scripts and styles, copied from the package;
 - ``worker.js``: loads Pyodide, unpacks our wheel into its file system and hands each request
   to `autograd.apps.site.worker.answer` (the same `Api` the local server calls);
@@ -17,7 +19,9 @@ fingerprint of everything the build reads; a second build with nothing changed w
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
 import json
 import shutil
 import subprocess
@@ -37,6 +41,7 @@ STAMP = ".autograd-site-stamp"
 PAGE_STATIC = {  # file name → the package whose static/ folder holds it
     "explore.js": "autograd.apps.explore", "explore.css": "autograd.apps.explore",
     "graph.js": "autograd.viz", "graph.css": "autograd.viz", "site.js": "autograd.apps.site",
+    "check.js": "autograd.apps.site", "check.css": "autograd.apps.site",
 }
 # the page's policy: its own files only; WebAssembly compiled from them ('wasm-unsafe-eval')
 CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; "
@@ -116,17 +121,41 @@ def wheel(root: Path, folder: Path) -> Path:
     return built[0]
 
 
-def page(wheel_name: str) -> str:
-    """The explorer's index.html with the worker transport before the explorer's script."""
-    html = _static("autograd.apps.explore", "index.html").decode()
-    html = html.replace('<meta charset="utf-8">',
+def _policy(html: str) -> str:
+    return html.replace('<meta charset="utf-8">',
                         f'<meta charset="utf-8">\n<meta http-equiv="Content-Security-Policy" content="{CSP}">', 1)
+
+
+def page(wheel_name: str) -> str:
+    """The explorer's index.html with the worker transport before the explorer's script, and
+    links to the site's other pages."""
+    html = _policy(_static("autograd.apps.explore", "index.html").decode())
     html = html.replace('<script src="static/explore.js">',
                         f'<script src="static/site.js" data-wheel="wheel/{wheel_name}"></script>\n'
                         '<script src="static/explore.js">', 1)
-    if "static/site.js" not in html or "Content-Security-Policy" not in html:
+    html = html.replace("</nav>", '  <a href="worked-example.html">worked example</a> · <a href="check.html">checker</a>\n'
+                        "  </nav>", 1)
+    if "static/site.js" not in html or "Content-Security-Policy" not in html or "check.html" not in html:
         raise SiteError("the explorer's index.html no longer has the places the site's script goes")
     return html
+
+
+def checker(wheel_name: str) -> str:
+    """check.html: the checker, on the same worker."""
+    return _policy(_static("autograd.apps.site", "check.html").decode()).replace("@WHEEL@", f"wheel/{wheel_name}")
+
+
+def worked_example(folder: Path) -> bytes:
+    """The step-through page of the worked example, exactly as `autograd walkthrough --html` writes
+    it (built here, by the command itself: the page needs no Python in the browser)."""
+    from autograd.apps.cli import main
+
+    path = folder / "worked-example.html"
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        status = main(["walkthrough", "--html", str(path)])
+    if status != 0:
+        raise SiteError("autograd walkthrough --html failed")
+    return path.read_bytes()
 
 
 def build(out: Path, cache: Path | None = None) -> bool:
@@ -140,11 +169,13 @@ def build(out: Path, cache: Path | None = None) -> bool:
     runtime = pyodide(cache)
     with tempfile.TemporaryDirectory() as scratch:
         built = wheel(root, Path(scratch))
-        files = {out / "wheel" / built.name: built.read_bytes()}
+        files = {out / "wheel" / built.name: built.read_bytes(),
+                 out / "worked-example.html": worked_example(Path(scratch))}
     files.update({out / "pyodide" / name: (runtime / name).read_bytes() for name in PYODIDE_FILES})
     files.update({out / "static" / name: _static(package, name) for name, package in PAGE_STATIC.items()})
     files[out / "worker.js"] = _static("autograd.apps.site", "worker.js")
     files[out / "index.html"] = page(built.name)
+    files[out / "check.html"] = checker(built.name)
     for folder in ("wheel", "pyodide", "static"):
         if (out / folder).is_dir() and folder == "wheel":
             shutil.rmtree(out / folder)  # an older version's wheel would linger beside the new one

@@ -10,14 +10,33 @@ from __future__ import annotations
 
 import json
 
-from autograd.apps.explore.api import Api, starting_point
+from autograd.apps.explore.api import Api, ApiError, starting_point
+from autograd.checking import check_claims
+from autograd.explain import trace
 
 __all__ = ["start", "answer"]
 
 NO_TRAINING = ("training needs numpy, which the browser build leaves out: "
                "run `autograd explore` on your computer to train a network")
 
+MAX_CLAIMS = 50
+
+
+def full_check(payload: dict) -> dict:
+    """The checker page's route: what `autograd check --json` prints (verdicts, true values,
+    diagnoses, chains), where the explorer's own check says only right or wrong."""
+    evaluation = _api._evaluate(payload)
+    claims = payload.get("claims")
+    if not isinstance(claims, list) or not all(isinstance(c, str) for c in claims) or not claims:
+        raise ApiError("write a claim such as dL/dw1 = -0.0331 (one per line)")
+    if len(claims) > MAX_CLAIMS:
+        raise ApiError(f"at most {MAX_CLAIMS} claims at a time")
+    record = trace(evaluation.root, evaluation.gradients, evaluation.constants, order=evaluation.order)
+    return check_claims(evaluation, record, claims).to_json()
+
+
 _api = Api()
+_api.routes["/api/check/full"] = full_check
 
 
 def start() -> str:
