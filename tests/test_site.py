@@ -283,3 +283,6 @@ def test_an_unreachable_registry_is_one_clear_line(tmp_path, monkeypatch, run_cl
     assert code == 2 and out == ""
     assert err.startswith("error: cannot reach the npm registry") and err.count("\n") == 1
     assert not (tmp_path / "site" / "index.html").exists()
+    (tmp_path / "file").write_text("x")
+    code, out, err = run_cli("site", str(tmp_path / "file"))
+    assert code == 2 and err == f"error: cannot build the site in {tmp_path / 'file'}: it is a file, not a folder\n"

@@ -161,6 +161,8 @@ def worked_example(folder: Path) -> bytes:
 def build(out: Path, cache: Path | None = None) -> bool:
     """Build the site in ``out``; False (and nothing written) when it is already up to date."""
     out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise SiteError(f"cannot build the site in {out}: it is a file, not a folder")
     root = _source_root()
     cache = Path(cache) if cache else root / "build" / "site-cache"
     want = fingerprint(root)
