@@ -270,6 +270,8 @@ def test_a_second_build_writes_nothing(site):
     assert {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()} == before
     assert {p.name for p in (out / "pyodide").iterdir()} == set(PYODIDE_FILES)
     assert (out / STAMP).is_file()
+    (out / "check.html").unlink()  # a site missing a file is built again
+    assert build(out, CACHE) is True and (out / "check.html").is_file()
 
 
 def test_an_unreachable_registry_is_one_clear_line(tmp_path, monkeypatch, run_cli):

@@ -166,7 +166,9 @@ def build(out: Path, cache: Path | None = None) -> bool:
     root = _source_root()
     cache = Path(cache) if cache else root / "build" / "site-cache"
     want = fingerprint(root)
-    if (out / STAMP).is_file() and (out / STAMP).read_text() == want and (out / "index.html").is_file():
+    pages = ("index.html", "check.html", "worked-example.html", "worker.js",
+             *(f"pyodide/{name}" for name in PYODIDE_FILES), *(f"static/{name}" for name in PAGE_STATIC))
+    if (out / STAMP).is_file() and (out / STAMP).read_text() == want and all((out / p).is_file() for p in pages):
         return False
     runtime = pyodide(cache)
     with tempfile.TemporaryDirectory() as scratch:
@@ -178,9 +180,9 @@ def build(out: Path, cache: Path | None = None) -> bool:
     files[out / "worker.js"] = _static("autograd.apps.site", "worker.js")
     files[out / "index.html"] = page(built.name)
     files[out / "check.html"] = checker(built.name)
+    if (out / "wheel").is_dir():
+        shutil.rmtree(out / "wheel")  # an older version's wheel would linger beside the new one
     for folder in ("wheel", "pyodide", "static"):
-        if (out / folder).is_dir() and folder == "wheel":
-            shutil.rmtree(out / folder)  # an older version's wheel would linger beside the new one
         (out / folder).mkdir(parents=True, exist_ok=True)
     write_outputs(files)
     write_outputs({out / STAMP: want})  # last: a build cut short is built again
