@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 # -qq: pip's own notes about this machine's package sources are not the project's to show
 PIP := $(PY) -m pip --quiet --quiet
 
-.PHONY: demo test bench bench-update clean
+.PHONY: demo test bench bench-update clean site
 
 demo: $(VENV)/.installed
 	$(PY) -m autograd walkthrough
@@ -32,6 +32,11 @@ $(VENV)/.installed: pyproject.toml $(VENV)/bin/python
 $(VENV)/.installed-dev: pyproject.toml $(VENV)/bin/python
 	$(PIP) install -e '.[dev]'
 	touch $(VENV)/.installed $@
+
+# The explorer as a static site in site/ (Pyodide from the npm registry, pinned; our package as a
+# wheel): serve it with `python -m http.server -d site`. Needs npm (Node.js 20).
+site: $(VENV)/.installed-dev
+	$(PY) -m autograd site site/
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis *.egg-info build

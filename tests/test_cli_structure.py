@@ -28,5 +28,6 @@ def test_one_module_per_command():
 
     commands = {name for name in build_parser().format_help().split("commands:")[1].split() if name.isalpha()}
     modules = {module.__name__.rsplit(".", 1)[1] for module in COMMANDS}
-    assert modules == {"walkthrough", "grad", "check", "train", "evaluate", "predict", "models", "explore", "course"}
+    assert modules == {"walkthrough", "grad", "check", "train", "evaluate", "predict", "models", "explore", "course",
+                       "site"}
     assert {"walkthrough", "grad", "check", "train", "explore", "sheet", "key", "grade"} <= commands

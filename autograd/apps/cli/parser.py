@@ -7,10 +7,10 @@ imported when it runs, never while the parser is built.
 
 from __future__ import annotations
 
-from autograd.apps.cli import check, course, evaluate, explore, grad, models, predict, train, walkthrough
+from autograd.apps.cli import check, course, evaluate, explore, grad, models, predict, site, train, walkthrough
 from autograd.apps.cli.options import Parser
 
-COMMANDS = (walkthrough, grad, check, train, evaluate, predict, models, explore, course)
+COMMANDS = (walkthrough, grad, check, train, evaluate, predict, models, explore, course, site)
 
 
 def build_parser() -> Parser:

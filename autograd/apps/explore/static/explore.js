@@ -5,17 +5,23 @@
   var $ = function (id) { return document.getElementById(id); };
   var state = { program: "", values: {}, learn: {}, inputs: [], history: [], historyKey: "", seq: 0, shown: 0, model: null };
 
-  function api(path, body) {
-    return fetch(path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) })
-      .then(function (r) { return r.json().then(function (data) { return { ok: r.ok, data: data }; }); });
-  }
+  /* The one transport: the local server over HTTP, or (on the static site) whatever
+   * window.AutogradTransport is (a Web Worker running the same Python API). */
+  var transport = window.AutogradTransport || {
+    post: function (path, body) {
+      return fetch(path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) })
+        .then(function (r) { return r.json().then(function (data) { return { ok: r.ok, data: data }; }); });
+    },
+    start: function () { return fetch("/api/start").then(function (r) { return r.json(); }); }
+  };
+  function api(path, body) { return transport.post(path, body); }
 
   /* ------------------------------------------------------------------ the graph and its stepper */
 
   var stepper = new AutogradGraph.Stepper(new AutogradGraph.View($("graph")), {
     prev: $("step-backward"), next: $("step-forward"), counter: $("counter"), phase: $("phase"),
     line: $("line"), table: null, showAll: $("show-all") });
-  stepper.onShow = function (shown) { fillQuantities(shown); };
+  stepper.onShow = function (shown) { fillQuantities(shown); saveLink(); };
 
   function parameters() {
     var names = state.inputs.length ? state.inputs : Object.keys(state.values);
@@ -303,16 +309,46 @@
   $("tab-program").addEventListener("click", function () { tab("program"); });
   $("tab-train").addEventListener("click", function () { tab("train"); });
 
+  /* ------------------------------------------------------------------ the state in the link: #program=…&at=…&step=… */
+
+  function saveLink() {
+    if (!state.model || !state.report) return;
+    var values = {};
+    state.inputs.forEach(function (n) { values[n] = state.values[n]; });
+    var fragment = new URLSearchParams({ program: state.program, at: JSON.stringify(values),
+                                         step: stepper.all() ? "all" : String(stepper.current + 1) });
+    history.replaceState(null, "", "#" + fragment.toString());
+  }
+  function readLink() {
+    var fragment = new URLSearchParams(location.hash.slice(1)), link = {};
+    if (fragment.has("program")) link.program = fragment.get("program");
+    try { var at = JSON.parse(fragment.get("at") || "{}"); } catch (e) { at = {}; }
+    link.at = {};
+    for (var n in at) if (typeof at[n] === "number" && isFinite(at[n])) link.at[n] = at[n];
+    var step = parseInt(fragment.get("step"), 10);
+    if (step > 0) link.step = step - 1;
+    return link;
+  }
+  $("copy-link").addEventListener("click", function () {
+    saveLink();
+    $("link").value = location.href; $("link").hidden = false; $("link").select();
+    var done = function () { $("copy-link").textContent = "link copied"; };
+    if (navigator.clipboard) navigator.clipboard.writeText(location.href).then(done, function () {}); else done();
+  });
+
   /* ------------------------------------------------------------------ start */
 
   $("program").addEventListener("input", refreshSoon);
-  fetch("/api/start").then(function (r) { return r.json(); }).then(function (start) {
-    $("program").value = start.program;
-    state.values = start.at;
+  transport.start().then(function (start) {
+    var link = readLink();
+    $("program").value = link.program !== undefined ? link.program : start.program;
+    state.values = link.program !== undefined ? link.at : Object.assign(start.at, link.at);
     start.parameters.forEach(function (n) { state.learn[n] = true; });
     Object.keys(start.at).forEach(function (n) { if (!(n in state.learn)) state.learn[n] = false; });
-    document.body.setAttribute("data-ready", "1");
-    return refresh();
+    return refresh().then(function () {
+      if (link.step !== undefined && state.model) { $("show-all").checked = false; stepper.show(link.step); }
+      document.body.setAttribute("data-ready", "1");
+    });
   });
   window.autogradExplore = { state: state, refresh: refresh, stepper: stepper };
 })();

@@ -1,0 +1,36 @@
+"""`autograd site DIR`: build the static site (autograd.apps.site)."""
+
+from __future__ import annotations
+
+import argparse
+
+HELP = """\
+Build a static folder with the explorer that runs this package in the browser (Python in
+WebAssembly, Pyodide, in a Web Worker): no install and no server, any static host will do
+(GitHub Pages, a course server, `python -m http.server`), and it works offline. Pyodide comes
+from the npm registry at the version package-lock.json pins (`npm ci`, integrity checked);
+the package goes in as a wheel built by pip. Building again with nothing changed writes nothing.
+
+examples:
+  autograd site site/
+  python -m http.server -d site 8000    # then open http://127.0.0.1:8000/
+"""
+
+
+def add(commands) -> None:
+    site = commands.add_parser("site", help="build the explorer as a static site (Python in the browser)",
+                               description=HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    site.add_argument("out", metavar="DIR", help="the folder to build (created when missing)")
+    site.add_argument("--cache", metavar="DIR", default=None,
+                      help="where npm installs Pyodide (default: build/site-cache in the checkout)")
+    site.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from autograd.apps.site.build import build, size
+
+    built = build(args.out, args.cache)
+    state = "built" if built else "up to date, nothing written"
+    print(f"autograd site: {args.out} {state} ({size(args.out) / 1e6:.1f} MB); serve it with "
+          f"python -m http.server -d {args.out}")
+    return 0

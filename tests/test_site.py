@@ -1,0 +1,290 @@
+"""The static site (`autograd site DIR`): built from the registries (Pyodide by `npm ci`, our
+wheel by pip), served by `python -m http.server`, driven in headless chromium with every
+request outside the site's own origin blocked and counted as a failure. Its answers come from
+our package in Pyodide, and equal what `autograd grad --json` prints, byte for byte."""
+
+import json
+import math
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from autograd.apps.site.build import PYODIDE_FILES, STAMP, SiteError, build, pyodide
+from autograd.core import ops
+from chromium_browser import launch
+
+ROOT = Path(__file__).resolve().parent.parent
+CACHE = ROOT / "build" / "site-cache"  # npm ci once, kept between runs (as `make site` keeps it)
+WORKED = "z = w1 * x\nh = sigmoid(z)\nyhat = w2 * h\ne = y - yhat\nL = 0.5 * e**2"
+EVERY_FUNCTION = " + ".join(f"{name}(x)" if arity == 1 else f"{name}(x, y)" for name, arity in ops.FUNCTIONS.items())
+PROGRAMS = [  # (program, inputs): the worked example, repeated variables, arithmetic, exp and log
+    (WORKED, {"w1": 0.5, "x": 2, "w2": 0.3, "y": 0.5}),
+    ("f = x * x + x / x - x ** 3", {"x": 1.5}),
+    ("a = exp(x) * log(y); b = sigmoid(a) - relu(-x) + max(x, y); f = -a / b ** 2 + sqrt(y)", {"x": 0.3, "y": 0.7}),
+]
+# Every operation of the table. Pyodide's C maths library (musl) and the native one (glibc) round a
+# few functions differently in the last bit or two: tanh(0.3), cosh(-0.4), log10(1.3), arccos(0.05).
+# So this program's answer has the same text but for those digits: every number within 4 ulp.
+EVERY = (f"s = {EVERY_FUNCTION}; f = -s * y / (y - x) ** 2 - x", {"x": 0.3, "y": 0.7})
+ULPS = 4
+
+
+def needs_npm():
+    if shutil.which("npm") is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must build the site: it has Node.js 20 and npm")
+        pytest.skip("npm is not installed (Node.js 20 brings it); CI has it")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    needs_npm()
+    out = tmp_path_factory.mktemp("site") / "site"
+    assert build(out, CACHE) is True
+    server = subprocess.Popen([sys.executable, "-u", "-m", "http.server", "--bind", "127.0.0.1", "0"],
+                              cwd=out, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    port = re.search(r"port (\d+)", server.stdout.readline()).group(1)
+    yield out, f"http://127.0.0.1:{port}/"
+    server.terminate()
+    server.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    yield from launch()
+
+
+def gated(browser, url: str, foreign: list):
+    """A browser context in which every request outside ``url``'s origin is aborted and listed."""
+    origin = urlsplit(url).netloc
+    context = browser.new_context(viewport={"width": 1280, "height": 860})
+
+    def gate(route):
+        asked = route.request.url
+        if urlsplit(asked).scheme in ("data", "blob") or urlsplit(asked).netloc == origin:
+            route.continue_()
+        else:
+            foreign.append(asked)
+            route.abort()
+
+    context.route("**/*", gate)
+    return context
+
+
+@pytest.fixture(scope="module")
+def tab(site, browser):
+    """One page, loaded once (Python in the browser takes seconds to start); `.foreign` lists
+    every request that tried to leave the site's origin."""
+    foreign = []
+    context = gated(browser, site[1], foreign)
+    page = context.new_page()
+    page.goto(site[1])
+    page.wait_for_selector("body[data-ready='1']", timeout=90000)
+    page.foreign = foreign
+    yield page
+    assert foreign == [], f"requests outside the site: {foreign}"
+    context.close()
+
+
+def text(page, testid: str) -> str:
+    return page.get_by_test_id(testid).text_content()
+
+
+def settle(page, testid: str, expected: str) -> None:
+    page.wait_for_function(f"() => document.querySelector('[data-testid={testid}]').textContent === {expected!r}",
+                           timeout=5000)
+
+
+def test_the_page_opens_on_the_worked_example_with_its_gradients(tab):
+    assert text(tab, "grad-w1") == "-0.0331113" and text(tab, "loss") == "0.0393913"
+    assert tab.get_by_test_id("progress").is_hidden()
+    assert tab.foreign == []
+
+
+@pytest.mark.parametrize("program, at", PROGRAMS)
+def test_answers_equal_grad_json_byte_for_byte(tab, run_cli, program, at):
+    code, printed, _ = run_cli("grad", program, "--at", *[f"{n}={v}" for n, v in at.items()], "--json")
+    assert code == 0
+    answer = tab.evaluate("([p, a]) => AutogradTransport.raw('/api/grad', {program: p, at: a})", [program, at])
+    assert answer["status"] == 200
+    assert answer["text"] + "\n" == printed
+    steps = tab.evaluate("([p, a]) => AutogradTransport.raw('/api/grad', {program: p, at: a, steps: true})",
+                         [program, at])
+    code, printed, _ = run_cli("grad", program, "--at", *[f"{n}={v}" for n, v in at.items()], "--json", "--steps")
+    assert steps["text"] + "\n" == printed
+
+
+def test_every_operation_answers_as_the_command_line_up_to_the_maths_library(tab, run_cli):
+    program, at = EVERY
+    code, printed, _ = run_cli("grad", program, "--at", *[f"{n}={v}" for n, v in at.items()], "--json", "--steps")
+    answer = tab.evaluate("([p, a]) => AutogradTransport.raw('/api/grad', {program: p, at: a, steps: true})",
+                          [program, at])
+    native, site = json.loads(printed), json.loads(answer["text"])
+    differing = []
+    assert_close(native, site, "", differing)
+    assert 0 < len(differing) < 40, differing  # some, from the few functions named above
+    assert re.sub(r"-?[0-9.]+(e-?\d+)?", "N", printed) == re.sub(r"-?[0-9.]+(e-?\d+)?", "N", answer["text"] + "\n")
+
+
+def assert_close(native, site, where: str, differing: list) -> None:
+    """The same JSON but for floats within `ULPS` units in the last place (listed in ``differing``)."""
+    assert type(native) is type(site), where
+    if isinstance(native, dict):
+        assert list(native) == list(site), where
+        for key in native:
+            assert_close(native[key], site[key], f"{where}.{key}", differing)
+    elif isinstance(native, list):
+        assert len(native) == len(site), where
+        for i, (a, b) in enumerate(zip(native, site)):
+            assert_close(a, b, f"{where}[{i}]", differing)
+    elif isinstance(native, float) and native != site:
+        assert abs(native - site) <= ULPS * math.ulp(native), (where, native, site)
+        differing.append(where)
+    else:
+        assert native == site, where
+
+
+def test_type_a_program_move_a_slider_and_see_the_gradients(tab):
+    tab.get_by_test_id("program").fill("q = x + y; f = q * z")
+    tab.wait_for_selector("[data-testid=input-z]")
+    tab.get_by_test_id("input-x").fill("-2")
+    tab.get_by_test_id("input-y").fill("5")
+    tab.get_by_test_id("input-z").fill("-4")
+    settle(tab, "value-f", "-12")
+    assert (text(tab, "grad-x"), text(tab, "grad-z")) == ("-4", "3")
+    tab.get_by_test_id("slider-z").fill("2")
+    settle(tab, "value-f", "6")
+    assert (text(tab, "grad-x"), text(tab, "grad-y"), text(tab, "value-q")) == ("2", "2", "3")
+
+
+def test_step_back_and_forth(tab):
+    tab.get_by_test_id("program").fill("q = x + y; f = q * z")
+    settle(tab, "value-f", "6")
+    tab.get_by_test_id("step-forward").click()
+    assert text(tab, "counter").startswith("step 1 of ") and text(tab, "value-f") == "?"
+    tab.get_by_test_id("step-forward").click()
+    assert text(tab, "counter").startswith("step 2 of ") and text(tab, "value-f") == "6"
+    tab.get_by_test_id("step-backward").click()
+    assert text(tab, "counter").startswith("step 1 of ") and text(tab, "value-f") == "?"
+    for _ in range(2):
+        tab.get_by_test_id("step-forward").click()
+    assert "∂f/∂f = 1" in text(tab, "line") and text(tab, "grad-q") == "?"
+    tab.get_by_test_id("show-all").check()
+
+
+def test_a_descent_step_lowers_the_loss(tab):
+    tab.get_by_test_id("program").fill("L = (w - 3)**2 + (b + 1)**2")
+    tab.wait_for_selector("[data-testid=input-b]")
+    tab.get_by_test_id("input-w").fill("0")
+    tab.get_by_test_id("input-b").fill("0")
+    settle(tab, "loss", "10")
+    tab.get_by_test_id("lr").fill("0.1")
+    tab.get_by_test_id("take-step").click()
+    settle(tab, "loss", "6.4")  # w = 0.6, b = -0.2: 2.4² + 0.8²
+    assert tab.get_by_test_id("input-w").input_value() == "0.6"
+
+
+def test_check_a_right_and_a_wrong_answer(tab):
+    tab.get_by_test_id("program").fill("f = x * y")
+    tab.wait_for_selector("[data-testid=input-y]")
+    tab.get_by_test_id("input-x").fill("3")
+    tab.get_by_test_id("input-y").fill("2")
+    settle(tab, "value-f", "6")
+    tab.get_by_test_id("claims").fill("df/dx = 2\ndf/dy = 4")
+    tab.get_by_test_id("check").click()
+    tab.wait_for_selector("[data-testid=check-result] li >> nth=1")
+    assert tab.get_by_test_id("check-result").locator("li").all_text_contents() == \
+        ["right: df/dx = 2", "wrong: df/dy = 4"]
+
+
+def test_a_shared_link_opens_on_the_same_state(tab):
+    tab.get_by_test_id("program").fill("q = a * b; f = exp(q) - b")
+    tab.wait_for_selector("[data-testid=input-b]")
+    tab.get_by_test_id("input-a").fill("0.5")
+    tab.get_by_test_id("input-b").fill("-2")
+    settle(tab, "value-q", "-1")
+    for _ in range(5):
+        tab.get_by_test_id("step-forward").click()
+    shown = {t: text(tab, t) for t in ("counter", "line", "value-f", "grad-a", "grad-b", "grad-q")}
+    tab.get_by_test_id("copy-link").click()
+    link = tab.get_by_test_id("link").input_value()
+    assert "#program=" in link and "step=5" in link
+    other = tab.context.new_page()
+    try:
+        other.goto(link)
+        other.wait_for_selector("body[data-ready='1']", timeout=90000)
+        assert other.get_by_test_id("program").input_value() == "q = a * b; f = exp(q) - b"
+        assert {t: text(other, t) for t in shown} == shown
+        assert other.get_by_test_id("input-b").input_value() == "-2"
+    finally:
+        other.close()
+    tab.get_by_test_id("show-all").check()
+
+
+def test_training_says_it_needs_numpy(tab):
+    tab.get_by_test_id("tab-train").click()
+    tab.get_by_test_id("train-error").wait_for(state="visible", timeout=5000)
+    assert "numpy" in text(tab, "train-error")
+    tab.get_by_test_id("tab-program").click()
+
+
+def test_the_checker_page_gives_verdicts_and_diagnoses_as_check_json(site, browser, run_cli):
+    foreign = []
+    context = gated(browser, site[1], foreign)
+    page = context.new_page()
+    try:
+        page.goto(site[1] + "check.html")
+        page.wait_for_selector("body[data-ready='1']")
+        page.get_by_test_id("check").click()
+        page.wait_for_selector("[data-testid=verdicts] li >> nth=2", timeout=90000)
+        verdicts = page.locator("[data-testid=verdicts] > li")
+        assert [verdicts.nth(i).get_attribute("data-verdict") for i in range(3)] == ["right", "right", "wrong"]
+        assert "minus sign" in verdicts.nth(2).text_content()  # the sign diagnosis
+        claims = ["L = 0.0394", "dL/dw1 = -0.0331", "dL/dw2 = 0.2052"]
+        answer = page.evaluate("(b) => AutogradTransport.raw('/api/check/full', b)",
+                               {"program": WORKED, "at": PROGRAMS[0][1], "claims": claims})
+        code, printed, _ = run_cli("check", WORKED, "--at", "w1=0.5", "x=2", "w2=0.3", "y=0.5",
+                                   "--claim", *claims, "--json")
+        assert code == 1 and answer["text"] + "\n" == printed
+        assert foreign == []
+    finally:
+        context.close()
+
+
+def test_the_worked_example_page_is_the_walkthroughs(site, tmp_path, run_cli):
+    code, _, _ = run_cli("walkthrough", "--html", str(tmp_path / "page.html"))
+    assert code == 0
+    assert (site[0] / "worked-example.html").read_bytes() == (tmp_path / "page.html").read_bytes()
+
+
+def test_a_second_build_writes_nothing(site):
+    out = site[0]
+    before = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+    assert build(out, CACHE) is False
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()} == before
+    assert {p.name for p in (out / "pyodide").iterdir()} == set(PYODIDE_FILES)
+    assert (out / STAMP).is_file()
+    (out / "check.html").unlink()  # a site missing a file is built again
+    assert build(out, CACHE) is True and (out / "check.html").is_file()
+
+
+def test_an_unreachable_registry_is_one_clear_line(tmp_path, monkeypatch, run_cli):
+    needs_npm()
+    monkeypatch.setenv("npm_config_registry", "http://127.0.0.1:9/")  # nothing listens on port 9
+    monkeypatch.setenv("npm_config_cache", str(tmp_path / "npm-cache"))  # nothing cached either
+    monkeypatch.setenv("npm_config_fetch_retries", "0")
+    with pytest.raises(SiteError, match="cannot reach the npm registry"):
+        pyodide(tmp_path / "cache")
+    code, out, err = run_cli("site", str(tmp_path / "site"), "--cache", str(tmp_path / "cache"))
+    assert code == 2 and out == ""
+    assert err.startswith("error: cannot reach the npm registry") and err.count("\n") == 1
+    assert not (tmp_path / "site" / "index.html").exists()
+    (tmp_path / "file").write_text("x")
+    code, out, err = run_cli("site", str(tmp_path / "file"))
+    assert code == 2 and err == f"error: cannot build the site in {tmp_path / 'file'}: it is a file, not a folder\n"
