@@ -5,10 +5,13 @@ the question text (the statement's ``{{x}}``); each has a dataset of N items, it
 numbers our variant function (`autograd.apps.course.variants`) gives student ``moodle-k``, so every
 wildcard of one item belongs to the same variant. The answers:
 
-- at 100%: a formula over the wildcards when the question asks for a value and every operation of
-  its program has a Moodle formula (the program's statements put into one another, ``a**b`` as
-  ``pow(a, b)``, σ(z) as ``1/(1+exp(-z))``); else a private wildcard ``{answer_Q}`` whose items are
-  our key's numbers (a gradient, an update);
+- at 100%: a formula over the wildcards when every operation has a Moodle formula (``a**b`` as
+  ``pow(a, b)``, σ(z) as ``1/(1+exp(-z))``): a value is the program's statements put into one
+  another; a gradient is the chain rule written out, Σ over the edges of ∂OUT/∂node times the
+  local derivative's formula from the operation table (`autograd.lang.notation`); an update is
+  w − η·that. A formula is used only when, evaluated by our program language at every item's
+  numbers, it gives our key's answer (to 1e-9); else the answer is a private wildcard
+  ``{answer_Q}`` whose items are our key's numbers;
 - at 0%, with our diagnosis as feedback: one per classic mistake (`autograd.checking.MISTAKES`)
   that gives a number different from the truth in every item, as a private wildcard of those
   numbers.
@@ -29,8 +32,9 @@ from decimal import Decimal
 from autograd.checking import MISTAKES, Diagnoser, gradient_variants
 from autograd.checking.chain import Chain
 from autograd.checking.diagnosis import update_variants
-from autograd.lang import Binary, Call, Name, Num, Unary
-from autograd.lang.notation import substitute_names
+from autograd.core.graph import layout
+from autograd.lang import Binary, Call, ExprError, Name, Num, Program, Unary
+from autograd.lang.notation import derivative_tree, formula_tree, number, substitute_names, text, tidy
 from autograd.apps.course.problems import PLACEHOLDER, Problem, ProblemSet, Question, Tolerance
 from autograd.apps.course.solve import Solution
 from autograd.apps.course.variants import evaluated_variant, shown_number
@@ -60,31 +64,96 @@ def _number(x: float) -> str:
 
 
 def formula(problem: Problem, quantity: str, wildcards: dict[str, str]) -> str | None:
-    """``quantity`` as one Moodle formula over the inputs' wildcards, or None when an operation
-    has no Moodle spelling or the formula would be longer than `MAX_FORMULA`."""
+    """``quantity``'s value as one Moodle formula over the inputs' wildcards, or None when an
+    operation has no Moodle spelling or the formula would be longer than `MAX_FORMULA`."""
+    return _moodle(_value_tree(problem, quantity), wildcards)
+
+
+def _value_tree(problem: Problem, quantity: str):
     bindings = {}
     for statement in problem.program.statements:
         bindings[statement.name] = substitute_names(statement.expression, bindings)
-    tree = bindings.get(quantity, Name(quantity, 0))
+    return bindings.get(quantity, Name(quantity, 0))
+
+
+def _gradient_tree(solution: Solution, quantity: str):
+    """∂OUT/∂quantity as a formula over the inputs: the chain rule over the graph, written out
+    (each node's formula and each edge's local derivative from the operation table)."""
+    evaluation = solution.evaluation
+    inputs = {id(evaluation.values[name]): name for name in solution.problem.program.inputs}
+    order = evaluation.order
+    trees = {}
+    for node in order:
+        shape = layout(node)
+        if shape.op is None:
+            trees[node] = Name(inputs[id(node)], 0) if id(node) in inputs else number(node.data)
+        else:
+            trees[node] = formula_tree(node, [trees[c] for c in shape.children])
+    grads = {order[-1]: number(1.0)}
+    for node in reversed(order):
+        if node not in grads or layout(node).op is None:
+            continue
+        children = layout(node).children
+        for k, child in enumerate(children):
+            term = Binary("*", grads[node], derivative_tree(node, k, [trees[c] for c in children]), 0)
+            grads[child] = Binary("+", grads[child], term, 0) if child in grads else term
+    target = evaluation.values[quantity]
+    return tidy(grads[target]) if target in grads else number(0.0)
+
+
+def _answer_tree(solution: Solution, question: Question):
+    if question.ask == "value":
+        return _value_tree(solution.problem, question.of)
+    gradient = _gradient_tree(solution, question.of)
+    if question.ask == "gradient":
+        return gradient
+    return Binary("-", Name(question.of, 0), Binary("*", number(question.lr), gradient, 0), 0)
+
+
+def _checked_formula(question: Question, solutions: list[Solution], wildcards: dict[str, str]) -> str | None:
+    """The answer's Moodle formula when our program language, evaluating the same formula at
+    every item's numbers, gives our key's answer; else None (the answer is given as numbers)."""
     try:
-        text = _written(tree, wildcards)
+        tree = _answer_tree(solutions[0], question)
+        written = _moodle(tree, wildcards)
+        if written is None:
+            return None
+        program = Program(f"answer__ = {text(tree)}")
+        for solution in solutions:
+            at = {name: solution.at[name] for name in program.inputs}
+            got = program.evaluate(at).values["answer__"].data
+            if not math.isclose(got, solution.answers[question.qid], rel_tol=1e-9, abs_tol=1e-12):
+                return None
+    except (ExprError, ArithmeticError, ValueError, KeyError, RecursionError):
+        return None
+    return written
+
+
+def _moodle(tree, wildcards: dict[str, str]) -> str | None:
+    try:
+        written = _written(tree, wildcards, [MAX_FORMULA])
     except (KeyError, RecursionError):
         return None
-    return text if len(text) <= MAX_FORMULA else None
+    return written if len(written) <= MAX_FORMULA else None
 
 
-def _written(node, wildcards: dict[str, str]) -> str:
+def _written(node, wildcards: dict[str, str], budget: list[int]) -> str:
+    """The tree in Moodle's formula syntax; KeyError for an operation Moodle lacks, or once more
+    than the budget of nodes is written (a shared subformula is written out at each use)."""
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise KeyError("too long")
     if isinstance(node, Num):
         return _number(node.value)
     if isinstance(node, Name):
         return "{" + wildcards[node.name] + "}"
     if isinstance(node, Unary):
-        return f"(-{_written(node.operand, wildcards)})"
+        return f"(-{_written(node.operand, wildcards, budget)})"
     if isinstance(node, Binary):
-        a, b = _written(node.left, wildcards), _written(node.right, wildcards)
+        a, b = _written(node.left, wildcards, budget), _written(node.right, wildcards, budget)
         return f"pow({a}, {b})" if node.op == "**" else f"({a} {node.op} {b})"
     if isinstance(node, Call):
-        args = [_written(arg, wildcards) for arg in node.args]
+        args = [_written(arg, wildcards, budget) for arg in node.args]
         if node.function == "sigmoid" and len(args) == 1:
             return f"(1 / (1 + exp(-{args[0]})))"
         if node.function in _FUNCTIONS:
@@ -191,7 +260,7 @@ def _question(quiz: ET.Element, problem_set: ProblemSet, problem: Problem, quest
     _plain(element, "shuffleanswers", "0")
     datasets: list[tuple[str, list[float], list[str]]] = []
     truths = [s.answers[question.qid] for s in solutions]
-    written = formula(problem, question.of, wildcards) if question.ask == "value" else None
+    written = _checked_formula(question, solutions, wildcards)
     if written is None:
         name = "answer_" + re.sub(r"\W", "_", question.id)
         written = "{" + name + "}"
