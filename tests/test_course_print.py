@@ -103,3 +103,21 @@ def test_keys_call_every_leaf_what_the_set_declares_and_show_every_formula():
     worked = render("key", load(ROOT / "examples" / "problem-sets" / "worked-example.toml"), "s1", "markdown")
     assert "| ${e}^{2}$ | ${e}^{2} = {0.280682}^{2}$ | $0.0787826$ |" in worked
     assert "| $w_{1}$ | input (given) | $0.5$ |" in worked and "| $w_{1}$ | input (your number, drawn from $-1$ to $1$)" in worked
+
+
+def test_hats_sit_small_and_centred_over_their_letter(browser, tmp_path):
+    page = render("key", load(ROOT / "examples" / "problem-sets" / "worked-example.toml"), "s1", "html")
+    assert "&#x002C6;" in page and "<mo>&#x0005E;</mo></mover>" not in page
+    (tmp_path / "key.html").write_text(page, encoding="utf-8")
+    tab = browser.new_page(viewport={"width": 1400, "height": 1000})
+    try:
+        tab.goto((tmp_path / "key.html").as_uri())
+        hats = tab.evaluate("""() => [...document.querySelectorAll('mover')].map(m => {
+            const base = m.firstElementChild.getBoundingClientRect(), hat = m.lastElementChild.getBoundingClientRect();
+            return [base.left + base.width / 2, hat.left + hat.width / 2, parseFloat(getComputedStyle(m).fontSize),
+                    hat.height]; })""")
+    finally:
+        tab.close()
+    assert hats
+    for base_x, hat_x, font_size, hat_h in hats:  # the ASCII ^ was drawn stretched, half an em tall
+        assert abs(base_x - hat_x) < 0.5 and hat_h < 0.3 * font_size

@@ -192,6 +192,9 @@ def mathml(latex: str, display: bool = False) -> str:
         markup = convert(latex, display="block" if display else "inline")
     except Exception:  # latex2mathml raises its own exception types, and IndexError on some input
         markup = ""
+    # \hat's accent as the modifier letter ˆ, which chromium sets small and centred over its base
+    # (the converter's ASCII ^ is drawn stretched, tall and off to the left)
+    markup = markup.replace("<mo>&#x0005E;</mo></mover>", "<mo>&#x002C6;</mo></mover>")
     # the converter copies \text{...} into the page unescaped: only plain MathML may pass
     return markup if _only_mathml(markup) else f"<code>{_html.escape(latex)}</code>"
 
