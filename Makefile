@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 # -qq: pip's own notes about this machine's package sources are not the project's to show
 PIP := $(PY) -m pip --quiet --quiet
 
-.PHONY: demo test bench bench-update clean site
+.PHONY: demo test bench bench-update wheel site clean
 
 demo: $(VENV)/.installed
 	$(PY) -m autograd walkthrough
@@ -20,6 +20,10 @@ bench: $(VENV)/.installed-dev
 
 bench-update: $(VENV)/.installed-dev
 	$(PY) benchmarks/run.py --out benchmarks/RESULTS.md
+
+# The package as a wheel in dist/ (for a Gradescope autograder's setup.sh: docs/problem-sets.md).
+wheel: $(VENV)/bin/python
+	$(PY) -m pip wheel --no-deps -w dist .
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV) || { echo "error: '$(PYTHON) -m venv' failed; install Python's venv module"; exit 2; }
@@ -39,4 +43,4 @@ site: $(VENV)/.installed-dev
 	$(PY) -m autograd site site/
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis *.egg-info build
+	rm -rf $(VENV) .pytest_cache .hypothesis *.egg-info build dist

@@ -31,13 +31,14 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 import stat
 import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import BinaryIO
 
-__all__ = ["OutputError", "validate_path", "plan_outputs", "write_outputs", "atomic_write",
+__all__ = ["OutputError", "validate_path", "plan_outputs", "write_outputs", "atomic_write", "write_tree",
            "InputError", "InputTooLarge", "read_text"]
 
 PathLike = str | os.PathLike
@@ -279,3 +280,96 @@ def _remove(temporary: str) -> None:
         os.unlink(temporary)
     except FileNotFoundError:
         pass
+
+
+# ------------------------------------------------------------------ a folder of files
+
+
+def write_tree(folder: PathLike, files: Iterable[tuple[str, bytes | str]], label: str = "") -> list[Path]:
+    """Write ``files`` (paths relative to ``folder``, '/' between parts) all or nothing, creating
+    ``folder`` (its parent must exist) and any missing subfolder; returns the paths written.
+
+    Each missing folder (the outermost one on a file's way) is built whole in a temporary sibling
+    ``.NAME.XXXX.tmp`` and renamed into place once every file is complete, so it appears with its
+    contents or not at all; files in folders that exist are written as `write_outputs` writes
+    them. The renames come last; on any failure every temporary is removed, and so are the folders
+    this call already renamed into place (nothing else was in them).
+    """
+    root, where = Path(folder), f" ({label})" if label else ""
+    items = [(_tree_parts(name, root, where), data) for name, data in files]
+    _tree_check(root, where)
+    fresh = not root.exists()
+    staged: dict[Path, str] = {}  # a missing folder (relative; "." for the root) → its stand-in
+    direct, temporaries, placed = [], [], []
+    try:
+        for parts, data in items:
+            top = Path(".") if fresh else _first_missing(root, parts)
+            if top is None:
+                direct.append((root.joinpath(*parts), data))
+                continue
+            if top not in staged:
+                place = _target(root / top)
+                staged[top] = tempfile.mkdtemp(dir=place.parent, prefix=f".{place.name}.", suffix=".tmp")
+            _tree_file(Path(staged[top]).joinpath(*parts[len(top.parts):]), data, root.joinpath(*parts))
+        for path, data in direct:
+            temporaries.append((_write_temporary(path, validate_path(path, label), data), path))
+        for top, temporary in staged.items():
+            os.chmod(temporary, 0o777 & ~_umask())  # mkdtemp's 0700 would make the folder private
+            os.rename(temporary, _target(root / top))  # refused if it appeared meanwhile: never merged
+            placed.append(_target(root / top))
+        while temporaries:
+            os.replace(temporaries[0][0], _target(temporaries[0][1]))
+            temporaries.pop(0)
+        _sync_folder(_target(root).parent if fresh else _target(root))
+    except BaseException as error:
+        for path in [*placed, *staged.values()]:
+            shutil.rmtree(path, ignore_errors=True)
+        for temporary, _ in temporaries:
+            _remove(temporary)
+        if isinstance(error, OSError) and not isinstance(error, OutputError):
+            raise OutputError(root, f"{error.strerror or error}{where}") from None
+        raise
+    return [root.joinpath(*parts) for parts, _ in items]
+
+
+def _tree_parts(name: str, root: Path, where: str) -> tuple[str, ...]:
+    """A file's place under the folder, refused when it could leave it ('../x', '/x', 'a//b')."""
+    parts = tuple(name.split("/"))
+    if any(p in ("", ".", "..") or os.sep in p or (os.altsep or os.sep) in p for p in parts):
+        raise OutputError(root / name, f"not a plain path inside {root}{where}")
+    return parts
+
+
+def _tree_check(root: Path, where: str) -> None:
+    if not os.fspath(root).strip():
+        raise OutputError(os.fspath(root), f"the path is empty{where}")
+    if root.exists() and not root.is_dir():
+        raise OutputError(root, f"it is not a folder{where}")
+    folder = _target(root) if root.exists() else _target(root).parent
+    if not folder.is_dir():
+        raise OutputError(root, f"the folder {folder} does not exist{where}")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise OutputError(root, f"the folder {folder} is not writable{where}")
+
+
+def _first_missing(root: Path, parts: tuple[str, ...]) -> Path | None:
+    """The outermost folder on the way to a file that does not exist yet (relative), or None."""
+    for k in range(1, len(parts)):
+        path = root.joinpath(*parts[:k])
+        if not path.is_dir():
+            if path.exists():
+                raise OutputError(path, "it is not a folder")
+            return Path(*parts[:k])
+    return None
+
+
+def _tree_file(path: Path, data: bytes | str, shown: Path) -> None:
+    """One file inside a temporary folder nobody sees yet: complete and fsynced."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "xb") as f:
+            f.write(data.encode("utf-8") if isinstance(data, str) else data)
+            f.flush()
+            os.fsync(f.fileno())
+    except OSError as error:
+        raise OutputError(shown, error.strerror or str(error)) from None

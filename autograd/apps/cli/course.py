@@ -1,4 +1,4 @@
-"""`autograd sheet|key|grade`: problem sets for a course; what they do is in
+"""`autograd sheet|key|grade|export`: problem sets for a course; what they do is in
 autograd.apps.course.commands, imported when one of them runs."""
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ examples:
   autograd key examples/problem-sets/cs231n.toml --student s001 --format html --out key.html
   autograd key examples/problem-sets/cs231n.toml --student s001 --format json
   autograd grade examples/problem-sets/cs231n.toml answers.csv --report report.html --gradescope results/
+  autograd export examples/problem-sets/cs231n.toml --to prairielearn course/
+  autograd export examples/problem-sets/cs231n.toml --to moodle cs231n.xml --variants 50
 """
 DOCUMENTS = (("sheet", "a student's problem sheet"), ("key", "a student's answer key with worked solutions"))
 
@@ -37,9 +39,20 @@ def add(commands) -> None:
     grade.add_argument("--gradescope", metavar="DIR", help="write Gradescope results.json (DIR/ID/results.json; "
                        "DIR/results.json for one student)")
     grade.set_defaults(run=run, command="grade")
+    export = commands.add_parser("export", help="export a set to PrairieLearn or Moodle", description=HELP,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    export.add_argument("set", metavar="SET", help="the problem-set file (TOML)")
+    export.add_argument("--to", required=True, choices=("prairielearn", "moodle"), help="the platform")
+    export.add_argument("out", metavar="DIR|FILE.xml", help="prairielearn: the course folder (created when "
+                        "missing); moodle: the XML file to write")
+    export.add_argument("--variants", metavar="N", default="20",
+                        help="moodle: dataset items (variants) per question, 1 to 1000 (default 20)")
+    export.set_defaults(run=run, command="export")
 
 
 def run(args: argparse.Namespace) -> int:
     from autograd.apps.course import commands
 
+    if args.command == "export":
+        return commands.run_export(args)
     return commands.run_grade(args) if args.command == "grade" else commands.run_document(args)

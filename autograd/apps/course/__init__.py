@@ -1,5 +1,5 @@
 """Problem sets for courses: the file format, a variant per student, answer keys with worked
-solutions, grading with follow-through credit, reports and Gradescope export.
+solutions, grading with follow-through credit, reports, and Gradescope, PrairieLearn and Moodle.
 
     from autograd.apps.course import load, variant, render, grade_class, read_answers
     pset = load("examples/problem-sets/worked-example.toml")
@@ -13,7 +13,9 @@ See docs/problem-sets.md. The modules, each one concept:
 - documents: `documents` (sheet and key as blocks), `mathtext` (their LaTeX), `page` (HTML),
   `render` (Markdown, and the one call);
 - grading: `answers` (the CSV file), `grade`, `follow` (follow-through credit), `report`
-  (the class's page), `gradescope`; `commands` runs `autograd sheet|key|grade`.
+  (the class's page), `gradescope`; `commands` runs `autograd sheet|key|grade|export`;
+- other platforms: `exports` (PrairieLearn questions graded by our code, Moodle calculated
+  questions).
 """
 
 from autograd.apps.course.answers import AnswersError, parse_answers, read_answers

@@ -1,4 +1,4 @@
-"""What `autograd sheet`, `autograd key` and `autograd grade` do (their arguments live in
+"""What `autograd sheet`, `key`, `grade` and `export` do (their arguments live in
 `autograd.apps.cli`). Every output path is checked before any work and everything is written at
 the end through `autograd.util.files`, so bad input writes nothing."""
 
@@ -9,14 +9,14 @@ import os
 import sys
 from pathlib import Path
 
-from autograd.util.files import OutputError, plan_outputs, validate_path, write_outputs
+from autograd.util.files import OutputError, plan_outputs, write_outputs, write_tree
 from autograd.apps.course.format import load
 from autograd.apps.course.gradescope import folder_name, results
 from autograd.apps.course.grade import grade_class, read_answers
 from autograd.apps.course.render import render
 from autograd.apps.course.report import report_html
 
-__all__ = ["run_document", "run_grade"]
+__all__ = ["run_document", "run_grade", "run_export"]
 
 
 def run_document(args) -> int:
@@ -48,17 +48,19 @@ def run_grade(args) -> int:
         outputs.append((Path(args.csv), grades.to_csv()))
     if args.report:
         outputs.append((Path(args.report), report_html(grades)))
-    folders = []
-    if args.gradescope is not None:
-        outputs += _gradescope_files(grades, Path(args.gradescope), folders)
-    for folder in folders:  # only now, when every answer is graded and every id is a safe name
-        os.makedirs(folder, exist_ok=True)
-    write_outputs(outputs)
+    results_files = [] if args.gradescope is None else _gradescope_files(grades)
+    if outputs:
+        write_outputs(outputs)
     for path, _ in outputs:
-        if len(outputs) <= 10 or path.name != "results.json":
-            print(f"wrote {path}", file=sys.stderr)
-    if len(outputs) > 10 and args.gradescope is not None:
-        print(f"wrote {len(grades.students)} results.json files under {args.gradescope}", file=sys.stderr)
+        print(f"wrote {path}", file=sys.stderr)
+    if args.gradescope is not None:
+        # the folder (and each student's) appears with its results.json, or not at all
+        written = write_tree(args.gradescope, results_files, "--gradescope")
+        if len(written) <= 10:
+            for path in written:
+                print(f"wrote {path}", file=sys.stderr)
+        else:
+            print(f"wrote {len(written)} results.json files under {args.gradescope}", file=sys.stderr)
     for note in grades.notes:
         print(f"note: {note}", file=sys.stderr)
     if args.json:
@@ -68,25 +70,51 @@ def run_grade(args) -> int:
     return 0
 
 
-def _check_folder(folder: str) -> None:
+def run_export(args) -> int:
+    """`export SET --to prairielearn DIR` (a course folder) or `--to moodle FILE.xml`."""
+    from autograd.util import validate
+    from autograd.util.files import read_text
+    from autograd.apps.course.problems import MAX_SET_BYTES
+
+    if args.to == "moodle":
+        from autograd.apps.course.exports.moodle import MAX_VARIANTS, moodle_xml
+
+        variants = validate.in_range(validate.read_whole(args.variants, "--variants"), "--variants", 1, MAX_VARIANTS)
+        planned = plan_outputs([(args.out, "FILE.xml")], inputs=[(args.set, "problem set")])
+        text = moodle_xml(load(args.set), variants)
+        write_outputs([(planned[0], text)])
+        print(f"wrote {planned[0]}", file=sys.stderr)
+        return 0
+    from autograd.apps.course.exports.prairielearn import export_files, set_name
+
+    _check_folder(args.out, "DIR")
+    problem_set = load(args.set)
+    set_text = read_text(args.set, MAX_SET_BYTES, "problem set")
+    written = write_tree(args.out, export_files(problem_set, set_text, set_name(args.set)), "DIR")
+    n = len(problem_set.problems)
+    print(f"wrote {n} PrairieLearn question{'s' * (n != 1)} under {Path(args.out) / 'questions'} "
+          f"({len(written)} files)", file=sys.stderr)
+    return 0
+
+
+def _check_folder(folder: str, label: str = "--gradescope") -> None:
+    """An output folder: one that exists, or a path where one can be created (checked before any work)."""
     path = Path(folder)
     if not folder.strip():  # Path("") is the current folder: an empty value is a mistake, not "here"
-        raise OutputError(folder, "the path is empty (--gradescope)")
-    if not path.is_dir():
-        raise OutputError(folder, "--gradescope needs an existing folder")
-    validate_path(path / "results.json", "--gradescope")
+        raise OutputError(folder, f"the path is empty ({label})")
+    if path.exists() and not path.is_dir():
+        raise OutputError(folder, f"it is not a folder ({label})")
+    parent = path.resolve().parent
+    if not path.exists() and not parent.is_dir():
+        raise OutputError(folder, f"the folder {parent} does not exist ({label})")
+    if not os.access(path if path.exists() else parent, os.W_OK | os.X_OK):
+        raise OutputError(folder, f"the folder is not writable ({label})")
 
 
-def _gradescope_files(grades, folder: Path, folders: list[Path]) -> list[tuple[Path, str]]:
-    """One student: FOLDER/results.json (where Gradescope looks); several: FOLDER/ID/results.json."""
+def _gradescope_files(grades) -> list[tuple[str, str]]:
+    """One student: DIR/results.json (where Gradescope looks); several: DIR/ID/results.json."""
     title = grades.problem_set.title
     if len(grades.students) == 1:
-        return [(folder / "results.json", json.dumps(results(grades.students[0], title), indent=2))]
-    files = []
-    for student in grades.students:
-        sub = folder / folder_name(student.id)
-        if sub.exists() and not sub.is_dir():
-            raise OutputError(sub, "it is not a folder (--gradescope)")
-        folders.append(sub)
-        files.append((sub / "results.json", json.dumps(results(student, title), indent=2)))
-    return files
+        return [("results.json", json.dumps(results(grades.students[0], title), indent=2))]
+    return [(f"{folder_name(student.id)}/results.json", json.dumps(results(student, title), indent=2))
+            for student in grades.students]

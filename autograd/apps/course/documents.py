@@ -112,15 +112,14 @@ def _problem_key(n: int, solution: Solution) -> list[Block]:
     blocks.append(("h3", "Forward pass"))
     rows = []
     leaves_first = sorted(record.forward, key=lambda step: step.kind == "computed")  # stable: order kept within
+    rules = {rule.name: rule for rule in problem.inputs}
     for step in leaves_first:
         if step.kind == "constant":
             continue
-        if step.kind == "computed" and step.name == step.formula:  # an unnamed intermediate
-            how = f"${with_numbers(step.formula, values)}$"
-        elif step.kind == "computed":
+        if step.kind == "computed":  # every row shows its formula, an unnamed intermediate's (e²) too
             how = f"${step.latex} = {with_numbers(step.formula, values)}$"
-        else:
-            how = step.kind
+        else:  # a leaf: what the set's [inputs] declares it to be, the same words for every leaf
+            how = _declared(rules.get(step.id) or rules.get(step.name))
         rows.append([f"${name_latex(step.name)}$", how, f"${number(step.value)}$"])
     blocks.append(("table", ["quantity", "computed as", "value"], rows))
     blocks.append(("h3", "Backward pass"))
@@ -137,6 +136,16 @@ def _problem_key(n: int, solution: Solution) -> list[Block]:
                      f"${_answer_working(question, solution, answer)}$"])
     blocks.append(("table", ["question", "asks for", "answer"], rows))
     return blocks
+
+
+def _declared(rule) -> str:
+    """A leaf's role as the set declares it: an input, given, or drawn for each student."""
+    if rule is None or rule.kind == "fixed":
+        return "input (given)"
+    if rule.kind == "choose":
+        return "input (your number, chosen from " + ", ".join(f"${number(c)}$" for c in rule.choices[:6]) + \
+            (", …" if len(rule.choices) > 6 else "") + ")"
+    return f"input (your number, drawn from ${number(rule.low)}$ to ${number(rule.high)}$)"
 
 
 def _values_by_name(record: Trace) -> dict[str, float]:

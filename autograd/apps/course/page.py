@@ -14,12 +14,13 @@ renders offline in any current browser; only well-formed MathML may enter the pa
 from __future__ import annotations
 
 import html as _html
+import re
 from functools import cache
 
 from autograd.apps.course.documents import Block
 from autograd.viz import html_page
 
-__all__ = ["html", "mathml", "inline_html", "markdown_html"]
+__all__ = ["html", "mathml", "inline_html", "markdown_html", "PRINT_STYLE"]
 
 _STYLE = """
 body { font: 16px/1.5 system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; color: #222; }
@@ -33,6 +34,28 @@ code { font-family: ui-monospace, monospace; font-size: 0.95em; }
 ul.steps li { margin: 0.35rem 0; }
 math { font-size: 1.1em; }
 ul.steps math, td math { math-style: normal; }  /* full-size fractions in the steps */
+"""
+
+# Shared by the sheet, the key and the class report (autograd.apps.course.report): nothing may
+# be wider than the page, on screen or on paper. A cell, a line of code or an id breaks anywhere
+# rather than push its table or block past the edge (overflow-wrap: anywhere also lets a table
+# column shrink below its longest word); a program keeps its lines but wraps them; math is set
+# at text size with full-size fractions.
+PRINT_STYLE = """
+table { max-width: 100%; }
+th, td, code, p, li { overflow-wrap: anywhere; }
+pre { white-space: pre-wrap; overflow-wrap: anywhere; overflow-x: visible; }
+svg { max-width: 100%; height: auto; }
+math { font-size: 1.1em; }
+td math, li math { math-style: normal; }
+@media print {
+  @page { size: A4; margin: 15mm; }
+  body { font-size: 11pt; max-width: none; margin: 0; padding: 0; }
+  h1, h2, h3 { break-after: avoid; }
+  tr, li, pre, svg { break-inside: avoid; }
+  th { background: none; }
+  a { color: inherit; text-decoration: none; }
+}
 """
 
 
@@ -52,13 +75,29 @@ def html(blocks: list[Block], title: str) -> str:
         elif kind == "list":
             body.append("<ul>" + "".join(f"<li>{inline_html(item)}</li>" for item in block[1]) + "</ul>")
         elif kind == "mathlist":
-            body.append('<ul class="steps">' + "".join(f"<li>{mathml(item)}</li>" for item in block[1]) + "</ul>")
+            body.append('<ul class="steps">' + "".join(f"<li>{_breakable(item)}</li>" for item in block[1]) + "</ul>")
         elif kind == "table":
             head, rows = block[1], block[2]
             lines = ["<tr>" + "".join(f"<th>{inline_html(h)}</th>" for h in head) + "</tr>"]
-            lines += ["<tr>" + "".join(f"<td>{inline_html(c)}</td>" for c in row) + "</tr>" for row in rows]
+            lines += ["<tr>" + "".join(f"<td>{inline_html(_equalities(c))}</td>" for c in row) + "</tr>"
+                      for row in rows]
             body.append("<table>" + "".join(lines) + "</table>")
-    return html_page(title, "\n".join(body), style=_STYLE.strip())
+    return html_page(title, "\n".join(body), style=_STYLE.strip() + "\n" + PRINT_STYLE.strip())
+
+
+def _breakable(latex: str) -> str:
+    """A chain of equalities as one piece of math per "= …" (MathML never breaks a line, a
+    narrow page may between two pieces)."""
+    pieces = latex.split(" = ")
+    return " ".join(mathml(piece if k == 0 else "= " + piece) for k, piece in enumerate(pieces))
+
+
+_INLINE_MATH = re.compile(r"(?<!\$)\$([^$]+)\$(?!\$)")
+
+
+def _equalities(text: str) -> str:
+    """A table cell's $a = b$ as $a$ $= b$: the same text, breakable at the "=" (see `_breakable`)."""
+    return _INLINE_MATH.sub(lambda m: "$" + "$ $= ".join(m.group(1).split(" = ")) + "$", text)
 
 
 # ------------------------------------------------------------------ Markdown
@@ -153,6 +192,9 @@ def mathml(latex: str, display: bool = False) -> str:
         markup = convert(latex, display="block" if display else "inline")
     except Exception:  # latex2mathml raises its own exception types, and IndexError on some input
         markup = ""
+    # \hat's accent as the modifier letter ˆ, which chromium sets small and centred over its base
+    # (the converter's ASCII ^ is drawn stretched, tall and off to the left)
+    markup = markup.replace("<mo>&#x0005E;</mo></mover>", "<mo>&#x002C6;</mo></mover>")
     # the converter copies \text{...} into the page unescaped: only plain MathML may pass
     return markup if _only_mathml(markup) else f"<code>{_html.escape(latex)}</code>"
 

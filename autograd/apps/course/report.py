@@ -9,7 +9,7 @@ import statistics
 
 from autograd.apps.course.grade import NO_ANSWER, ClassGrades
 from autograd.apps.course.mathtext import question_latex
-from autograd.apps.course.page import mathml
+from autograd.apps.course.page import PRINT_STYLE, mathml
 from autograd.viz import html_page
 
 __all__ = ["report_html", "histogram_svg", "bins"]
@@ -116,4 +116,4 @@ def report_html(grades: ClassGrades) -> str:
     body.append("<p>✓ right, ✗ wrong, ✗→p wrong but given p points of follow-through credit, ~ imprecise, "
                 "– no answer. Hover over a mark for the feedback the student gets.</p>")
     body += [f"<p>note: {esc(note)}</p>" for note in grades.notes]
-    return html_page(f"{pset.title}: grades", "\n".join(body), style=_STYLE.strip())
+    return html_page(f"{pset.title}: grades", "\n".join(body), style=_STYLE.strip() + "\n" + PRINT_STYLE.strip())
