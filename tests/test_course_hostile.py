@@ -1,0 +1,166 @@
+"""Problem sets, answers and ids written to attack: math that would style or link a page, CSV
+files that would drop students, ids that differ only in their bytes or hide terminal codes,
+numbers at the edge of a float, sets that can never be drawn. Each test reproduces a case of
+issue 25 as it was found, then says what happens now."""
+
+from __future__ import annotations
+
+import json
+import re
+import socket
+import threading
+import time
+import unicodedata
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from autograd.apps.course import AnswersError, SetError, load, loads, parse_answers
+from autograd.apps.course.page import mathml
+from chromium_browser import launch  # tests/chromium_browser.py: Debian's chromium, as test_viz launches it
+
+SETS = Path(__file__).parent.parent / "examples" / "problem-sets"
+CS231N = SETS / "cs231n.toml"
+
+
+# ------------------------------------------------------------------ 1. no style, link or url from the math
+
+
+class Listener:
+    """A TCP listener on loopback that counts the connections made to it (a browser fetching a
+    URL the page should never have named)."""
+
+    def __init__(self) -> None:
+        self.server = socket.socket()
+        self.server.bind(("127.0.0.1", 0))
+        self.server.listen(16)
+        self.server.settimeout(0.1)
+        self.port = self.server.getsockname()[1]
+        self.requests: list[bytes] = []
+        self.running = True
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self) -> None:
+        while self.running:
+            try:
+                connection, _ = self.server.accept()
+            except OSError:
+                continue
+            with connection:
+                connection.settimeout(1)
+                try:
+                    self.requests.append(connection.recv(4096))
+                    connection.sendall(b"HTTP/1.0 204 No Content\r\n\r\n")
+                except OSError:
+                    self.requests.append(b"")
+
+    def close(self) -> None:
+        self.running = False
+        self.thread.join()
+        self.server.close()
+
+
+@pytest.fixture
+def listener():
+    server = Listener()
+    yield server
+    server.close()
+
+
+def _hostile_set(port: int) -> str:
+    """A set whose every piece of teacher text holds LaTeX that would style the page, link out
+    or fetch from the loopback listener, if it reached the page as written."""
+    url = f"http://127.0.0.1:{port}"
+    style = rf"\style{{position:fixed;inset:0;background:url({url}/style)}}{{s1}}"
+    tricks = (rf"${style}$ and $\href{{{url}/href}}{{x}}$ and $\hspace{{-1000em}} x$ and "
+              rf"$\colorbox{{red}}{{x}}$ and $\color{{white}}{{y}}$ and $$\style{{background-image:url({url}/d)}}{{d}}$$")
+    return f"""title = "hostile"
+seed = 1
+instructions = '{tricks}'
+[[problems]]
+id = "p"
+statement = '''
+{tricks} with $x = {{{{x}}}}$
+'''
+program = "f = x * x"
+inputs = {{ x = {{ uniform = [1, 3], decimals = 1 }} }}
+[[problems.questions]]
+id = "v"
+ask = "value"
+of = "f"
+text = '{tricks}'
+"""
+
+
+def test_math_is_rebuilt_from_an_allow_list():
+    """The converter copies \\style and \\href into attributes; only allowed ones are kept."""
+    styled = mathml(r"\style{position:fixed;background:url(http://127.0.0.1:9/b)}{s1}")
+    assert styled == ('<math xmlns="http://www.w3.org/1998/Math/MathML" display="inline">'
+                      "<mrow><mrow><mi>s</mi><mn>1</mn></mrow></mrow></math>")
+    assert "href" not in mathml(r"\href{http://127.0.0.1:9/h}{x}") and "<mi>x</mi>" in mathml(r"\href{http://a}{x}")
+    assert "mathbackground" not in mathml(r"\rule{1cm}{2pt}") and "mathcolor" not in mathml(r"\color{red}{x}")
+    assert 'width' not in mathml(r"\hspace{-1000em} x") and 'width="1em"' in mathml(r"\quad x")
+    # what a key writes keeps its look: stretchy fences, fractions, spaces, script levels
+    key = mathml(r"\left(\frac{\partial L}{\partial w_{1}}\right) \mathrel{+}= 0.5 \quad \text{(total 2)}")
+    assert 'stretchy="true" fence="true" form="prefix"' in key and "<mfrac>" in key and 'width="1em"' in key
+    assert mathml(r"\text{<b>x</b>}") == r"<code>\text{&lt;b&gt;x&lt;/b&gt;}</code>"  # markup: shown as source
+
+
+def _markup(text: str) -> tuple[list[tuple[str, str | None]], str]:
+    """Every attribute of every element of a page, and the text of its style elements."""
+    attributes, styles, inside = [], [], []
+
+    class Parser(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            attributes.extend(attrs)
+            inside.append(tag == "style")
+
+        def handle_endtag(self, tag):
+            inside.pop() if inside else None
+
+        def handle_data(self, data):
+            if inside and inside[-1]:
+                styles.append(data)
+
+    Parser().feed(text)
+    return attributes, "".join(styles)
+
+
+def test_sheet_and_key_pages_carry_no_style_link_or_url_and_fetch_nothing(tmp_path, listener, run_cli):
+    """Issue 25, case 1: a student id or set text with $\\style{…url(…)}{s1}$ became a MathML
+    style attribute. Now no style attribute, href or url( reaches the pages, and chromium
+    opening them makes no request to the loopback listener their text names."""
+    pset = tmp_path / "hostile.toml"
+    pset.write_text(_hostile_set(listener.port))
+    student = rf"$\style{{position:fixed;inset:0;background:url(http://127.0.0.1:{listener.port}/id)}}{{s1}}$"
+    pages = []
+    for what in ("sheet", "key"):
+        page = tmp_path / f"{what}.html"
+        code, _, err = run_cli(what, str(pset), "--student", student, "--format", "html", "--out", str(page))
+        assert code == 0, err
+        text = page.read_text()
+        attributes, styles = _markup(text)
+        assert not [a for a in attributes if a[0] in ("style", "href", "src", "mathcolor", "mathbackground")]
+        assert not [a for a in attributes if "url(" in (a[1] or "")] and "url(" not in styles
+        assert "<math" in text and f"127.0.0.1:{listener.port}/id" in text  # the id is shown, as text
+        pages.append(page)
+    control = tmp_path / "control.html"  # the listener does hear a page that asks
+    control.write_text(f'<div style="background:url(http://127.0.0.1:{listener.port}/control)">x</div>')
+    for browser in launch():
+        page = browser.new_page()
+        requests = []
+        page.on("request", lambda r: requests.append(r.url))
+        for path in pages:
+            page.goto(path.as_uri())
+            page.wait_for_timeout(300)
+            overlay = page.evaluate("document.elementFromPoint(5, 5).tagName")
+            assert overlay.lower() in ("body", "html", "h1", "p", "strong"), overlay  # nothing laid over the page
+        assert [url for url in requests if not url.startswith("file://")] == []
+        assert listener.requests == []
+        page.goto(control.as_uri())
+        deadline = time.monotonic() + 5
+        while not listener.requests and time.monotonic() < deadline:
+            page.wait_for_timeout(50)
+        assert listener.requests and b"/control" in listener.requests[0]
