@@ -164,3 +164,48 @@ def test_sheet_and_key_pages_carry_no_style_link_or_url_and_fetch_nothing(tmp_pa
         while not listener.requests and time.monotonic() < deadline:
             page.wait_for_timeout(50)
         assert listener.requests and b"/control" in listener.requests[0]
+
+
+# ------------------------------------------------------------------ 2. a malformed CSV is one error
+
+
+@pytest.mark.parametrize("csv_text, line, says", [
+    ('id,xyz.q\n"s001,3\ns002,4\n', 2, "a quote opened on this line is never closed"),
+    ('id,xyz.q\ns001,"3\n', 2, "a quote opened on this line is never closed"),
+    ('id,xyz.q\ns000,1\n"s001,3\ns002,4\ns003",5\n', 3, "runs on to line 5; is a closing quote missing?"),
+    ('id,xyz.q\ns001,"3\ns002,4"\n', 2, "runs on to line 3"),
+    ('id,xyz.q\n"s001"x,3\n', 2, "not a CSV file"),
+])
+def test_an_unclosed_quote_is_one_error_naming_its_line(tmp_path, run_cli, csv_text, line, says):
+    """Issue 25, case 2: an unclosed quote made one student of the rows below it, exit 0."""
+    answers = tmp_path / "uq.csv"
+    answers.write_text(csv_text)
+    code, out, err = run_cli("grade", str(CS231N), str(answers), "--json")
+    assert (code, out) == (2, "")
+    assert err.startswith(f"error: {answers}, line {line}: ") and says in err and err.count("\n") == 1
+
+
+def test_quoted_cells_on_one_line_still_read(cs231n):
+    answers = parse_answers('id,xyz.q\n"s,1",3\n"s""2","4"\r\ns3,5\n', cs231n)
+    assert answers.rows == {"s,1": {"xyz.q": "3"}, 's"2': {"xyz.q": "4"}, "s3": {"xyz.q": "5"}}
+    assert answers.lines == {"s,1": 2, 's"2': 3, "s3": 4}
+
+
+@pytest.fixture(scope="module")
+def cs231n():
+    return load(CS231N)
+
+
+# ------------------------------------------------------------------ 4. ids equal once normalised
+
+
+def test_ids_equal_once_unicode_normalised_are_duplicates(cs231n):
+    """Issue 25, case 4: 'sé01' precomposed and decomposed got one variant but two rows."""
+    nfc, nfd = unicodedata.normalize("NFC", "sé01"), unicodedata.normalize("NFD", "sé01")
+    assert nfc != nfd
+    with pytest.raises(AnswersError) as caught:
+        parse_answers(f"id,xyz.q\n{nfc},1\ns2,2\n{nfd},3\n", cs231n, "a.csv")
+    assert str(caught.value) == (f"a.csv, line 4: the id '{nfd}' is also on line 2 as '{nfc}', the same id once "
+                                 "Unicode-normalised (duplicate ids)")
+    with pytest.raises(AnswersError, match=r"a.csv, line 3: the id 's1' is also on line 2 \(duplicate ids\)"):
+        parse_answers("id,xyz.q\ns1,1\ns1,3\n", cs231n, "a.csv")

@@ -35,16 +35,22 @@ from autograd.core.graph import layout
 from autograd.lang import Evaluation, ExprError
 from autograd.apps.course.format import InputRule, Problem, ProblemSet, SetError
 
-__all__ = ["uniform", "draw", "problem_variant", "evaluated_variant", "variant", "Variant", "kinks", "KINK_MARGIN", "MAX_ATTEMPTS",
+__all__ = ["student_key", "uniform", "draw", "problem_variant", "evaluated_variant", "variant", "Variant", "kinks", "KINK_MARGIN", "MAX_ATTEMPTS",
            "shown_number"]
 
 MAX_ATTEMPTS = 1000
 KINK_MARGIN = 1e-6  # relative to the operands' size (absolute below 1)
 
 
+def student_key(student: str) -> str:
+    """The student an id names: stripped of surrounding spaces, in Unicode normal form NFC (an
+    é typed precomposed or as e and a combining accent is the same student, with the same numbers)."""
+    return unicodedata.normalize("NFC", student.strip())
+
+
 def uniform(seed: str, student: str, problem: str, name: str, attempt: int = 0) -> float:
     """The uniform number in [0, 1) behind one input of one student's variant (see above)."""
-    student = unicodedata.normalize("NFC", student.strip())  # " é" typed any way is the same student
+    student = student_key(student)
     key = f"{seed}\0{student}\0{problem}\0{name}\0{attempt}".encode("utf-8")
     return int.from_bytes(hashlib.sha256(key).digest()[:8], "big") / 2.0**64
 
