@@ -6,6 +6,7 @@ issue 25 as it was found, then says what happens now."""
 from __future__ import annotations
 
 import json
+import math
 import re
 import socket
 import threading
@@ -209,3 +210,112 @@ def test_ids_equal_once_unicode_normalised_are_duplicates(cs231n):
                                  "Unicode-normalised (duplicate ids)")
     with pytest.raises(AnswersError, match=r"a.csv, line 3: the id 's1' is also on line 2 \(duplicate ids\)"):
         parse_answers("id,xyz.q\ns1,1\ns1,3\n", cs231n, "a.csv")
+
+
+# ------------------------------------------------------------------ 9. limits where the set is read
+
+
+def _one_problem(program: str, inputs: str, extra: str = "", question: str = 'ask = "value"\nof = "f"') -> str:
+    return (f'title = "t"\nseed = 1\n[[problems]]\nid = "p"\nstatement = "s"\nprogram = "{program}"\n{extra}'
+            f"inputs = {{ {inputs} }}\n[[problems.questions]]\nid = \"q\"\n{question}\n")
+
+
+@pytest.mark.parametrize("text, line, field, says", [
+    (_one_problem("f = x", "x = { uniform = [-1e308, 1e308] }"), 7, "problems[1].inputs.x.uniform[1]",
+     "with 2 decimals, LOW and HIGH must be at least -1e+306 and at most 1e+306, got -1e+308"),
+    (_one_problem("f = w * x", "x = 2, w = 1", "lr = 1e308\n", 'ask = "update"\nof = "w"'), 7,
+     "problems[1].lr", "lr = 1e+308 must be more than 0 and at most 1000"),
+    (_one_problem("f = x", "x = 2", "", 'ask = "value"\nof = "f"\npoints = 1e308'), 12,
+     "problems[1].questions[1].points", "points = 1e+308 must be at least 0 and at most 1000000"),
+])
+def test_limits_are_checked_where_the_set_is_read(text, line, field, says):
+    """Issue 25, case 9: [-1e308, 1e308] with 2 decimals raised 'cannot convert float infinity to
+    integer' (no file, line or field); lr = 1e308 passed `sheet` and failed in key/grade with a
+    claim's text; points = 1e308 failed in grade with 'intermediate overflow in fsum'."""
+    with pytest.raises(SetError) as caught:
+        loads(text, "s.toml")
+    assert (caught.value.line, caught.value.field, caught.value.message) == (line, field, says)
+
+
+def test_the_widest_ranges_still_read():
+    loads(_one_problem("f = x", "x = { uniform = [-1e306, 1e306] }"))
+    loads(_one_problem("f = w * x", "x = 2, w = 1", "lr = 1000\n", 'ask = "update"\nof = "w"'))
+
+
+def test_an_update_that_would_overflow_is_drawn_again(run_cli, tmp_path):
+    """A gradient near the float limit times lr is not a number: such a draw is not used."""
+    text = _one_problem("f = w * x", "x = { choose = [1e306, 2] }, w = 1", "lr = 1000\n", 'ask = "update"\nof = "w"')
+    (tmp_path / "s.toml").write_text(text)
+    for student in ("s1", "s2", "s3", "s4"):
+        code, out, err = run_cli("key", str(tmp_path / "s.toml"), "--student", student, "--format", "json")
+        assert code == 0, err
+        assert json.loads(out)["answers"] == {"p.q": 1 - 1000 * 2}
+
+
+def test_a_set_saved_with_a_byte_order_mark_is_read(tmp_path, run_cli):
+    """Issue 25, case 12: a set saved by an editor that writes a BOM was 'not valid TOML'."""
+    path = tmp_path / "bom.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + CS231N.read_bytes())
+    read, plain = load(path), load(CS231N)
+    assert (read.title, read.question_ids, read.source) == (plain.title, plain.question_ids, str(path))
+    code, out, err = run_cli("key", str(path), "--student", "s1", "--format", "json")
+    assert code == 0 and err == ""
+    assert json.loads(out)["answers"] == json.loads(run_cli("key", str(CS231N), "--student", "s1",
+                                                            "--format", "json")[1])["answers"]
+
+
+# ------------------------------------------------------------------ 9. never smooth: refused fast
+
+
+def _counting_evaluations(monkeypatch) -> list:
+    from autograd.lang.program import Program
+
+    calls, evaluate = [], Program.evaluate
+
+    def counted(self, at):
+        calls.append(dict(at))
+        return evaluate(self, at)
+
+    monkeypatch.setattr(Program, "evaluate", counted)
+    return calls
+
+
+def test_a_set_that_is_never_smooth_is_refused_after_every_possible_draw(monkeypatch):
+    """relu(x - x) is at its kink for every x: once each of the 21 numbers of the grid has
+    failed, no draw can succeed (it took 1,000 evaluations, each with a quadratic scan)."""
+    from autograd.apps.course import variant
+
+    lines = "; ".join(["a0 = relu(x - x)", *(f"a{i} = a{i - 1} + x" for i in range(1, 200)), "f = x * 2"])
+    pset = loads(_one_problem(lines, "x = { uniform = [1, 3], decimals = 1 }"), "k.toml")
+    calls = _counting_evaluations(monkeypatch)
+    with pytest.raises(SetError, match=r"tried \d+ draws for student 's1'\): every one of the 21 possible draws fails"):
+        variant(pset, "s1")
+    assert len(calls) == 21 and len({c["x"] for c in calls}) == 21
+
+
+def test_a_kink_no_random_input_reaches_is_refused_at_the_first_draw(monkeypatch):
+    from autograd.apps.course import variant
+
+    pset = loads(_one_problem("f = relu(w - 2) + x", "x = { uniform = [-1000, 1000] }, w = 2"), "k.toml")
+    calls = _counting_evaluations(monkeypatch)
+    with pytest.raises(SetError, match=r"tried 1 draw for student 's1'\): relu\(0\.0\) is at a kink whatever the inputs"):
+        variant(pset, "s1")
+    assert len(calls) == 1
+
+
+def test_the_kink_scan_is_linear_in_the_statements():
+    """Quantities the output does not use were each walked to the leaves: quadratic."""
+    from autograd.apps.course.variants import kinks
+
+    def seconds(n: int) -> float:
+        lines = ";".join(["a0=x+1", *(f"a{i}=a{i - 1}+x" for i in range(1, n)), "f=x*2"])
+        evaluation = loads(_one_problem(lines, "x = 2")).problems[0].program.evaluate({"x": 2.0})
+        best = math.inf
+        for _ in range(3):
+            start = time.perf_counter()
+            assert kinks(evaluation) == []
+            best = min(best, time.perf_counter() - start)
+        return best
+
+    small, large = seconds(100), seconds(800)
+    assert large < 24 * small  # 8 times the statements: 8 times the time when linear, 64 when quadratic
