@@ -76,7 +76,8 @@ def _hostile_set(port: int) -> str:
     url = f"http://127.0.0.1:{port}"
     style = rf"\style{{position:fixed;inset:0;background:url({url}/style)}}{{s1}}"
     tricks = (rf"${style}$ and $\href{{{url}/href}}{{x}}$ and $\hspace{{-1000em}} x$ and "
-              rf"$\colorbox{{red}}{{x}}$ and $\color{{white}}{{y}}$ and $$\style{{background-image:url({url}/d)}}{{d}}$$")
+              rf"$\colorbox{{red}}{{x}}$ and $\color{{white}}{{y}}$ and "
+              rf"$$\style{{background-image:url({url}/d)}}{{d}}$$")
     return f"""title = "hostile"
 seed = 1
 instructions = '{tricks}'
@@ -298,7 +299,7 @@ def test_a_kink_no_random_input_reaches_is_refused_at_the_first_draw(monkeypatch
 
     pset = loads(_one_problem("f = relu(w - 2) + x", "x = { uniform = [-1000, 1000] }, w = 2"), "k.toml")
     calls = _counting_evaluations(monkeypatch)
-    with pytest.raises(SetError, match=r"tried 1 draw for student 's1'\): relu\(0\.0\) is at a kink whatever the inputs"):
+    with pytest.raises(SetError, match=r"tried 1 draw for student 's1'\): relu\(0\.0\) is at a kink whatever"):
         variant(pset, "s1")
     assert len(calls) == 1
 
@@ -319,3 +320,24 @@ def test_the_kink_scan_is_linear_in_the_statements():
 
     small, large = seconds(100), seconds(800)
     assert large < 24 * small  # 8 times the statements: 8 times the time when linear, 64 when quadratic
+
+
+# ------------------------------------------------------------------ 12. ids in the text report
+
+
+def test_the_text_report_neutralises_terminal_codes_and_bidi_controls(tmp_path, run_cli):
+    """Issue 25, case 12: `grade` printed ids raw, so an id could clear the screen (ESC [2J) or
+    reverse the rest of its line (U+202E) on the teacher's terminal."""
+    answers = tmp_path / "a.csv"
+    answers.write_text("id,xyz.q\ns\x1b[2J1,3\n\u202es2,4\nzé\u200d3,5\n", encoding="utf-8")
+    code, out, err = run_cli("grade", str(CS231N), str(answers))
+    assert code == 0, err
+    assert not [c for c in out if unicodedata.category(c) in ("Cc", "Cf") and c != "\n"]
+    rows = [line.split()[0] for line in out.splitlines()[2:5]]
+    assert rows == ["s\\x1b[2J1", "\\u202es2", "zé\\u200d3"]
+
+
+def test_an_error_quotes_an_id_as_the_report_does(cs231n):
+    with pytest.raises(AnswersError) as caught:
+        parse_answers("id,xyz.q\ns\x1b1,1\ns\x1b1,2\n", cs231n, "a.csv")
+    assert str(caught.value) == "a.csv, line 3: the id 's\\x1b1' is also on line 2 (duplicate ids)"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from autograd.lang import nearest
 from autograd.apps.course.problems import ProblemSet
 from autograd.apps.course.variants import student_key
 
-__all__ = ["AnswersError", "Answers", "read_answers", "parse_answers", "listed", "MAX_STUDENTS",
+__all__ = ["AnswersError", "Answers", "read_answers", "parse_answers", "listed", "printable", "MAX_STUDENTS",
            "MAX_ANSWERS_BYTES"]
 
 MAX_STUDENTS = 100_000
@@ -134,9 +135,27 @@ def _header(header: list[str], line: int, problem_set: ProblemSet, source: str) 
 
 
 def _quoted(text: str) -> str:
-    """'text' on one line, shortened: a cell may hold anything."""
-    shown = repr(text) if ("\n" in text or "'" in text) else f"'{text}'"
+    """'text' on one line, shortened: a cell may hold anything (see `printable`)."""
+    shown = repr(text) if "'" in text else f"'{printable(text)}'"
     return shown if len(shown) <= 40 else shown[:39] + "…"
+
+
+_HIDDEN = {"Cc", "Cf", "Zl", "Zp", "Cs"}  # controls, format characters (bidi, zero-width), separators
+
+
+def printable(text: str) -> str:
+    """Text from a file (a student id) as a terminal may be given it: every control character
+    (an escape sequence's ESC, a new line), bidirectional control (U+202E, which reverses what
+    follows) and other invisible format character is written as its escape, ``\\x1b`` or
+    ``\\u202e``; all else as typed."""
+    if text.isprintable():
+        return text
+    return "".join(_escaped(c) if unicodedata.category(c) in _HIDDEN else c for c in text)
+
+
+def _escaped(character: str) -> str:
+    code = ord(character)
+    return f"\\x{code:02x}" if code < 0x100 else (f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
 
 
 _DECIMAL_COMMA = re.compile(r"\A(\s*[+\-\u2212]?[0-9]*),([0-9]+(?:[eE][+-]?[0-9]+)?\s*)\Z")

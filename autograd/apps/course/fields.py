@@ -12,9 +12,10 @@ import re
 from autograd.lang import ExprError, Program, nearest, parse
 from autograd.util import validate
 from autograd.apps.course.keylines import field_name, key_lines
-from autograd.apps.course.problems import (ASKS, DEFAULT_FOLLOW_THROUGH, MAX_CHOICES, MAX_DECIMALS, MAX_LR,
-                                           MAX_POINTS, MAX_PROBLEMS, MAX_QUESTIONS, PLACEHOLDER, InputRule, Problem, ProblemSet, Question,
-                                           SetError, Tolerance, grid_size)
+from autograd.apps.course.problems import (ASKS, DEFAULT_FOLLOW_THROUGH, MAX_CHOICES, MAX_DECIMALS,
+                                           MAX_LR, MAX_POINTS, MAX_PROBLEMS, MAX_QUESTIONS, PLACEHOLDER,
+                                           InputRule, Problem, ProblemSet, Question, SetError, Tolerance,
+                                           grid_size)
 
 __all__ = ["SetReader"]
 

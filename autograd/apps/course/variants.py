@@ -36,8 +36,8 @@ from autograd.core.graph import children_of, layout
 from autograd.lang import Evaluation, ExprError
 from autograd.apps.course.format import InputRule, Problem, ProblemSet, SetError
 
-__all__ = ["student_key", "uniform", "draw", "problem_variant", "evaluated_variant", "variant", "Variant", "kinks", "KINK_MARGIN", "MAX_ATTEMPTS",
-           "shown_number"]
+__all__ = ["student_key", "uniform", "draw", "problem_variant", "evaluated_variant", "variant", "Variant",
+           "kinks", "KINK_MARGIN", "MAX_ATTEMPTS", "shown_number"]
 
 MAX_ATTEMPTS = 1000
 KINK_MARGIN = 1e-6  # relative to the operands' size (absolute below 1)
