@@ -4,7 +4,10 @@ Its first row names the columns: ``id`` and one column per question id PROBLEM.Q
 any order; a question without a column is graded as no answer). It is UTF-8, with or without
 a byte-order mark, separated by commas, or by semicolons or tabs when the first row is; with
 semicolons (a spreadsheet set to a language with decimal commas) ``0,7311`` reads as 0.7311.
-Every mistake is one `AnswersError` naming the file and the line.
+A cell is one line (a quote left open would otherwise swallow the rows below it), and two
+ids that name the same student (`autograd.apps.course.variants.student_key`: equal once
+stripped and Unicode-normalised) are duplicates. Every mistake is one `AnswersError` naming
+the file and the line; an id is shown through `printable`, never with its control characters.
 """
 
 from __future__ import annotations

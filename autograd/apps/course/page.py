@@ -8,7 +8,10 @@ markdown-it-py (CommonMark), with raw HTML off (``html=False``: a ``<script>`` i
 is shown as text) and images off (a page loads nothing). LaTeX between ``$…$`` (inline) and
 ``$$…$$`` (display, also on lines of its own) is taken out before Markdown could read its
 ``_``, ``*`` and ``\\`` and is made MathML by the pure-Python ``latex2mathml``, so the page
-renders offline in any current browser; only well-formed MathML may enter the page.
+renders offline in any current browser. The converter copies some LaTeX into its markup
+(``\\style{…}`` into a style attribute, ``\\href`` into a link, ``\\text`` unescaped), so its
+output is parsed and rebuilt from an allow-list of MathML elements and attributes, each
+attribute with the values it may take: no style, link, class or colour reaches the page.
 """
 
 from __future__ import annotations
