@@ -44,15 +44,17 @@ class Program:
         _check_inputs(self, at)
         values: dict[str, Value] = {name: Value(at[name], label=name) for name in self.inputs}
         constants: list[Value] = []
+        named = {id(node) for node in values.values()}  # a set: one look-up per statement, not a scan
         for statement in self.statements:
             try:
                 node = evaluate_tree(statement.expression, values, constants)
             except ExprError as error:
                 raise error.locate(self.source)
-            if any(node is named for named in values.values()):
+            if id(node) in named:
                 node = node * 1.0  # an alias such as `q = x`: q gets a node of its own
             node.label = statement.name
             values[statement.name] = node
+            named.add(id(node))
         return Evaluation(self, values, self.output, constants)
 
 

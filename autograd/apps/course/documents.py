@@ -36,13 +36,22 @@ def filled_statement(problem: Problem, at: dict[str, float]) -> str:
     return PLACEHOLDER.sub(filled, problem.statement)
 
 
+def literal(text: str) -> str:
+    """Text (a student id) as Markdown that shows it as typed: every ASCII punctuation mark
+    backslash-escaped, so ``$\\style{…}{x}$`` or ``[a](http://…)`` in an id is neither math nor a link."""
+    return _PUNCTUATION.sub(r"\\\g<0>", " ".join(text.split("\n")))
+
+
+_PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]")
+
+
 # ------------------------------------------------------------------ the sheet
 
 
 def sheet_blocks(problem_set: ProblemSet, student: str) -> list[Block]:
     """The student's sheet: each problem with their numbers and its questions, and how to hand in."""
     numbers, solutions = solve_set(problem_set, student)
-    blocks: list[Block] = [("h1", problem_set.title), ("p", f"Student: **{student}**")]
+    blocks: list[Block] = [("h1", problem_set.title), ("p", f"Student: **{literal(student)}**")]
     if problem_set.instructions:
         blocks.append(("md", problem_set.instructions))
     for n, solution in enumerate(solutions, 1):
@@ -90,7 +99,7 @@ def key_blocks(problem_set: ProblemSet, student: str) -> list[Block]:
     """The student's answer key: per problem the forward pass, the chain rule step by step and
     the answers, then every answer in one table."""
     numbers, solutions = solve_set(problem_set, student)
-    blocks: list[Block] = [("h1", f"{problem_set.title}: answer key"), ("p", f"Student: **{student}**")]
+    blocks: list[Block] = [("h1", f"{problem_set.title}: answer key"), ("p", f"Student: **{literal(student)}**")]
     for n, solution in enumerate(solutions, 1):
         blocks += _problem_key(n, solution)
     blocks.append(("h2", "All answers"))

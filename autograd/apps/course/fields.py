@@ -12,9 +12,10 @@ import re
 from autograd.lang import ExprError, Program, nearest, parse
 from autograd.util import validate
 from autograd.apps.course.keylines import field_name, key_lines
-from autograd.apps.course.problems import (ASKS, DEFAULT_FOLLOW_THROUGH, MAX_CHOICES, MAX_DECIMALS, MAX_PROBLEMS,
-                                           MAX_QUESTIONS, PLACEHOLDER, InputRule, Problem, ProblemSet, Question,
-                                           SetError, Tolerance, grid_size)
+from autograd.apps.course.problems import (ASKS, DEFAULT_FOLLOW_THROUGH, MAX_CHOICES, MAX_DECIMALS,
+                                           MAX_LR, MAX_POINTS, MAX_PROBLEMS, MAX_QUESTIONS, PLACEHOLDER,
+                                           InputRule, Problem, ProblemSet, Question, SetError, Tolerance,
+                                           grid_size)
 
 __all__ = ["SetReader"]
 
@@ -111,7 +112,7 @@ class SetReader:
                                 "follow_through"}, {"id", "statement", "program", "questions"})
         ident = self.identifier(data, path, seen, "problem")
         program = self.program(data, path)
-        lr = None if "lr" not in data else self.number(data["lr"], path + ("lr",), 0, low_open=True)
+        lr = None if "lr" not in data else self.number(data["lr"], path + ("lr",), 0, MAX_LR, low_open=True)
         tolerance = self.tolerance(data["tolerance"], path + ("tolerance",)) if "tolerance" in data else tolerance
         if "follow_through" in data:
             follow = self.number(data["follow_through"], path + ("follow_through",), 0, 1)
@@ -167,6 +168,11 @@ class SetReader:
                 raise self.error(path + ("uniform",), f"must be [LOW, HIGH], got {validate.shown(bounds)}")
             low, high = (self.number(b, path + ("uniform", k)) for k, b in enumerate(bounds))
             decimals = self.whole_number(rule.get("decimals", 2), path + ("decimals",), 0, MAX_DECIMALS)
+            most = float(f"1e{308 - decimals}")  # the grid LOW·10^d … HIGH·10^d is counted in floats
+            for k, bound in enumerate((low, high)):
+                if abs(bound) > most:
+                    raise self.error(path + ("uniform", k), f"with {decimals} decimals, LOW and HIGH must be "
+                                                            f"{validate.bounds(-most, most)}, got {bound:g}")
             if not low < high:
                 raise self.error(path + ("uniform",), f"LOW must be less than HIGH, got [{low:g}, {high:g}]")
             if grid_size(low, high, decimals) < 1:
@@ -209,9 +215,9 @@ class SetReader:
             raise self.error(path + ("of",), f"no quantity '{of}' in the program ({hint})")
         if ask == "update" and of not in program.inputs:
             raise self.error(path + ("of",), f"only an input is updated by gradient descent; '{of}' is computed")
-        points = self.number(data.get("points", 1), path + ("points",), 0)
+        points = self.number(data.get("points", 1), path + ("points",), 0, MAX_POINTS)
         if "lr" in data:
-            lr = self.number(data["lr"], path + ("lr",), 0, low_open=True)
+            lr = self.number(data["lr"], path + ("lr",), 0, MAX_LR, low_open=True)
         if ask == "update" and lr is None:
             raise self.error(path, "an update needs the learning rate: give lr here or in the problem")
         if "tolerance" in data:

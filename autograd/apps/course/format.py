@@ -50,7 +50,9 @@ def load(path: str | Path) -> ProblemSet:
 
 
 def loads(text: str, source: str = "<set>") -> ProblemSet:
-    """Read and check a problem set from TOML text; ``source`` names it in errors."""
+    """Read and check a problem set from TOML text; ``source`` names it in errors. A byte-order
+    mark at the start (an editor on Windows saves one) is not part of the document."""
+    text = text.removeprefix("\ufeff")
     try:
         data = tomllib.loads(text)
     except RecursionError:  # tomllib parses nested arrays and inline tables recursively

@@ -27,6 +27,7 @@ from autograd.apps.course.answers import (MAX_STUDENTS, Answers, AnswersError, l
 from autograd.apps.course.follow import FollowThrough, follow_through
 from autograd.apps.course.problems import ProblemSet, Question
 from autograd.apps.course.solve import Solution, parsed_claim, solve_set
+from autograd.apps.course.answers import printable  # ids and titles in the text report
 
 __all__ = ["AnswersError", "Answers", "read_answers", "parse_answers", "QuestionGrade", "FollowThrough",
            "StudentGrade", "ClassGrades", "grade_student", "grade_class", "judged", "NO_ANSWER",
@@ -214,14 +215,14 @@ class ClassGrades:
     def lines(self) -> list[str]:
         """The grades as text: one line per student, then each question's counts."""
         qids = self.problem_set.question_ids
-        width = max([len("id"), *(len(s.id) for s in self.students)])
+        width = max([len("id"), *(len(printable(s.id)) for s in self.students)])
         short = {"right": "✓", "wrong": "✗", "imprecise": "~", NO_ANSWER: "-"}
-        lines = [f"{self.problem_set.title}: {len(self.students)} student{'s' * (len(self.students) != 1)}, "
+        lines = [f"{printable(self.problem_set.title)}: {len(self.students)} student{'s' * (len(self.students) != 1)}, "
                  f"{len(qids)} questions, {self.problem_set.max_score:g} points", ""]
         for s in self.students:
             marks = " ".join(short[s.questions[q].verdict] + ("*" if s.questions[q].follow_through else "")
                              for q in qids)
-            lines.append(f"  {s.id.ljust(width)}  {s.score:>6g} / {s.max_score:g}   {marks}")
+            lines.append(f"  {printable(s.id).ljust(width)}  {s.score:>6g} / {s.max_score:g}   {marks}")
         lines += ["", "  ✓ right  ✗ wrong  ~ imprecise  - no answer  * follow-through credit", "",
                   "per question:"]
         for qid, st in self.question_stats().items():

@@ -8,7 +8,10 @@ markdown-it-py (CommonMark), with raw HTML off (``html=False``: a ``<script>`` i
 is shown as text) and images off (a page loads nothing). LaTeX between ``$…$`` (inline) and
 ``$$…$$`` (display, also on lines of its own) is taken out before Markdown could read its
 ``_``, ``*`` and ``\\`` and is made MathML by the pure-Python ``latex2mathml``, so the page
-renders offline in any current browser; only well-formed MathML may enter the page.
+renders offline in any current browser. The converter copies some LaTeX into its markup
+(``\\style{…}`` into a style attribute, ``\\href`` into a link, ``\\text`` unescaped), so its
+output is parsed and rebuilt from an allow-list of MathML elements and attributes, each
+attribute with the values it may take: no style, link, class or colour reaches the page.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from functools import cache
 from autograd.apps.course.documents import Block
 from autograd.viz import html_page
 
-__all__ = ["html", "mathml", "inline_html", "markdown_html", "PRINT_STYLE"]
+__all__ = ["html", "mathml", "allowed_mathml", "inline_html", "markdown_html", "PRINT_STYLE"]
 
 _STYLE = """
 body { font: 16px/1.5 system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; color: #222; }
@@ -184,21 +187,22 @@ def _math_block(state, start: int, end: int, silent: bool) -> bool:
 
 
 def mathml(latex: str, display: bool = False) -> str:
-    """LaTeX as MathML; LaTeX the converter cannot read (a teacher's typo in a statement) is
-    shown as its source rather than stopping the page."""
+    """LaTeX as MathML, rebuilt from an allow-list of elements and attributes (`allowed_mathml`);
+    LaTeX the converter cannot read (a teacher's typo in a statement), or that turns into
+    anything but MathML, is shown as its source rather than stopping the page."""
     from latex2mathml.converter import convert
 
     try:
         markup = convert(latex, display="block" if display else "inline")
+        # \hat's accent as the modifier letter ˆ, which chromium sets small and centred over its base
+        # (the converter's ASCII ^ is drawn stretched, tall and off to the left)
+        markup = allowed_mathml(markup.replace("<mo>&#x0005E;</mo></mover>", "<mo>&#x002C6;</mo></mover>"))
     except Exception:  # latex2mathml raises its own exception types, and IndexError on some input
-        markup = ""
-    # \hat's accent as the modifier letter ˆ, which chromium sets small and centred over its base
-    # (the converter's ASCII ^ is drawn stretched, tall and off to the left)
-    markup = markup.replace("<mo>&#x0005E;</mo></mover>", "<mo>&#x002C6;</mo></mover>")
-    # the converter copies \text{...} into the page unescaped: only plain MathML may pass
-    return markup if _only_mathml(markup) else f"<code>{_html.escape(latex)}</code>"
+        markup = None
+    return markup if markup is not None else f"<code>{_html.escape(latex)}</code>"
 
 
+_MATHML = "http://www.w3.org/1998/Math/MathML"
 _MATHML_ELEMENTS = frozenset(
     "math mi mn mo ms mtext mspace mrow mfrac msqrt mroot mstyle merror mpadded mphantom mfenced "
     "menclose msub msup msubsup munder mover munderover mmultiscripts mprescripts none mtable mtr "
@@ -206,18 +210,82 @@ _MATHML_ELEMENTS = frozenset(
 )
 
 
-def _only_mathml(markup: str) -> bool:
-    """True when ``markup`` is well-formed XML made only of MathML elements, with no event
-    handler or link attributes (so no script can run from a problem set's text)."""
+def _words(*words: str) -> re.Pattern:
+    """A value made of one or more of ``words``, separated by spaces."""
+    word = "(?:" + "|".join(words) + ")"
+    return re.compile(rf"{word}(?: {word})*\Z")
+
+
+_BOOLEAN = _words("true", "false")
+_LENGTHS = "lengths"  # one or more lengths, each checked by `_length_allowed`
+# Every attribute a formula may keep, with the values it may take. Not there, so dropped: style,
+# class, id, href, event handlers, colours (what a style sheet, a link or a script would act on).
+_ATTRIBUTES: dict[str, re.Pattern | str] = {
+    "display": _words("block", "inline"),
+    "mathvariant": _words("normal", "bold", "italic", "bold-italic", "double-struck", "bold-fraktur", "script",
+                          "bold-script", "fraktur", "sans-serif", "bold-sans-serif", "sans-serif-italic",
+                          "sans-serif-bold-italic", "monospace", "initial", "tailed", "looped", "stretched"),
+    **{name: _BOOLEAN for name in ("displaystyle", "stretchy", "fence", "separator", "accent", "accentunder",
+                                   "largeop", "movablelimits", "symmetric")},
+    "form": _words("prefix", "infix", "postfix"),
+    "scriptlevel": re.compile(r"[+-]?[0-9]\Z"),
+    "notation": _words("box", "roundedbox", "circle", "left", "right", "top", "bottom", "updiagonalstrike",
+                       "downdiagonalstrike", "verticalstrike", "horizontalstrike", "madruwb", "longdiv",
+                       "actuarial", "phasorangle", "radical", "updiagonalarrow"),
+    **{name: _words("left", "center", "right", "top", "bottom", "baseline", "axis")
+       for name in ("columnalign", "rowalign")},
+    **{name: _words("none", "solid", "dashed") for name in ("columnlines", "rowlines")},
+    **{name: _LENGTHS for name in ("width", "height", "depth", "lspace", "rspace", "voffset", "mathsize",
+                                   "minsize", "maxsize", "linethickness", "columnspacing", "rowspacing")},
+}
+_LENGTH = re.compile(r"([+-]?(?:[0-9]{1,6}\.?[0-9]{0,6}|\.[0-9]{1,6}))(em|ex|px|pt|mm|cm|in|mu|%)?\Z")
+_EM = {"em": 1, "ex": 0.5, "px": 1 / 16, "pt": 1 / 12, "mm": 1 / 4.2, "cm": 2.4, "in": 6, "mu": 1 / 18,
+       "%": 0.01, None: 1}  # about how many em a unit is, at the page's 16px
+_LENGTH_EM = (-1.0, 10.0)  # a space may pull the next symbol back a little, never across the page
+_NAMED_SPACE = re.compile(r"(?:negative)?(?:very)*(?:thin|thick|medium)mathspace\Z")
+
+
+def _length_allowed(value: str) -> bool:
+    """Lengths such as ``1em -0.167em 2pt`` or ``thinmathspace``, each between -1em and 10em."""
+    for part in value.split():
+        length = _LENGTH.match(part)
+        if length is None and not _NAMED_SPACE.match(part):
+            return False
+        if length is not None and not _LENGTH_EM[0] <= float(length.group(1)) * _EM[length.group(2)] <= _LENGTH_EM[1]:
+            return False
+    return bool(value.strip())
+
+
+def _attribute_allowed(name: str, value: str) -> bool:
+    rule = _ATTRIBUTES.get(name)
+    if rule is None:
+        return False
+    return _length_allowed(value) if rule is _LENGTHS else rule.match(value) is not None
+
+
+def allowed_mathml(markup: str) -> str | None:
+    r"""The converter's MathML rebuilt from what the allow-list lets through: every element must
+    be a MathML element in the MathML namespace (else None: the formula is not used); every
+    attribute not in `_ATTRIBUTES`, or whose value breaks its rule, is left out. Rebuilt rather
+    than filtered: what the converter copied from the LaTeX (``\style``, ``\href``,
+    ``\text{<b>…}``) reaches the page only as an allowed element or attribute."""
     from xml.etree import ElementTree
 
     try:
         root = ElementTree.fromstring(markup)
     except ElementTree.ParseError:
-        return False
-    for element in root.iter():
-        if element.tag.rsplit("}", 1)[-1] not in _MATHML_ELEMENTS:
-            return False
-        if any(name.lower().startswith("on") or "href" in name.lower() for name in element.attrib):
-            return False
-    return True
+        return None
+    copies: dict = {}  # each element of the converter's tree → its copy
+    parents = {child: parent for parent in root.iter() for child in parent}
+    for element in root.iter():  # document order: a parent is copied before its children
+        namespace, _, tag = element.tag.rpartition("}")
+        if namespace != "{" + _MATHML or tag not in _MATHML_ELEMENTS or (tag == "math") != (element is root):
+            return None
+        attributes = {name: value for name, value in element.attrib.items() if _attribute_allowed(name, value)}
+        if element is root:
+            copy = ElementTree.Element("math", {"xmlns": _MATHML, **attributes})
+        else:
+            copy = ElementTree.SubElement(copies[parents[element]], tag, attributes)
+        copy.text, copy.tail = element.text, element.tail if element is not root else None
+        copies[element] = copy
+    return ElementTree.tostring(copies[root], encoding="unicode")

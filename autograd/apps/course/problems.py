@@ -14,13 +14,15 @@ from autograd.lang import Program
 
 __all__ = ["SetError", "InputRule", "Tolerance", "Question", "Problem", "ProblemSet", "grid_size",
            "ASKS", "PLACEHOLDER", "MAX_SET_BYTES", "MAX_DECIMALS", "MAX_CHOICES", "MAX_PROBLEMS",
-           "MAX_QUESTIONS", "DEFAULT_FOLLOW_THROUGH"]
+           "MAX_QUESTIONS", "MAX_LR", "MAX_POINTS", "DEFAULT_FOLLOW_THROUGH"]
 
 ASKS = ("value", "gradient", "update")
 MAX_DECIMALS = 10
 MAX_CHOICES = 10_000
 MAX_PROBLEMS = 200
 MAX_QUESTIONS = 100
+MAX_POINTS = 1_000_000  # a question's points: every total, mean and score stays a finite number
+MAX_LR = 1000  # the largest learning rate, as `autograd train --lr` allows
 MAX_SET_BYTES = 16 * 2**20  # a set of MAX_PROBLEMS problems with the longest programs is about 2 MiB
 DEFAULT_FOLLOW_THROUGH = 0.5
 PLACEHOLDER = re.compile(r"\{\{[ \t]*([A-Za-z_][A-Za-z_0-9]*)[ \t]*\}\}")
