@@ -7,12 +7,25 @@ Two steps, so that bad input writes nothing and a failure leaves nothing half-wr
    path *before any work*: not empty, not a folder, not a device/pipe/socket, its folder
    exists and is writable, and no file named twice. A bad path raises `OutputError`
    (an `OSError`) reading ``cannot write PATH: reason``.
+   It also refuses what the shell's ``echo x > PATH`` would refuse: an existing file this user
+   may not write (a read-only file, for anyone but root), one that a shared folder's sticky bit
+   protects, and a file name longer than the folder allows (checked here, before any work,
+   not when the output is ready).
 2. ``write_outputs({path: data, ...})`` (or ``atomic_write(path, data)``) writes each file to
    a temporary file in the target's own folder, flushes and fsyncs it, gives it the mode
    (and, when running as root, the owner) of the file it replaces, and only when *every*
    temporary file is complete renames them over their targets with `os.replace`. On any
    failure, including KeyboardInterrupt, the temporary files are removed and the old files
    are left exactly as they were.
+
+No temporary file outlives the command, whatever signal ends it. Where Linux allows
+(``O_TMPFILE``), the temporary file has no name while it is written, so even SIGKILL or a power
+cut leaves nothing; it is given a name only to be renamed at once, and those two steps (like
+creating a named temporary file and recording it for removal, elsewhere) run with the
+asynchronous signals held back, so a signal is acted on before or after them, never between.
+Elsewhere a signal whose default action ends the process (SIGHUP, SIGUSR1) while the data is
+written can leave a named temporary file; the command line turns SIGTERM and SIGHUP into an
+interruption, which removes it.
 
 Symbolic links are written *through*: ``save("link.json")`` where link.json → real.json
 replaces real.json and leaves the link in place (as `open(path, "w")` would, but atomically).
@@ -29,10 +42,12 @@ limit an `InputTooLarge` (a caller whose limit is not in bytes words it in its o
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
+import secrets
+import signal
 import stat
-import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import BinaryIO
@@ -73,6 +88,7 @@ def validate_path(path: PathLike, label: str = "") -> Path:
     if text.endswith(tuple(sep for sep in (os.sep, os.altsep) if sep)):  # realpath would drop the '/'
         raise OutputError(text, f"it names a folder (the path ends with {text[-1]}){where}")
     target = _target(text)
+    _check_name_length(text, target, where)
     try:
         info = os.stat(target)
     except (FileNotFoundError, NotADirectoryError):
@@ -91,7 +107,37 @@ def validate_path(path: PathLike, label: str = "") -> Path:
         raise OutputError(text, f"{folder} is not a folder{where}")
     if not os.access(folder, os.W_OK | os.X_OK):
         raise OutputError(text, f"the folder {folder} is not writable{where}")
+    if info is not None:
+        _check_replaceable(text, target, info, where)
     return target
+
+
+def _check_replaceable(text: str, target: Path, info: os.stat_result, where: str) -> None:
+    """Refuse an existing file the shell's ``echo x > PATH`` would refuse: one this user may
+    not write (root may), and one the folder's sticky bit keeps for its owner (/tmp's files)."""
+    if not os.access(target, os.W_OK):
+        raise OutputError(text, f"the file is read-only for this user{where}")
+    user = os.geteuid() if hasattr(os, "geteuid") else 0
+    folder = os.stat(target.parent)
+    if user != 0 and folder.st_mode & stat.S_ISVTX and user not in (info.st_uid, folder.st_uid):
+        raise OutputError(text, f"the file belongs to another user in a folder with the sticky bit{where}")
+
+
+def _name_max(folder: Path) -> int:
+    try:
+        return os.pathconf(folder, "PC_NAME_MAX")
+    except (OSError, ValueError, AttributeError):
+        return 255
+
+
+def _check_name_length(text: str, target: Path, where: str) -> None:
+    """A name the folder cannot hold is refused now, not after the work is done."""
+    size, most = len(os.fsencode(target.name)), _name_max(target.parent)
+    if size > most:
+        raise OutputError(text, f"the file name is {size:,} bytes long, the most this folder allows is {most}{where}")
+    size = len(os.fsencode(str(target)))
+    if size >= 4096:  # PATH_MAX on Linux, with its closing zero byte
+        raise OutputError(text, f"the path is {size:,} bytes long, the most a path may be is 4,095{where}")
 
 
 def plan_outputs(outputs: Iterable[tuple[PathLike | None, str]],
@@ -129,25 +175,27 @@ def write_outputs(outputs: Mapping[PathLike, bytes | str] | Iterable[tuple[PathL
     targets = [validate_path(path) for path, _ in items]
     if len(set(targets)) < len(targets):
         raise OutputError(items[0][0], "the same file is given twice")
-    written: list[tuple[str, Path]] = []  # temporary files not yet renamed over their target
+    pending: list[_Temporary] = []  # created (and so registered) but not yet renamed over their target
     current = items[0][0] if items else ""
     try:
         for (path, data), target in zip(items, targets):
             current = path
-            written.append((_write_temporary(path, target, data), target))
-        for path, _ in items:
-            current = path
-            temporary, target = written[0]
-            os.replace(temporary, target)
-            written.pop(0)
-            _sync_folder(target.parent)
+            with _signals_held():  # created and recorded in one step: no signal between the two
+                pending.append(_Temporary(target))
+            pending[-1].fill(data)
+        while pending:
+            current = items[len(items) - len(pending)][0]
+            with _signals_held():  # named and renamed in one step: no named temporary file is left
+                pending[0].commit()
+                done = pending.pop(0)
+            _sync_folder(done.target.parent)
     except OutputError:
         raise
     except OSError as error:
         raise OutputError(current, error.strerror or str(error)) from None
     finally:
-        for temporary, _ in written:
-            _remove(temporary)
+        for temporary in pending:
+            temporary.discard()
 
 
 def atomic_write(path: PathLike, data: bytes | str) -> Path:
@@ -210,26 +258,88 @@ def _size(limit: int) -> str:
 # ------------------------------------------------------------------ helpers
 
 
-def _write_temporary(path: PathLike, target: Path, data: bytes | str) -> str:
-    """A complete, fsynced copy of ``data`` beside ``target``, with the target's mode and owner."""
-    if isinstance(data, str):
-        data = data.encode("utf-8")
-    fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+# Asynchronous signals, held back while a temporary file is created and recorded, or named and
+# renamed; the faults a bug can raise (SIGSEGV...) are never held (held, they would kill at once).
+_HELD = (signal.valid_signals() - {getattr(signal, name) for name in
+         ("SIGSEGV", "SIGBUS", "SIGFPE", "SIGILL", "SIGTRAP", "SIGSYS", "SIGABRT") if hasattr(signal, name)}
+         if hasattr(signal, "pthread_sigmask") else set())
+
+
+@contextlib.contextmanager
+def _signals_held():
+    """Hold asynchronous signals back (in this thread) for a few system calls; a signal that
+    came meanwhile is acted on when they are done."""
+    if not _HELD:
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
     try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+class _Temporary:
+    """A temporary file beside ``target``: nameless (``O_TMPFILE``) where the file system allows,
+    else named ``.NAME.RANDOM.tmp`` with the name shortened to fit the folder's limit."""
+
+    def __init__(self, target: Path) -> None:
+        self.target, self.name = target, None
         try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view):]
-            _copy_metadata(fd, target)
-            os.fsync(fd)  # data and mode on disk before the rename makes them visible
-        finally:
-            os.close(fd)
-    except BaseException as error:
-        _remove(temporary)
-        if isinstance(error, OSError) and not isinstance(error, OutputError):
-            raise OutputError(path, error.strerror or str(error)) from None
-        raise
-    return temporary
+            self.fd = os.open(target.parent, os.O_TMPFILE | os.O_WRONLY | os.O_CLOEXEC, 0o600)
+            if not os.path.isdir("/proc/self/fd"):  # nowhere to name it from
+                os.close(self.fd)
+                raise OSError(errno.EOPNOTSUPP, "no /proc")
+        except (AttributeError, OSError) as error:
+            if isinstance(error, OSError) and error.errno not in _NO_TMPFILE:
+                raise
+            self.name = _temporary_name(target)
+            self.fd = os.open(self.name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
+
+    def fill(self, data: bytes | str) -> None:
+        """The data, the target's mode and owner, on disk (fsync) before a rename shows them."""
+        view = memoryview(data.encode("utf-8") if isinstance(data, str) else data)
+        while view:
+            view = view[os.write(self.fd, view):]
+        _copy_metadata(self.fd, self.target)
+        os.fsync(self.fd)
+
+    def commit(self) -> None:
+        """Name the file (if it has no name) and rename it over the target."""
+        if self.name is None:
+            name = _temporary_name(self.target)
+            # linkat(AT_SYMLINK_FOLLOW) of /proc/self/fd/N, the way to name an O_TMPFILE file
+            # without privileges (a directory fd makes os.link call linkat, not link)
+            fds = os.open("/proc/self/fd", os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+            try:
+                os.link(str(self.fd), name, src_dir_fd=fds, follow_symlinks=True)
+            finally:
+                os.close(fds)
+            self.name = name
+        os.replace(self.name, self.target)
+        self.name = None
+        self.discard()
+
+    def discard(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+        if self.name is not None:
+            _remove(self.name)
+            self.name = None
+
+
+# What os.open says when the file system (or an old kernel) has no nameless temporary files.
+_NO_TMPFILE = {errno.EOPNOTSUPP, errno.EISDIR, errno.EINVAL, errno.ENOENT}
+
+
+def _temporary_name(target: Path) -> str:
+    """``.NAME.RANDOM.tmp`` beside the target, NAME shortened so that it fits the folder's limit."""
+    room = _name_max(target.parent) - len(".") - len(".12345678.tmp")
+    name = target.name
+    while len(os.fsencode(name)) > room:
+        name = name[:-1]
+    return os.fspath(target.parent / f".{name}.{secrets.token_hex(4)}.tmp")
 
 
 def _copy_metadata(fd: int, target: Path) -> None:
