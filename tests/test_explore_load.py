@@ -142,5 +142,34 @@ def test_threads_are_bounded_and_the_overflow_is_answered_at_once(serving):
         for raw in idle:
             raw.close()
     started = time.perf_counter()
-    assert post(server, "/api/grad", PROGRAM)[0] == 200  # the idle ones gone, the pool serves again
-    assert time.perf_counter() - started < 2.0
+    while (status := post(server, "/api/grad", PROGRAM)[0]) == 503 and time.perf_counter() - started < 2.0:
+        time.sleep(0.05)  # the pool takes up the closed connections, each ends at once
+    assert status == 200  # the idle ones gone, the pool serves again, long before their deadline
+
+
+def test_heavy_requests_wait_in_their_own_lane_and_only_so_many(monkeypatch):
+    """Heavy requests wait for one another, not light ones for them; past HEAVY_WAITING waiting
+    ones a heavy request is answered 503 at once, so that they never hold every thread."""
+    from autograd.apps.explore import api as api_module
+
+    api = Api()
+    long_program = {"program": "f = " + " + ".join(["x"] * 600), "at": {"x": 1.0}}
+    assert len(long_program["program"]) > api_module.HEAVY_PROGRAM
+    api.heavy.acquire()  # a heavy request is computing
+    answers = []
+    waiting = [threading.Thread(target=lambda: answers.append(api.handle("/api/grad", long_program)))
+               for _ in range(api_module.HEAVY_WAITING)]
+    for thread in waiting:
+        thread.start()
+    deadline = time.monotonic() + 10
+    while api.heavy_waiting < api_module.HEAVY_WAITING and time.monotonic() < deadline:
+        time.sleep(0.01)
+    status, answer = api.handle("/api/train/step", {"session": "none", "steps": 1})
+    assert status == 503 and "heavy requests" in answer["error"]
+    assert api.handle("/api/grad", PROGRAM)[0] == 200  # a light one goes by
+    assert answers == []
+    api.heavy.release()
+    for thread in waiting:
+        thread.join(timeout=30)
+    assert [status for status, _ in answers] == [200] * api_module.HEAVY_WAITING
+    assert answers[0][1]["value"] == 600.0 and api.heavy_waiting == 0

@@ -78,8 +78,9 @@ def validate_path(path: PathLike, label: str = "") -> Path:
     """Check that ``path`` can be written, without writing anything; return the real target.
 
     Raises `OutputError` for: an empty path, a folder (or a path ending in /), something that is not a regular file
-    (a device node, a FIFO, a socket), a missing or non-folder parent, or a folder this process
-    may not write into. ``label`` (e.g. "--svg") is added to the message.
+    (a device node, a FIFO, a socket), a missing or non-folder parent, a folder this process
+    may not write into, an existing file it may not write (or, in a sticky folder, replace), or
+    a name longer than the folder allows. ``label`` (e.g. "--svg") is added to the message.
     """
     text = os.fspath(path)
     where = f" ({label})" if label else ""

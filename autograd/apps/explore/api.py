@@ -41,6 +41,8 @@ GRID = 36  # the decision boundary is sampled on GRID × GRID points
 HEAVY_ROUTES = frozenset({"/api/train/new", "/api/train/step"})
 HEAVY_PROGRAM = 1_000
 HEAVY_AT_ONCE = 1
+HEAVY_WAITING = 6  # heavy requests waiting for the lane; more are answered 503, so that waiting
+#                    ones never take most of the server's threads (autograd.apps.explore.server.THREADS)
 
 
 class ApiError(ValueError):
@@ -49,6 +51,10 @@ class ApiError(ValueError):
     def __init__(self, text: str, **details) -> None:
         super().__init__(text)
         self.details = details
+
+
+class Busy(Exception):
+    """Too many heavy requests waiting: answered with status 503 and this message."""
 
 
 def _number(value, what: str) -> float:
@@ -160,6 +166,7 @@ class Api:
         self.start = {"program": program, "at": dict(at or {}), "parameters": list(parameters)}
         self.lock = threading.Lock()
         self.heavy = threading.Semaphore(HEAVY_AT_ONCE)
+        self.heavy_waiting = 0  # under ``lock``
         self.sessions: OrderedDict[str, Session] = OrderedDict()
         self.routes = {
             "/api/grad": self.grad, "/api/graph": self.graph, "/api/step": self.step,
@@ -175,14 +182,34 @@ class Api:
         program = payload.get("program")
         heavy = path in HEAVY_ROUTES or (isinstance(program, str) and len(program) > HEAVY_PROGRAM)
         try:
-            with self.heavy if heavy else contextlib.nullcontext():
+            with self._heavy_lane() if heavy else contextlib.nullcontext():
                 return 200, route(payload)
+        except Busy as error:
+            return 503, {"error": str(error)}
         except ApiError as error:
             return 400, {"error": str(error), **error.details}
         except (ValueError, ArithmeticError) as error:
             # the engine's messages name the value and the operation (e.g. log of a negative number);
             # anything else (KeyError, TypeError, ...) is a bug: the server answers 500 and says so
             return 400, {"error": str(error)}
+
+    @contextlib.contextmanager
+    def _heavy_lane(self):
+        """Wait for the heavy lane, unless HEAVY_WAITING requests already do (`Busy`)."""
+        with self.lock:
+            if self.heavy_waiting >= HEAVY_WAITING:
+                raise Busy(f"{HEAVY_WAITING} heavy requests (training, long programs) are waiting: "
+                           "try again in a moment")
+            self.heavy_waiting += 1
+        try:
+            self.heavy.acquire()
+        finally:
+            with self.lock:
+                self.heavy_waiting -= 1
+        try:
+            yield
+        finally:
+            self.heavy.release()
 
     # ------------------------------------------------------------------ programs
 
