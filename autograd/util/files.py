@@ -345,7 +345,7 @@ def _temporary_name(target: Path) -> str:
 
 def _copy_metadata(fd: int, target: Path) -> None:
     """An existing target's mode (and owner, as root); a new file gets 0666 minus the umask
-    (mkstemp's 0600 would silently make outputs private)."""
+    (the temporary file's own 0600 would silently make outputs private)."""
     try:
         info = os.stat(target)
     except FileNotFoundError:
