@@ -139,6 +139,38 @@ def test_oversized_body_wrong_type_and_unknown_paths(server):
     assert request(server, "POST", "/api/nothing", {"a": 1})[0] == 404
 
 
+@pytest.mark.parametrize("length", [b"\xb2", b"1\xb2", b"\xb9\xb2", "²".encode(), b"12a", b"-5", b"0x10", b"9" * 40])
+def test_a_content_length_that_is_not_plain_digits_is_a_400(server, length):
+    """'²' passes str.isdigit() but not int(): the request got no answer at all."""
+    port = server.server_address[1]
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as raw:
+        raw.sendall(b"POST /api/grad HTTP/1.0\r\nHost: 127.0.0.1:%d\r\nContent-Type: application/json\r\n"
+                    b"Content-Length: %s\r\n\r\n{}" % (port, length))
+        answer = b""
+        while chunk := raw.recv(4096):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.0 400 ")
+    assert "is not a number of bytes" in json.loads(body)["error"]
+    assert request(server, "POST", "/api/grad", {"program": PROGRAM, "at": AT})[0] == 200
+
+
+@pytest.mark.parametrize("path", ["/", "/static/explore.js", "/api/start", "/nowhere"])
+def test_head_is_answered_as_get_without_the_body(server, path):
+    port = server.server_address[1]
+    answers = {}
+    for method in ("GET", "HEAD"):
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        connection.request(method, path, headers={"Host": f"127.0.0.1:{port}"})
+        response = connection.getresponse()
+        answers[method] = (response.status, response.getheader("Content-Type"), response.getheader("Content-Length"),
+                           response.getheader("Content-Security-Policy"), response.read())
+        connection.close()
+    *head, body = answers["GET"]
+    assert answers["HEAD"] == (*head, b"")  # 501 before
+    assert int(head[2]) == len(body) > 0
+
+
 def test_a_thousand_malformed_requests_leave_it_answering(server):
     port = server.server_address[1]
     garbage = [b"\x00\xff garbage\r\n\r\n", b"GET\r\n\r\n", b"POST /api/grad HTTP/1.1\r\nContent-Length: -5\r\n\r\n",

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 from autograd.util import files
+
+from autograd.util import reading
 from autograd.util.files import OutputError, atomic_write, plan_outputs, validate_path, write_outputs
 
 
@@ -66,17 +68,124 @@ def test_an_unwritable_folder_is_refused(tmp_path, monkeypatch):
         validate_path(tmp_path / "x.svg")
 
 
-@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0,
-                    reason="root may write into a read-only folder; the simulated test above covers it")
-def test_an_unwritable_folder_for_real(tmp_path):
-    locked = tmp_path / "locked"
-    locked.mkdir()
-    locked.chmod(0o500)
+NOBODY = 65534
+
+
+def as_nobody(action):
+    """``action()`` run by an ordinary user (nobody) in a forked child, as the suite runs as root
+    (who may write anything); returns what it returns (a string), or fails with its traceback."""
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: drop every privilege, run, report, and never return into pytest
+        status = 1
+        try:
+            os.close(reader)
+            if os.geteuid() == 0:
+                os.setgroups([])
+                os.setgid(NOBODY)
+                os.setuid(NOBODY)
+            text, status = str(action()), 0
+        except BaseException:
+            import traceback
+            text = traceback.format_exc()
+        os.write(writer, text.encode())
+        os._exit(status)
+    os.close(writer)
+    with os.fdopen(reader, "rb") as pipe:
+        text = pipe.read().decode()
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0, text
+    return text
+
+
+@pytest.fixture
+def shared():
+    """A folder everyone may write into (under /tmp: pytest's own folders are root's alone)."""
+    import shutil
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="autograd-shared-"))
+    folder.chmod(0o777)
+    yield folder
+    shutil.rmtree(folder)
+
+
+def refusal(path):
+    """The writer's answer for ``path``, and the shell's (`echo x > path`), as one line."""
     try:
-        with pytest.raises(OutputError, match="not writable"):
-            validate_path(locked / "x.svg")
-    finally:
-        locked.chmod(0o700)
+        atomic_write(path, "replaced")
+        ours = "written"
+    except OutputError as error:
+        ours = error.reason
+    try:
+        with open(path, "a"):  # what `>` needs (opening for writing), without truncating
+            shell = "written"
+    except PermissionError:
+        shell = "refused"
+    return f"{ours} | {shell}"
+
+
+def test_an_unwritable_folder_for_real(shared):
+    locked = shared / "locked"
+    locked.mkdir()
+    locked.chmod(0o555)
+    answer = as_nobody(lambda: refusal(locked / "x.svg"))
+    assert answer == f"the folder {locked} is not writable | refused"
+    assert list(locked.iterdir()) == []
+
+
+def test_a_read_only_file_is_refused_as_the_shell_refuses_it(shared):
+    """An ordinary user in a writable folder replaced a 0444 file (someone else's or their own)
+    where `echo x > file` is refused; root may write it, as in the shell."""
+    theirs, mine = shared / "theirs.txt", shared / "mine.txt"
+    for path, owner in ((theirs, 1234), (mine, NOBODY)):
+        path.write_text("keep")
+        os.chown(path, owner, owner)
+        path.chmod(0o444)
+        assert as_nobody(lambda: refusal(path)) == "the file is read-only for this user | refused"
+        assert path.read_text() == "keep" and stat.S_IMODE(path.stat().st_mode) == 0o444
+    assert sorted(p.name for p in shared.iterdir()) == ["mine.txt", "theirs.txt"]
+    if os.geteuid() == 0:
+        assert refusal(theirs) == "written | written"
+        assert theirs.read_text() == "replaced" and theirs.stat().st_uid == 1234
+
+
+def test_someone_elses_file_in_a_sticky_folder_is_refused_before_any_work(shared):
+    """/tmp's sticky bit lets only a file's owner rename over it: refused now, not after the work."""
+    shared.chmod(0o1777)
+    theirs = shared / "theirs.txt"
+    theirs.write_text("keep")
+    os.chown(theirs, 1234, 1234)
+    theirs.chmod(0o666)
+    answer = as_nobody(lambda: refusal(theirs).split(" | ")[0])
+    assert answer == "the file belongs to another user in a folder with the sticky bit"
+    assert as_nobody(lambda: refusal(shared / "new.txt")) == "written | written"  # a new file is fine
+
+
+# ---------------------------------------------------------------- names at the folder's limit
+
+
+@pytest.mark.parametrize("name", ["n" * 242, "n" * 255, "é" * 125 + ".svg", "x" * 251 + ".svg"])
+def test_names_up_to_the_limit_are_written(tmp_path, name):
+    """Names of 242-255 bytes failed after the work: the temporary name was 13 bytes longer."""
+    target = tmp_path / name
+    target.write_text("old")
+    atomic_write(target, "new")
+    assert target.read_text() == "new" and [p.name for p in tmp_path.iterdir()] == [name]
+
+
+def test_a_name_over_the_limit_is_refused_before_any_work(tmp_path, run_cli):
+    name = "é" * 127 + ".svg"  # 258 bytes, 131 characters
+    with pytest.raises(OutputError, match="the file name is 258 bytes long, the most this folder allows is 255"):
+        validate_path(tmp_path / name)
+    code, out, err = run_cli(*GRAD, "--svg", str(tmp_path / name))
+    assert_one_error(code, out, err, "the file name is 258 bytes long, the most this folder allows is 255 (--svg)")
+    assert list(tmp_path.iterdir()) == []
+    deep = tmp_path.joinpath(*["d" * 200] * 19)  # a folder path under 4,096 bytes, and a long name in it
+    deep.mkdir(parents=True)
+    size = len(os.fsencode(str(deep))) + 1 + 250
+    with pytest.raises(OutputError, match=f"the path is {size:,} bytes long, the most a path may be is 4,095"):
+        validate_path(deep / ("n" * 250))
 
 
 def test_the_same_file_twice_is_refused_even_through_a_link(tmp_path):
@@ -419,9 +528,9 @@ def _file(folder, data: bytes):
 def test_read_text_reads_a_file_whole_within_its_limit(tmp_path):
     path = tmp_path / "set.toml"
     path.write_bytes("title = \"é\"\n".encode("utf-8"))
-    assert files.read_text(path, 100, "problem set") == "title = \"é\"\n"
+    assert reading.read_text(path, 100, "problem set") == "title = \"é\"\n"
     path.write_bytes(b"\xef\xbb\xbfid,q\n")
-    assert files.read_text(path, 100, "answers file", encoding="utf-8-sig") == "id,q\n"
+    assert reading.read_text(path, 100, "answers file", encoding="utf-8-sig") == "id,q\n"
 
 
 @pytest.mark.parametrize("make, limit, what, reason", [
@@ -433,17 +542,17 @@ def test_read_text_reads_a_file_whole_within_its_limit(tmp_path):
 ])
 def test_read_text_says_why_in_one_style(tmp_path, make, limit, what, reason):
     path = make(tmp_path)
-    with pytest.raises(files.InputError) as caught:
-        files.read_text(path, limit, what)
+    with pytest.raises(reading.InputError) as caught:
+        reading.read_text(path, limit, what)
     assert str(caught.value) == f"{path}: {reason}" and caught.value.reason == reason
     assert isinstance(caught.value, ValueError)
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="needs /dev/zero, an endless file")
 def test_read_text_never_reads_more_than_its_limit():
-    with pytest.raises(files.InputTooLarge, match="larger than 1 MiB, the most a saved model may be") as caught:
-        files.read_text("/dev/zero", 2**20, "saved model")
-    assert isinstance(caught.value, files.InputError)  # one kind of InputError, for a limit counted otherwise
+    with pytest.raises(reading.InputTooLarge, match="larger than 1 MiB, the most a saved model may be") as caught:
+        reading.read_text("/dev/zero", 2**20, "saved model")
+    assert isinstance(caught.value, reading.InputError)  # one kind of InputError, for a limit counted otherwise
 
 
 def test_read_text_reads_a_stream_too():
@@ -451,7 +560,7 @@ def test_read_text_reads_a_stream_too():
 
     stream = io.BytesIO(b"x = 1" * 10)
     stream.name = "<stdin>"
-    assert files.read_text(io.BytesIO(b"f = x"), 5, "program") == "f = x"
-    with pytest.raises(files.InputError, match=r"\A<stdin>: larger than 20 bytes, the most a program may be\Z"):
-        files.read_text(stream, 20, "program")
+    assert reading.read_text(io.BytesIO(b"f = x"), 5, "program") == "f = x"
+    with pytest.raises(reading.InputError, match=r"\A<stdin>: larger than 20 bytes, the most a program may be\Z"):
+        reading.read_text(stream, 20, "program")
     assert stream.tell() == 21  # read no further than the limit

@@ -340,12 +340,12 @@ def test_load_has_a_size_limit(tmp_path, monkeypatch):
 
 def test_load_reads_through_the_one_bounded_reader(tmp_path, monkeypatch):
     """A file that cannot be read is a ValueError naming it too, as every other bad model file."""
-    from autograd.util import files
+    from autograd.util import reading
 
     model, path = saved(tmp_path)
     calls = []
-    reader = files.read_text
-    monkeypatch.setattr(files, "read_text", lambda *args, **kwargs: calls.append(args) or reader(*args, **kwargs))
+    reader = reading.read_text
+    monkeypatch.setattr(reading, "read_text", lambda *args, **kwargs: calls.append(args) or reader(*args, **kwargs))
     model.load(path)
     assert calls == [(path, 64 * 2**20, "saved model")]
     missing = tmp_path / "missing.json"

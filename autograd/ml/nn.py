@@ -15,7 +15,7 @@ from typing import Union
 
 from autograd.core import Value, linear, neuron_sum
 from autograd.lang import is_name  # an input name is one the program language and --at accept
-from autograd.util import files, validate
+from autograd.util import files, reading, validate
 
 __all__ = ["Module", "Neuron", "Layer", "MLP", "ACTIVATIONS", "INITS", "load"]
 
@@ -39,8 +39,8 @@ MAX_MODEL_BYTES = 64 * 2**20
 def _read_model_file(path: str | Path) -> dict:
     """The JSON object of a saved model, checked for size, format and version (ValueError otherwise)."""
     try:
-        data = json.loads(files.read_text(path, MAX_MODEL_BYTES, "saved model"))
-    except files.InputError as error:  # unreadable, too large, not UTF-8
+        data = json.loads(reading.read_text(path, MAX_MODEL_BYTES, "saved model"))
+    except reading.InputError as error:  # unreadable, too large, not UTF-8
         raise ValueError(f"load: {error}") from None
     except RecursionError:
         raise ValueError(f"load: {path} is not a saved model (JSON nested too deeply)") from None
@@ -144,7 +144,7 @@ class Module:
         """Read parameters saved by `save`, or raise and change nothing.
 
         Every failure raises ValueError naming the file: a file that cannot be read, one over
-        `MAX_MODEL_BYTES` (read through `autograd.util.files.read_text`, which never holds more),
+        `MAX_MODEL_BYTES` (read through `autograd.util.reading.read_text`, which never holds more),
         and any bad content (not UTF-8 or not JSON, nested too deeply, a number too large for a
         float, another format or version, another architecture).
         """

@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from importlib import import_module
 
 from autograd.lang import MAX_PROGRAM_LENGTH, NUMBER, Program, is_name, number_value, parse
-from autograd.util import files, validate
+from autograd.util import reading, validate
 
 MAX_AT = 5_000  # --at values: more than a program of the longest allowed length can use
 DEFAULT_DIGITS = 6
@@ -155,7 +155,7 @@ MAX_PROGRAM_BYTES = 4 * MAX_PROGRAM_LENGTH
 
 
 def _read_stdin() -> str:
-    """PROGRAM '-': the standard input, read by `autograd.util.files.read_text`, never more than
+    """PROGRAM '-': the standard input, read by `autograd.util.reading.read_text`, never more than
     a program of the most characters can take (so `< /dev/zero` cannot fill the memory); the
     parser then counts the characters."""
     stream = getattr(sys.stdin, "buffer", None) if sys.stdin is not None else None
@@ -163,10 +163,10 @@ def _read_stdin() -> str:
         raise UsageError("PROGRAM '-' reads the standard input, but it is "
                          + ("closed" if sys.stdin is None else "a text stream that gives no bytes"))
     try:
-        text = files.read_text(stream, MAX_PROGRAM_BYTES, "program")
-    except files.InputTooLarge:
+        text = reading.read_text(stream, MAX_PROGRAM_BYTES, "program")
+    except reading.InputTooLarge:
         raise UsageError(f"the program is longer than {MAX_PROGRAM_LENGTH} characters") from None
-    except files.InputError as error:
+    except reading.InputError as error:
         raise UsageError(f"PROGRAM '-': {error.reason}") from None
     return text.replace("\r\n", "\n").replace("\r", "\n")  # new lines as text mode read them
 

@@ -9,7 +9,7 @@ import io
 import json
 
 from autograd.apps.cli.options import UsageError, add_at_option, parse_assignments
-from autograd.util import files, validate
+from autograd.util import reading, validate
 
 MAX_TABLE_BYTES = 16 * 2**20  # a CSV of inputs: far more rows than this engine scores in seconds
 MAX_ROWS = 100_000
@@ -48,8 +48,8 @@ def read_table(path: str, columns: list[str], optional: tuple[str, ...] = ()) ->
     found ({name: [numbers]}). A header row names the columns; without one, the columns are
     ``columns`` then ``optional``, in that order. Bad content raises UsageError naming the line."""
     try:
-        text = files.read_text(path, MAX_TABLE_BYTES, "CSV file", encoding="utf-8-sig")
-    except files.InputError as error:
+        text = reading.read_text(path, MAX_TABLE_BYTES, "CSV file", encoding="utf-8-sig")
+    except reading.InputError as error:
         raise UsageError(str(error)) from None
     rows = [row for row in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in row)]
     if not rows:

@@ -3,13 +3,12 @@ into an exit status.
 
 Bad input of any kind prints one ``error: ...`` line on stderr and exits with status 2,
 without a traceback and without writing any file. A closed pipe (`autograd ... | head`) is no
-error of ours (141); Ctrl-C and a plain `kill` (SIGTERM) end the command as an interruption
-(130), so that the writer's cleanup runs.
+error of ours (141); Ctrl-C, a plain `kill` (SIGTERM) and a closed terminal (SIGHUP) end the
+command as an interruption (130), so that the writer's cleanup runs.
 """
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import os
 import signal
@@ -39,11 +38,25 @@ _STDOUT_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EBAD
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run `autograd ARGV...` (default: the process's arguments) and return the exit status."""
-    if sys.stdout is None:  # `autograd ... >&-`: print() would drop the report without a word
-        sys.stdout = _ClosedOutput()
-    with _terminate_as_interrupt():
-        return _main(argv)
+    """Run `autograd ARGV...` (default: the process's arguments) and return the exit status.
+
+    The termination signals are caught first of all, and an interruption is answered here, around
+    everything else: a signal at any moment (while the parser is built, while an error is
+    printed) ends the command with ``error: interrupted`` and status 130, never a traceback.
+    """
+    previous: dict = {}
+    try:
+        try:
+            _terminate_as_interrupt(previous)
+            if sys.stdout is None:  # `autograd ... >&-`: print() would drop the report without a word
+                sys.stdout = _ClosedOutput()
+            return _main(argv)
+        finally:
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 130
 
 
 def _main(argv: Sequence[str] | None) -> int:
@@ -68,9 +81,6 @@ def _main(argv: Sequence[str] | None) -> int:
             raise  # a bug: keep the traceback, so that it is reported and fixed
         print(f"error: {_message(error)}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except KeyboardInterrupt:
-        print("error: interrupted", file=sys.stderr)
-        return 130
 
 
 def _is_bad_input(error: Exception) -> bool:
@@ -114,19 +124,29 @@ def _silence_stdout() -> None:
         pass
 
 
-@contextlib.contextmanager
-def _terminate_as_interrupt():
-    """SIGTERM (a plain `kill`) ends the command as Ctrl-C does, so that the writer's cleanup runs
-    and no temporary file is left behind (SIGKILL cannot be caught: that one can leave one)."""
+# The signals that end a command as an interruption: a plain `kill` (SIGTERM) and a closed
+# terminal (SIGHUP). Ctrl-C (SIGINT) is Python's KeyboardInterrupt already.
+TERMINATING = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
+class Terminated(KeyboardInterrupt):
+    """A termination signal, handled as an interruption. Its own class because CPython marks a
+    plain KeyboardInterrupt that crosses some of its C entry points (during an import, say) as
+    unhandled and ends the process by SIGINT at exit, even after the command answered 130."""
+
+
+def _terminate_as_interrupt(previous: dict) -> None:
+    """SIGTERM and SIGHUP end the command as Ctrl-C does, so that the writer's cleanup runs and
+    no temporary file is left behind. A signal the caller ignores (`nohup`) stays ignored; the
+    handlers replaced are recorded in ``previous`` one by one, so that they are put back even
+    when a signal comes while they are being installed."""
     if threading.current_thread() is not threading.main_thread():
-        yield
         return
 
     def interrupt(signum, frame):
-        raise KeyboardInterrupt
+        raise Terminated
 
-    previous = signal.signal(signal.SIGTERM, interrupt)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+    for signum in TERMINATING:
+        if signal.getsignal(signum) == signal.SIG_DFL:
+            previous[signum] = signal.SIG_DFL
+            signal.signal(signum, interrupt)

@@ -19,7 +19,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograd.util.files import InputError, read_text
+from autograd.util.reading import InputError, read_text
 from autograd.lang import nearest
 from autograd.apps.course.problems import ProblemSet
 from autograd.apps.course.variants import student_key

@@ -73,7 +73,7 @@ def run_grade(args) -> int:
 def run_export(args) -> int:
     """`export SET --to prairielearn DIR` (a course folder) or `--to moodle FILE.xml`."""
     from autograd.util import validate
-    from autograd.util.files import read_text
+    from autograd.util.reading import read_text
     from autograd.apps.course.problems import MAX_SET_BYTES
 
     if args.to == "moodle":

@@ -29,7 +29,7 @@ try:
 except ModuleNotFoundError:  # Python 3.10: the same parser, published as tomli
     import tomli as tomllib
 
-from autograd.util.files import InputError, read_text
+from autograd.util.reading import InputError, read_text
 from autograd.apps.course.fields import SetReader
 from autograd.apps.course.keylines import field_name, key_lines
 from autograd.apps.course.problems import (ASKS, MAX_SET_BYTES, PLACEHOLDER, InputRule, Problem, ProblemSet,

@@ -14,6 +14,7 @@ nothing a request sends can raise out of `Api.handle`.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
 import secrets
@@ -34,6 +35,14 @@ MAX_TRAIN_STEPS = 100  # per request: a request answers within seconds
 MAX_SESSIONS = 8  # training sessions kept; the oldest is dropped
 MAX_HIDDEN = 32
 GRID = 36  # the decision boundary is sampled on GRID × GRID points
+# Heavy requests (training, and programs longer than HEAVY_PROGRAM characters) compute one at a
+# time, in their own lane: under the GIL, CPU-bound threads running at once finish no sooner
+# together than one after another, but each one more makes every light request's turns rarer.
+HEAVY_ROUTES = frozenset({"/api/train/new", "/api/train/step"})
+HEAVY_PROGRAM = 1_000
+HEAVY_AT_ONCE = 1
+HEAVY_WAITING = 6  # heavy requests waiting for the lane; more are answered 503, so that waiting
+#                    ones never take most of the server's threads (autograd.apps.explore.server.THREADS)
 
 
 class ApiError(ValueError):
@@ -42,6 +51,10 @@ class ApiError(ValueError):
     def __init__(self, text: str, **details) -> None:
         super().__init__(text)
         self.details = details
+
+
+class Busy(Exception):
+    """Too many heavy requests waiting: answered with status 503 and this message."""
 
 
 def _number(value, what: str) -> float:
@@ -139,15 +152,21 @@ class Session:
     steps: int = 0
     losses: list[float] = field(default_factory=list)
     accuracy: list[float] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
 
 class Api:
-    """The routes. One lock serialises the computing: a training session is changed in place,
-    and under the GIL two pure-Python computations gain nothing from running at once."""
+    """The routes. The program routes compute from the request alone (each builds its own graph;
+    `no_grad` holds per thread), so they take no lock: a heavy request never makes a light one
+    wait for it. Heavy requests wait for one another in their own lane (``heavy``). A training
+    session is changed in place, under its own lock; the table of sessions under a short one
+    (``lock``), never held while computing."""
 
     def __init__(self, program: str = "", at: dict[str, float] | None = None, parameters=()) -> None:
         self.start = {"program": program, "at": dict(at or {}), "parameters": list(parameters)}
         self.lock = threading.Lock()
+        self.heavy = threading.Semaphore(HEAVY_AT_ONCE)
+        self.heavy_waiting = 0  # under ``lock``
         self.sessions: OrderedDict[str, Session] = OrderedDict()
         self.routes = {
             "/api/grad": self.grad, "/api/graph": self.graph, "/api/step": self.step,
@@ -160,15 +179,37 @@ class Api:
             return 404, {"error": f"no such API route: {path[:80]}"}
         if not isinstance(payload, dict):
             return 400, {"error": "the request body must be a JSON object"}
+        program = payload.get("program")
+        heavy = path in HEAVY_ROUTES or (isinstance(program, str) and len(program) > HEAVY_PROGRAM)
         try:
-            with self.lock:
+            with self._heavy_lane() if heavy else contextlib.nullcontext():
                 return 200, route(payload)
+        except Busy as error:
+            return 503, {"error": str(error)}
         except ApiError as error:
             return 400, {"error": str(error), **error.details}
         except (ValueError, ArithmeticError) as error:
             # the engine's messages name the value and the operation (e.g. log of a negative number);
             # anything else (KeyError, TypeError, ...) is a bug: the server answers 500 and says so
             return 400, {"error": str(error)}
+
+    @contextlib.contextmanager
+    def _heavy_lane(self):
+        """Wait for the heavy lane, unless HEAVY_WAITING requests already do (`Busy`)."""
+        with self.lock:
+            if self.heavy_waiting >= HEAVY_WAITING:
+                raise Busy(f"{HEAVY_WAITING} heavy requests (training, long programs) are waiting: "
+                           "try again in a moment")
+            self.heavy_waiting += 1
+        try:
+            self.heavy.acquire()
+        finally:
+            with self.lock:
+                self.heavy_waiting -= 1
+        try:
+            yield
+        finally:
+            self.heavy.release()
 
     # ------------------------------------------------------------------ programs
 
@@ -252,11 +293,12 @@ class Api:
         X, y = load_data(settings)
         model, optimizer = build(settings, inputs=2, classes=2)
         session = Session(model, optimizer, X.tolist(), [int(v) for v in y], settings["loss"], settings["l2"])
-        key = secrets.token_hex(8)
-        self.sessions[key] = session
-        while len(self.sessions) > MAX_SESSIONS:
-            self.sessions.popitem(last=False)
         session.accuracy.append(_accuracy(session))
+        key = secrets.token_hex(8)
+        with self.lock:
+            self.sessions[key] = session
+            while len(self.sessions) > MAX_SESSIONS:
+                self.sessions.popitem(last=False)
         return {"session": key, "points": [[*row, label] for row, label in zip(session.X, session.y)],
                 **_progress(session, [])}
 
@@ -264,17 +306,19 @@ class Api:
         from autograd.ml.train import fit
 
         key = payload.get("session")
-        session = self.sessions.get(key) if isinstance(key, str) else None
+        with self.lock:
+            session = self.sessions.get(key) if isinstance(key, str) else None
         if session is None:
             raise ApiError("no such training session (the server keeps the newest few): start a new network")
         steps = payload.get("steps", 1)
         validate.in_range(validate.whole(steps, "steps"), "steps", 1, MAX_TRAIN_STEPS)
-        history = fit(session.model, session.X, session.y, loss=session.loss, optimizer=session.optimizer,
-                      epochs=steps, l2=session.l2, progress=False)  # full batch: one epoch is one step
-        session.steps += steps
-        session.losses += history.loss
-        session.accuracy += history.accuracy
-        return _progress(session, history.loss)
+        with session.lock:  # one request at a time trains a given network
+            history = fit(session.model, session.X, session.y, loss=session.loss, optimizer=session.optimizer,
+                          epochs=steps, l2=session.l2, progress=False)  # full batch: one epoch is one step
+            session.steps += steps
+            session.losses += history.loss
+            session.accuracy += history.accuracy
+            return _progress(session, history.loss)
 
 
 def _hidden(text) -> list[int]:

@@ -1,4 +1,5 @@
-"""The explorer's web server: the standard library's `ThreadingHTTPServer`, on 127.0.0.1 only.
+"""The explorer's web server: the standard library's `HTTPServer` with a bounded pool of
+threads, on 127.0.0.1 only.
 
 Why no framework: the app is five JSON routes and three static files; `http.server` does
 that with no dependency, and the safety checks below are a few lines each.
@@ -9,7 +10,13 @@ Safe by default:
   not that address, is refused with 403: a web page elsewhere cannot reach it, even through
   DNS rebinding (a foreign name that resolves to 127.0.0.1 still carries its own Host);
 - POST bodies must be JSON (``Content-Type: application/json``, which no plain HTML form can
-  send) of at most `MAX_BODY` bytes (413 above it); a slow client times out;
+  send) with a Content-Length of plain digits (400 otherwise) of at most `MAX_BODY` bytes (413
+  above it);
+- a request must arrive whole within `REQUEST_DEADLINE` seconds of its connection being taken
+  up, however its bytes trickle in (408, and the connection is closed); at most `THREADS`
+  requests are served at once and `WAITING` more wait for a thread, beyond that a connection is
+  answered 503 at once: slow clients cannot take every thread, nor make threads without end;
+- HEAD is answered as GET is, without the body;
 - programs go through the same parser and limits as the command line;
 - every error is a JSON answer; a bad request never stops the server; Ctrl-C stops it cleanly.
 """
@@ -17,20 +24,28 @@ Safe by default:
 from __future__ import annotations
 
 import errno
+import io
 import json
+import queue
+import re
+import socket
 import sys
 import threading
+import time
 import webbrowser
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from importlib import resources
 
 from autograd.apps.explore.api import Api, starting_point
 
-__all__ = ["ExplorerServer", "serve", "MAX_BODY", "HOST"]
+__all__ = ["ExplorerServer", "serve", "MAX_BODY", "HOST", "REQUEST_DEADLINE", "THREADS", "WAITING"]
 
 HOST = "127.0.0.1"
 MAX_BODY = 64 * 1024  # bytes: a program is at most 10,000 characters
+REQUEST_DEADLINE = 10.0  # seconds for a whole request (line, headers, body) to arrive
+THREADS = 16  # requests served at once
+WAITING = 64  # connections taken and waiting for a thread; more are answered 503
 STATIC = {  # the only files served: name → (the package whose static/ folder holds it, content type)
     "index.html": ("autograd.apps.explore", "text/html; charset=utf-8"),
     "explore.js": ("autograd.apps.explore", "text/javascript; charset=utf-8"),
@@ -54,9 +69,25 @@ class Handler(BaseHTTPRequestHandler):
     server_version = "autograd-explore"
     sys_version = ""
     protocol_version = "HTTP/1.0"  # one request per connection: nothing lingers
-    timeout = 10  # seconds a client may take to send its request
+    timeout = 10  # seconds a client may take to take in an answer
+
+    def setup(self) -> None:
+        """Read the request through a reader that keeps its overall deadline."""
+        super().setup()
+        deadline = time.monotonic() + self.server.deadline
+        self.rfile = io.BufferedReader(_DeadlineReader(self.connection, deadline, self.timeout))
+
+    def handle(self) -> None:
+        try:
+            super().handle()
+        except RequestTooSlow:
+            self.close_connection = True
+            _answer_raw(self.connection, 408, f"the request did not arrive within {self.server.deadline:g} seconds")
 
     # ------------------------------------------------------------------ routes
+
+    def do_HEAD(self) -> None:  # noqa: N802: what GET answers, without the body (see _send)
+        self.do_GET()
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
         if not self._allowed():
@@ -81,9 +112,13 @@ class Handler(BaseHTTPRequestHandler):
             self._json(415, {"error": "the request body must be JSON (Content-Type: application/json)"})
             return
         length = self.headers.get("Content-Length")
-        if length is None or not length.isdigit():
+        if length is None:
             self._json(411, {"error": "a request body needs a Content-Length"})
             return
+        if not re.fullmatch(r"[0-9]{1,12}", length.strip()):  # not str.isdigit(), which takes '²'
+            self._json(400, {"error": f"the Content-Length {length[:20]!r} is not a number of bytes"})
+            return
+        length = length.strip()
         if int(length) > MAX_BODY:
             self._json(413, {"error": f"the request body is larger than {MAX_BODY:,} bytes"})
             return
@@ -153,18 +188,96 @@ class Handler(BaseHTTPRequestHandler):
             super().log_message(format, *args)
 
 
-class ExplorerServer(ThreadingHTTPServer):
-    """The explorer on 127.0.0.1:``port`` (0 picks a free port); ``.url`` is its address."""
+class RequestTooSlow(Exception):
+    """The request did not arrive whole within the server's deadline."""
 
-    daemon_threads = True  # Ctrl-C never waits for a slow client
+
+class _DeadlineReader(io.RawIOBase):
+    """The connection's bytes, each read given only the time left until ``deadline``: a client
+    sending a byte every few seconds is cut off there, not at each byte's own timeout."""
+
+    def __init__(self, connection: socket.socket, deadline: float, write_timeout: float) -> None:
+        self.connection, self.deadline, self.write_timeout = connection, deadline, write_timeout
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise RequestTooSlow
+        self.connection.settimeout(left)
+        try:
+            return self.connection.recv_into(buffer)
+        except TimeoutError:
+            raise RequestTooSlow from None
+        finally:
+            self.connection.settimeout(self.write_timeout)  # the answer's own time, not what is left
+
+
+def _answer_raw(connection: socket.socket, status: int, text: str) -> None:
+    """A JSON error written straight to the socket: no request was parsed (too slow, or no thread)."""
+    body = json.dumps({"error": text}).encode()
+    head = (f"HTTP/1.0 {status} {HTTPStatus(status).phrase}\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n").encode()
+    try:
+        connection.settimeout(1.0)
+        connection.sendall(head + body)
+    except OSError:
+        pass
+
+
+class ExplorerServer(HTTPServer):
+    """The explorer on 127.0.0.1:``port`` (0 picks a free port); ``.url`` is its address.
+
+    ``threads`` workers serve the requests; ``waiting`` more connections wait for one, beyond
+    that a connection is answered 503. ``deadline``: seconds a request may take to arrive.
+    """
+
     request_queue_size = 64
 
-    def __init__(self, api: Api | None = None, port: int = 0, verbose: bool = False) -> None:
+    def __init__(self, api: Api | None = None, port: int = 0, verbose: bool = False, *,
+                 threads: int = THREADS, waiting: int = WAITING, deadline: float = REQUEST_DEADLINE) -> None:
         super().__init__((HOST, port), Handler)
         self.api = api or Api()
         self.verbose = verbose
+        self.deadline = deadline
         port = self.server_address[1]
         self.hosts = {f"{HOST}:{port}", f"localhost:{port}"}
+        self.requests: queue.Queue = queue.Queue(maxsize=waiting)
+        self.workers = [threading.Thread(target=self._work, name=f"autograd-explore-{i}", daemon=True)
+                        for i in range(threads)]  # daemons: Ctrl-C never waits for a slow client
+        for worker in self.workers:
+            worker.start()
+
+    def process_request(self, request, client_address) -> None:
+        """Hand the connection to a worker; when all are busy and the queue is full, 503 at once."""
+        try:
+            self.requests.put_nowait((request, client_address))
+        except queue.Full:
+            _answer_raw(request, 503, "the explorer is busy: try again in a moment")
+            self.shutdown_request(request)
+
+    def _work(self) -> None:
+        while True:
+            item = self.requests.get()
+            if item is None:
+                return
+            request, client_address = item
+            try:
+                self.finish_request(request, client_address)
+            except Exception:
+                self.handle_error(request, client_address)
+            finally:
+                self.shutdown_request(request)
+
+    def server_close(self) -> None:
+        super().server_close()
+        for _ in getattr(self, "workers", ()):  # none when the port could not be bound
+            try:
+                self.requests.put_nowait(None)
+            except queue.Full:
+                break
 
     @property
     def url(self) -> str:
