@@ -281,23 +281,27 @@ def write_tree(folder: PathLike, files: Iterable[tuple[str, bytes | str]], label
                 continue
             if top not in staged:
                 place = target_of(root / top)
-                staged[top] = tempfile.mkdtemp(dir=place.parent, prefix=f".{place.name}.", suffix=".tmp")
+                with _signals_held():  # made and recorded in one step, as the writer's files are
+                    staged[top] = tempfile.mkdtemp(dir=place.parent, prefix=f".{place.name}.", suffix=".tmp")
             _tree_file(Path(staged[top]).joinpath(*parts[len(top.parts):]), data, root.joinpath(*parts))
         for path, data in direct:
-            temporaries.append((_write_temporary(path, validate_path(path, label), data), path))
+            with _signals_held():
+                temporaries.append(_Temporary(validate_path(path, label)))
+            temporaries[-1].fill(data)
         for top, temporary in staged.items():
             os.chmod(temporary, 0o777 & ~_umask())  # mkdtemp's 0700 would make the folder private
             os.rename(temporary, target_of(root / top))  # refused if it appeared meanwhile: never merged
             placed.append(target_of(root / top))
         while temporaries:
-            os.replace(temporaries[0][0], target_of(temporaries[0][1]))
-            temporaries.pop(0)
+            with _signals_held():
+                temporaries[0].commit()
+                temporaries.pop(0)
         _sync_folder(target_of(root).parent if fresh else target_of(root))
     except BaseException as error:
         for path in [*placed, *staged.values()]:
             shutil.rmtree(path, ignore_errors=True)
-        for temporary, _ in temporaries:
-            _remove(temporary)
+        for temporary in temporaries:
+            temporary.discard()
         if isinstance(error, OSError) and not isinstance(error, OutputError):
             raise OutputError(root, f"{error.strerror or error}{where}") from None
         raise
