@@ -40,7 +40,7 @@ def sum_values(values: Iterable[Operand]) -> Value:
     total = None
     for item in items:
         edges += (item, 1.0)
-        total = item._data if total is None else total + item._data
+        total = item.data if total is None else total + item.data
     checked(total, "sum", total)
     return _node(total, "sum", tuple(edges))
 
@@ -94,9 +94,9 @@ def neuron_sum(ws: list[Value], xs: list, bias: Value, inputs_are_values: bool) 
     which compensates rounding on Python 3.12+), with the loops run in C. With float inputs
     the node is "affine" and each input is kept exactly as its weight's local derivative.
     """
-    wd = [w._data for w in ws]
-    xd = [x._data for x in xs] if inputs_are_values else xs
-    total = reduce(operator.add, map(operator.mul, wd, xd)) + bias._data
+    wd = [w.data for w in ws]
+    xd = [x.data for x in xs] if inputs_are_values else xs
+    total = reduce(operator.add, map(operator.mul, wd, xd)) + bias.data
     checked(total, "linear", total)
     n = len(ws)
     if inputs_are_values:

@@ -58,22 +58,26 @@ def topological_order(root: Value) -> list[Value]:
     """
     order: list[Value] = []
     visited: set[Value] = set()
+    seen, emit = visited.add, order.append
     stack: list = [root]
+    push, pop, extend = stack.append, stack.pop, stack.extend
     while stack:
-        node = stack.pop()
+        node = pop()
         if node is _EMIT:  # all of the node below the marker's children are done
-            order.append(stack.pop())
+            emit(pop())
             continue
         if node in visited:
             continue
-        visited.add(node)
-        stack.append(node)
-        stack.append(_EMIT)
+        seen(node)
         edges = node.edges
-        # reversed, so the first child comes out first; (len & ~1) skips an odd last constant
-        for i in range((len(edges) & ~1) - 2, -1, -2):
-            if edges[i] not in visited:
-                stack.append(edges[i])
+        if edges:
+            push(node)
+            push(_EMIT)
+            # the children, last first, so the first comes out first ((len & ~1) skips an odd
+            # last constant); one that is already done is skipped when it comes out
+            extend(edges[(len(edges) & ~1) - 2::-2])
+        else:
+            emit(node)  # a leaf is done at once
     return order
 
 
@@ -293,8 +297,18 @@ def sweep_into_nodes(order: list[Value], accumulate: bool) -> None:
             continue
         seen += g
         edges = node.edges
-        for i in range(0, len(edges) - 1, 2):  # len - 1: an odd last item is a constant
-            edges[i].grad += edges[i + 1] * g
+        n = len(edges)
+        # the same rule for every node, written out for the common sizes (a binary node; a
+        # unary one or one with a constant, whose odd last item is no child)
+        if n == 4:
+            a, da, b, db = edges
+            a.grad += da * g
+            b.grad += db * g
+        elif n == 2 or n == 3:
+            edges[0].grad += edges[1] * g
+        elif n:
+            for i in range(0, n - 1, 2):
+                edges[i].grad += edges[i + 1] * g
     if seen - seen != 0.0:  # only then is the graph searched for where it began
         for node in reversed(order):
             if node.grad - node.grad != 0.0:
