@@ -60,8 +60,9 @@ def linear(weights: Iterable[Operand], inputs: Iterable[Operand], bias: Operand 
 
     ∂/∂wᵢ = xᵢ, ∂/∂xᵢ = wᵢ, ∂/∂b = 1. The products are summed left to right and the bias
     added last, bit-for-bit as ``w0*x0 + w1*x1 + ... + b`` with binary operations.
-    With Value weights and bias and inputs that are all Values (op "linear") or all plain
-    numbers (op "affine") it is one node; any other mix is built from binary operations.
+    With Value weights, a Value bias or none, and inputs that are all Values (op "linear") or
+    all plain numbers (op "affine") it is one node (with no bias, its bias is a new leaf 0.0);
+    any other mix is built from binary operations.
     """
     ws = list(weights)
     xs = list(inputs)
@@ -69,10 +70,12 @@ def linear(weights: Iterable[Operand], inputs: Iterable[Operand], bias: Operand 
         raise ValueError(f"linear: {len(ws)} weights but {len(xs)} inputs")
     if not ws:
         raise ValueError("linear: needs at least one weight")
-    if isinstance(bias, Value) and set(map(type, ws)) == {Value}:
+    if (bias is None or isinstance(bias, Value)) and set(map(type, ws)) == {Value}:
         input_types = set(map(type, xs))
         if input_types == {float} or input_types == {Value}:
-            return neuron_sum(ws, xs, bias, input_types == {Value})
+            # no bias: a leaf 0.0 in its place, so that the node has the one layout every reader
+            # knows (w·x + 0.0 is w·x, but for the sign of a total that is exactly zero)
+            return neuron_sum(ws, xs, Value(0.0) if bias is None else bias, input_types == {Value})
     for item in (*ws, *xs, *([] if bias is None else [bias])):
         if not isinstance(item, Value) and as_constant(item, "linear") is None:
             raise TypeError(f"linear: expected Values or real numbers, got {type(item).__name__}")

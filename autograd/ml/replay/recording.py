@@ -89,6 +89,7 @@ class Recording:
 
     def __init__(self, out: Value | list[Value], flat_args: list[Value], argument_grads: bool = True) -> None:
         self.reason = ""
+        self.replays, self.next_check = 0, 1  # checked against the plain engine after 1, 2, 4, … replays
         try:
             self._record(out, flat_args, argument_grads)
         except _CannotReplay as why:
@@ -174,6 +175,8 @@ class Recording:
         self.captured = [order[i] for i in captured]
         self.captured_idx = self.new[captured]
         self.arg_pos = [arguments[order[i]] for i in passed]
+        # each leaf in topological order: the captured Value itself, or -1 - the argument's position
+        self._leaf_order = [arguments[order[i]] if order[i] in arguments else order[i] for i in leaves]
         self.arg_idx = self.new[passed]
         # where each argument's data goes: its node, or the scratch slot past the end when the
         # graph does not use it (so that one C-speed read covers all arguments)
@@ -222,6 +225,10 @@ class Recording:
         _each(map(setattr, self.captured, _GRAD, g[self.captured_idx].tolist()))
         if arguments and self.arg_pos:
             _each(map(setattr, map(flat_args.__getitem__, self.arg_pos), _GRAD, g[self.arg_idx].tolist()))
+
+    def leaves(self, flat_args: list[Value]) -> list[Value]:
+        """The graph's leaves in topological order, with this call's arguments in their places."""
+        return [flat_args[x] if type(x) is int else x for x in self._leaf_order]
 
     def matches(self, out: Value, flat_args: list[Value], arguments: bool = True) -> bool:
         """True when the last replay equals a plain run: the output and every leaf's gradient

@@ -1,14 +1,25 @@
 """`compile(fn)`: the compiled step, ``out = fn(*args); out.backward(); out.data`` by replay.
 
 The first call with a shape of arguments runs the plain engine and records its graph
-(`recording.Recording`); the recording is replayed once on the same data and used only if it
+(`recording.Recording`, with the cyclic garbage collector paused: the recording makes many
+objects and frees none); the recording is replayed once on the same data and used only if it
 reproduces the plain run exactly. Later calls replay it; anything the replay cannot do (no rule,
-a non-finite number, an error from a forward rule, a call inside `no_grad`) runs the plain
-engine instead, which computes the same thing or raises its own clear error.
+a non-finite number, an error from a forward rule) runs the plain engine instead, which computes
+the same thing or raises its own clear error; a recording that cannot be used is reported once,
+with the reason, as a RuntimeWarning.
+
+**Never silently wrong.** Data reaches a replay only through the arguments. A function that
+reads anything else that changes (a Python list of token ids, a ``.data`` turned into a constant)
+would replay its first call's choices; so every recording is checked against the plain engine on
+its first replay (the step's second call with those arguments) and again after 2, 4, 8, …
+replays, and any difference (the output, a gradient, or which leaves the graph reads) raises
+`ReplayMismatch`, which says what to pass as an argument instead. ``check=N`` adds a check every
+N calls.
 """
 
 from __future__ import annotations
 
+import gc
 import warnings
 from collections.abc import Callable
 from typing import Any
@@ -24,7 +35,15 @@ NOT_REPRODUCED = "the replay did not reproduce the plain engine"
 
 
 class ReplayMismatch(RuntimeError):
-    """The compiled replay and the plain engine disagreed (raised by ``compile(fn, check=N)``)."""
+    """The compiled replay and the plain engine disagreed: the function read something that is not
+    one of its arguments, or built another graph (see `autograd.ml.replay.step`)."""
+
+
+def _mismatch_advice() -> str:
+    return ("the function reads something that changes but is not one of the step's arguments (a Python "
+            "variable such as a list of token ids or a label, a .data turned into a constant, a Value made inside "
+            "it), or builds another graph: pass what changes as an argument, e.g. step(doc) with doc a list of "
+            "integer indices, step(xs, ys) with xs and ys Values (or call step.reset() after changing the model)")
 
 
 class CompiledStep:
@@ -39,13 +58,19 @@ class CompiledStep:
         self.recordings: dict[tuple, Recording] = {}
         self.stats = {"calls": 0, "replays": 0, "recordings": 0, "plain": 0}
         self._last: tuple[Any, list[Value]] | None = None  # (recording or plain output, arguments)
+        self._reported: set[str] = set()  # the reasons for running plain already warned about
 
     def __call__(self, *args: Any) -> float:
+        if not is_grad_enabled():
+            raise RuntimeError(
+                "compile: a compiled step computes gradients, and it was called inside no_grad(), which "
+                "switches them off: call the step outside the no_grad() block"
+            )
         flat, key = arguments(args)
         self.stats["calls"] += 1
         recording = self.recordings.get(key)
-        if recording is None or recording.reason or not is_grad_enabled():
-            return self._plain(args, flat, key, record=recording is None and is_grad_enabled())
+        if recording is None or recording.reason:
+            return self._plain(args, flat, key, record=recording is None)
         try:
             value = recording.run(flat)
         except (ArithmeticError, ValueError):  # a forward rule refused: the engine says why
@@ -55,19 +80,30 @@ class CompiledStep:
         recording.write_grads(flat, self.argument_grads)
         self.stats["replays"] += 1
         self._last = (recording, flat)
-        if self.check and self.stats["calls"] % self.check == 0:
+        recording.replays += 1
+        due = recording.replays >= recording.next_check
+        if due or (self.check and self.stats["calls"] % self.check == 0):
+            if due:
+                recording.next_check *= 2
             self._verify(recording, args, flat, value)
         return value
 
     def _plain(self, args: tuple, flat: list[Value], key: tuple, record: bool) -> float:
-        out = self.fn(*args)
-        if not isinstance(out, Value):
-            raise TypeError(f"compile: the function must return a Value, got {type(out).__name__}")
-        out.backward()
-        self.stats["plain"] += 1
-        self._last = (out, flat)
-        if record:
-            self._record(out, flat, key)
+        collecting = record and gc.isenabled()
+        if collecting:
+            gc.disable()
+        try:
+            out = self.fn(*args)
+            if not isinstance(out, Value):
+                raise TypeError(f"compile: the function must return a Value, got {type(out).__name__}")
+            out.backward()
+            self.stats["plain"] += 1
+            self._last = (out, flat)
+            if record:
+                self._record(out, flat, key)
+        finally:
+            if collecting:
+                gc.enable()
         return out.data
 
     def _record(self, out: Value, flat: list[Value], key: tuple) -> None:
@@ -82,21 +118,33 @@ class CompiledStep:
                 ok = False
             if not ok:
                 recording.reason = NOT_REPRODUCED
-                warnings.warn(f"autograd.compile: {recording.reason}; this graph runs on the plain engine",
-                              RuntimeWarning, stacklevel=3)
+        if recording.reason and recording.reason not in self._reported:
+            self._reported.add(recording.reason)
+            warnings.warn(f"autograd.compile: {recording.reason}; this graph runs on the plain engine",
+                          RuntimeWarning, stacklevel=4)
         remember(self.recordings, key, recording)
 
     def _verify(self, recording: Recording, args: tuple, flat: list[Value], value: float) -> None:
+        kept = None if self.argument_grads else [x.grad for x in flat]  # the check leaves them alone too
         out = self.fn(*args)
+        if not isinstance(out, Value):
+            raise TypeError(f"compile: the function must return a Value, got {type(out).__name__}")
         out.backward()
-        leaves = sum(1 for node in topological_order(out) if node.is_leaf)
-        if out.data != value or not recording.matches(out, flat, self.argument_grads) or \
-                leaves != len(recording.captured) + len(recording.arg_pos):
-            raise ReplayMismatch(
-                f"compile: call {self.stats['calls']}: the replay gave {value!r}, the plain engine "
-                f"{out.data!r} (or different gradients): the function does not build the same graph "
-                "every time (a Python branch or a constant taken from .data?)"
-            )
+        if kept is not None:
+            for x, grad in zip(flat, kept):
+                x.grad = grad
+        leaves = [node for node in topological_order(out) if node.is_leaf]
+        recorded = recording.leaves(flat)
+        if out.data != value:
+            found = f"the replay gave {value!r}, the plain engine {out.data!r}"
+        elif len(leaves) != len(recorded) or any(a is not b and a.data != b.data for a, b in zip(leaves, recorded)):
+            # another leaf with the same data is a constant made inside the function: the same numbers
+            found = "the graph reads other leaves (Values) than the recording"
+        elif not recording.matches(out, flat, self.argument_grads):
+            found = "a gradient differs"
+        else:
+            return
+        raise ReplayMismatch(f"compile: call {self.stats['calls']}: {found}: {_mismatch_advice()}")
 
     def graph(self) -> Value:
         """The ordinary graph of the last call, for drawing and stepping through.
