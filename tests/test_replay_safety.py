@@ -145,3 +145,39 @@ def test_a_recorded_node_costs_less_than_twice_a_plain_node():
     assert nodes > 15000
     print(f"recorded {(after - before) / nodes:.0f} B/node, plain {plain / nodes:.0f} B/node")
     assert (after - before) / nodes < 2 * plain / nodes
+
+
+def test_exact_false_reorders_sums_within_1e_12_relative():
+    import random
+
+    from autograd.ml.nn import MLP
+
+    rng = random.Random(3)
+    model = MLP(6, [12, 12, 1], activation="tanh", seed=4)
+    batch = [[Value(rng.uniform(-1, 1)) for _ in range(6)] for _ in range(16)]
+    targets = [rng.uniform(-1, 1) for _ in range(16)]
+
+    def loss(rows):
+        return sum_values([(model(row) - t) ** 2.0 for row, t in zip(rows, targets)])
+
+    exact, loose = compile(loss), compile(loss, exact=False)
+    params = model.parameters()
+    for _ in range(6):
+        for row in batch:
+            for x in row:
+                x.data = rng.uniform(-1, 1)
+        want = exact(batch)
+        want_grads = [p.grad for p in params]
+        got = loose(batch)
+        got_grads = [p.grad for p in params]
+        plain = loss(batch)
+        plain.backward()
+        assert want == plain.data and want_grads == [p.grad for p in params]  # exact stays bit for bit
+        assert abs(got - want) <= 1e-12 * abs(want)
+        scale = max(abs(g) for g in want_grads)
+        assert all(abs(a - b) <= 1e-12 * scale for a, b in zip(got_grads, want_grads))
+    assert loose.stats["replays"] == 5
+    rec = next(iter(loose.recordings.values()))
+    assert not rec.reason and not rec.exact
+    with pytest.raises(TypeError, match="exact must be True or False"):
+        compile(loss, exact=1)
