@@ -481,3 +481,11 @@ def test_an_integer_beyond_a_float_names_value(big):
         Value(big)
     with pytest.raises(ValueError, match=r"^\+: an integer"):
         Value(1.0) + big
+
+
+def test_every_written_out_operation_makes_a_leaf_inside_no_grad():
+    a, b = Value(2.0), Value(0.5)
+    with no_grad():
+        results = [a + b, a * b, a - b, 1.5 - a, a / b, a / 4.0, a ** 3.0, -a, a + 1, 0 + a, 2.0 * a]
+    assert all(r.is_leaf and r.op == "" and r.label == "" for r in results)
+    assert [r.data for r in results] == [2.5, 1.0, 1.5, -0.5, 4.0, 0.5, 8.0, -2.0, 3.0, 2.0, 4.0]

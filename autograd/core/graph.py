@@ -164,7 +164,20 @@ def layout(node: Value) -> Layout:
     if not edges:
         return _LEAF
     name = node.op
-    return Layout(ops.get(name), children_of(edges), locals_of(edges), constant_of(edges, name), is_reflected(name))
+    kind = _kinds.get(name) or _kind(name)
+    return _new_layout((kind[0], children_of(edges), locals_of(edges), constant_of(edges, name), kind[1]))
+
+
+_new_layout = partial(tuple.__new__, Layout)  # Layout(...) without its Python-level __new__ (a recording decodes every node)
+_kinds: dict[str, tuple] = {}  # op name -> (table entry, reflected): the table changes rarely, graphs are large
+
+
+def _kind(name: str) -> tuple:
+    _kinds[name] = kind = (ops.get(name), is_reflected(name))
+    return kind
+
+
+ops.subscribe(lambda op, added: _kinds.clear())  # an entry added or removed: decode afresh
 
 
 # ------------------------------------------------------------------ the reverse sweep

@@ -60,11 +60,15 @@ class _Edges:
         self.kinds: list[tuple[str, str] | None] = [None] * len(order)
         self.flevel = flevel = [0] * len(order)
         level_of = flevel.__getitem__
+        replayable: dict[tuple, bool] = {}  # per kind: few kinds, many nodes
         for i, decoded in enumerate(self.layouts):
             if decoded.op is None:
                 continue
             kind = (decoded.op.name, pattern(decoded))
-            if kind[1] is None or replay_rule(*kind) is None:
+            ok = replayable.get(kind)
+            if ok is None:
+                ok = replayable[kind] = kind[1] is not None and replay_rule(*kind) is not None
+            if not ok:
                 raise _CannotReplay(f"no replay rule for the operation {order[i].op!r}")
             self.kinds[i] = kind
             lo = self.first[i]
@@ -94,20 +98,23 @@ class Recording:
     """One recorded graph (see the module docstring); ``reason`` is "" when it can be replayed."""
 
     def __init__(self, out: Value | list[Value], flat_args: list[Value], argument_grads: bool = True,
-                 exact: bool = True) -> None:
+                 exact: bool = True, order: list[Value] | None = None) -> None:
         self.reason = ""
         self.exact = exact  # False: fused sums in numpy's order (`forward.reordered_group`)
         self.replays, self.next_check = 0, 1  # checked against the plain engine after 1, 2, 4, … replays
         try:
-            self._record(out, flat_args, argument_grads)
+            self._record(out, flat_args, argument_grads, order)
         except _CannotReplay as why:
             self.reason = str(why)
 
-    def _record(self, out: Value | list[Value], flat_args: list[Value], argument_grads: bool) -> None:
+    def _record(self, out: Value | list[Value], flat_args: list[Value], argument_grads: bool,
+                order: list[Value] | None) -> None:
+        """``order``: `topological_order(out)` when the caller has it already (one walk fewer)."""
         outputs = out if isinstance(out, list) else [out]
         if not outputs or any(o.is_leaf for o in outputs):
             raise _CannotReplay("an output is a leaf")
-        order = topological_order(joint_root(outputs) if isinstance(out, list) else out)
+        if order is None or isinstance(out, list):
+            order = topological_order(joint_root(outputs) if isinstance(out, list) else out)
         arguments = _argument_slots(flat_args)
         edges = _Edges(order, arguments)
         n = self.size = len(order)

@@ -25,7 +25,7 @@ from collections.abc import Callable
 from typing import Any
 
 from autograd.core import Value, is_grad_enabled
-from autograd.core.graph import topological_order
+from autograd.core.graph import sweep_into_nodes, topological_order
 from autograd.ml.replay.arguments import arguments, remember
 from autograd.ml.replay.recording import Recording
 
@@ -99,18 +99,19 @@ class CompiledStep:
             out = self.fn(*args)
             if not isinstance(out, Value):
                 raise TypeError(f"compile: the function must return a Value, got {type(out).__name__}")
-            out.backward()
+            order = topological_order(out)
+            sweep_into_nodes(order, False)  # out.backward(), keeping the order for the recording
             self.stats["plain"] += 1
             self._last = (out, flat)
             if record:
-                self._record(out, flat, key)
+                self._record(out, flat, key, order)
         finally:
             if collecting:
                 gc.enable()
         return out.data
 
-    def _record(self, out: Value, flat: list[Value], key: tuple) -> None:
-        recording = Recording(out, flat, self.argument_grads, self.exact)
+    def _record(self, out: Value, flat: list[Value], key: tuple, order: list[Value]) -> None:
+        recording = Recording(out, flat, self.argument_grads, self.exact, order)
         self.stats["recordings"] += 1
         if not recording.reason:
             # Replay once on the data just used and compare with the plain run: a recording
