@@ -181,3 +181,17 @@ def test_exact_false_reorders_sums_within_1e_12_relative():
     assert not rec.reason and not rec.exact
     with pytest.raises(TypeError, match="exact must be True or False"):
         compile(loss, exact=1)
+
+
+def test_indices_that_change_every_call_stop_the_recording_with_one_warning():
+    from autograd.ml.replay.arguments import MAX_RECORDINGS
+
+    table = [Value(0.5 + 0.01 * i) for i in range(100)]
+    step = compile(lambda i, j: table[i] * table[j] + table[i])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for call in range(3 * MAX_RECORDINGS + 5):
+            i, j = call % 100, (call * 7 + 1) % 100
+            assert step(i, j) == (table[i] * table[j] + table[i]).data
+    assert len(caught) == 1 and "dropped unused" in str(caught[0].message)
+    assert step.stats["recordings"] == 2 * MAX_RECORDINGS

@@ -56,8 +56,10 @@ def _flatten(args: Sequence, flat: list, shape: list) -> None:
             )
 
 
-def remember(recordings: dict, key: tuple, recording: object) -> None:
-    """Keep ``recording`` under ``key``, dropping the oldest past `MAX_RECORDINGS`."""
+def remember(recordings: dict, key: tuple, recording: object) -> object | None:
+    """Keep ``recording`` under ``key``, dropping the oldest past `MAX_RECORDINGS` (returned)."""
+    dropped = None
     if len(recordings) >= MAX_RECORDINGS:
-        recordings.pop(next(iter(recordings)))
+        dropped = recordings.pop(next(iter(recordings)))
     recordings[key] = recording
+    return dropped

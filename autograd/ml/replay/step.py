@@ -26,12 +26,14 @@ from typing import Any
 
 from autograd.core import Value, is_grad_enabled
 from autograd.core.graph import sweep_into_nodes, topological_order
-from autograd.ml.replay.arguments import arguments, remember
+from autograd.ml.replay.arguments import MAX_RECORDINGS, arguments, remember
 from autograd.ml.replay.recording import Recording
 
 __all__ = ["compile", "CompiledStep", "ReplayMismatch"]
 
 NOT_REPRODUCED = "the replay did not reproduce the plain engine"
+WASTED = (f"{MAX_RECORDINGS} recordings were dropped unused: the arguments (integer indices?) take new values on "
+          "almost every call, and each value needs its own recording")
 
 
 class ReplayMismatch(RuntimeError):
@@ -62,6 +64,8 @@ class CompiledStep:
         self.stats = {"calls": 0, "replays": 0, "recordings": 0, "plain": 0}
         self._last: tuple[Any, list[Value]] | None = None  # (recording or plain output, arguments)
         self._reported: set[str] = set()  # the reasons for running plain already warned about
+        self._unused = 0  # recordings dropped without ever being replayed
+        self._recording_off = False  # set when recording does not pay: then every call runs plain
 
     def __call__(self, *args: Any) -> float:
         if not is_grad_enabled():
@@ -73,7 +77,7 @@ class CompiledStep:
         self.stats["calls"] += 1
         recording = self.recordings.get(key)
         if recording is None or recording.reason:
-            return self._plain(args, flat, key, record=recording is None)
+            return self._plain(args, flat, key, record=recording is None and not self._recording_off)
         try:
             value = recording.run(flat)
         except (ArithmeticError, ValueError):  # a forward rule refused: the engine says why
@@ -122,11 +126,20 @@ class CompiledStep:
                 ok = False
             if not ok:
                 recording.reason = NOT_REPRODUCED
-        if recording.reason and recording.reason not in self._reported:
-            self._reported.add(recording.reason)
-            warnings.warn(f"autograd.compile: {recording.reason}; this graph runs on the plain engine",
-                          RuntimeWarning, stacklevel=4)
-        remember(self.recordings, key, recording)
+        if recording.reason:
+            self._report(recording.reason)
+        dropped = remember(self.recordings, key, recording)
+        if dropped is not None and not dropped.replays and not dropped.reason:
+            self._unused += 1
+            if self._unused >= MAX_RECORDINGS:  # each call a new key (indices that keep changing)
+                self._recording_off = True
+                self._report(WASTED)
+
+    def _report(self, reason: str) -> None:
+        if reason not in self._reported:
+            self._reported.add(reason)
+            warnings.warn(f"autograd.compile: {reason}; this graph runs on the plain engine", RuntimeWarning,
+                          stacklevel=5)
 
     def _verify(self, recording: Recording, args: tuple, flat: list[Value], value: float) -> None:
         kept = None if self.argument_grads else [x.grad for x in flat]  # the check leaves them alone too
