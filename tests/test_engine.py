@@ -489,3 +489,14 @@ def test_every_written_out_operation_makes_a_leaf_inside_no_grad():
         results = [a + b, a * b, a - b, 1.5 - a, a / b, a / 4.0, a ** 3.0, -a, a + 1, 0 + a, 2.0 * a]
     assert all(r.is_leaf and r.op == "" and r.label == "" for r in results)
     assert [r.data for r in results] == [2.5, 1.0, 1.5, -0.5, 4.0, 0.5, 8.0, -2.0, 3.0, 2.0, 4.0]
+
+
+def test_fused_nodes_name_a_non_finite_operand():
+    ws, xs = [Value(1.0), Value(2.0)], [Value(3.0), Value(4.0)]
+    xs[1].data = math.nan
+    with pytest.raises(ValueError, match="linear: an operand is nan"):
+        linear(ws, xs, Value(0.5))
+    with pytest.raises(ValueError, match="sum: an operand is nan"):
+        sum_values(xs)
+    with pytest.raises(OverflowError, match="overflows"):
+        sum_values([Value(1e308), Value(1e308)])

@@ -41,8 +41,18 @@ def sum_values(values: Iterable[Operand]) -> Value:
     for item in items:
         edges += (item, 1.0)
         total = item.data if total is None else total + item.data
-    checked(total, "sum", total)
+    if total - total != 0.0:
+        _not_finite("sum", total, [item.data for item in items])
     return _node(total, "sum", tuple(edges))
+
+
+def _not_finite(op: str, total: float, operands: list) -> None:
+    """Raise for a total that is inf or nan: ValueError naming an operand that already was (``data``
+    written directly, an input), else OverflowError (the sum overflowed)."""
+    for x in operands:
+        if x - x != 0.0:
+            raise ValueError(f"{op}: an operand is {x}, not a finite number")
+    checked(total, op, total)
 
 
 def _constant_first_sum(items: list) -> Value | float:
@@ -100,7 +110,8 @@ def neuron_sum(ws: list[Value], xs: list, bias: Value, inputs_are_values: bool) 
     wd = [w.data for w in ws]
     xd = [x.data for x in xs] if inputs_are_values else xs
     total = reduce(operator.add, map(operator.mul, wd, xd)) + bias.data
-    checked(total, "linear", total)
+    if total - total != 0.0:
+        _not_finite("linear", total, [*wd, *xd, bias.data])
     n = len(ws)
     if inputs_are_values:
         edges = [None] * (4 * n + 2)
