@@ -101,7 +101,7 @@ class Recording:
                  exact: bool = True, order: list[Value] | None = None) -> None:
         self.reason = ""
         self.exact = exact  # False: fused sums in numpy's order (`forward.reordered_group`)
-        self.replays, self.next_check = 0, 1  # checked against the plain engine after 1, 2, 4, … replays
+        self.replays, self.next_check = 0, 1  # checked against the plain engine after 1, 4, 16, … replays
         try:
             self._record(out, flat_args, argument_grads, order)
         except _CannotReplay as why:

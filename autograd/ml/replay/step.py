@@ -11,10 +11,10 @@ with the reason, as a RuntimeWarning.
 **Never silently wrong.** Data reaches a replay only through the arguments. A function that
 reads anything else that changes (a Python list of token ids, a ``.data`` turned into a constant)
 would replay its first call's choices; so every recording is checked against the plain engine on
-its first replay (the step's second call with those arguments) and again after 2, 4, 8, …
-replays, and any difference (the output, a gradient, or which leaves the graph reads) raises
-`ReplayMismatch`, which says what to pass as an argument instead. ``check=N`` adds a check every
-N calls.
+its first replay (the step's second call with those arguments) and again after 4, 16, 64, …
+replays (a forward pass: the output, the graph's size and which leaves it reads), and any
+difference raises `ReplayMismatch`, which says what to pass as an argument instead.
+``check=N`` adds a full check (every gradient too) every N calls.
 """
 
 from __future__ import annotations
@@ -89,10 +89,12 @@ class CompiledStep:
         self._last = (recording, flat)
         recording.replays += 1
         due = recording.replays >= recording.next_check
-        if due or (self.check and self.stats["calls"] % self.check == 0):
-            if due:
-                recording.next_check *= 2
-            self._verify(recording, args, flat, value)
+        if due:
+            recording.next_check *= 4
+        if self.check and self.stats["calls"] % self.check == 0:
+            self._verify(recording, args, flat, value, gradients=True)
+        elif due:
+            self._verify(recording, args, flat, value, gradients=False)
         return value
 
     def _plain(self, args: tuple, flat: list[Value], key: tuple, record: bool) -> float:
@@ -141,23 +143,29 @@ class CompiledStep:
             warnings.warn(f"autograd.compile: {reason}; this graph runs on the plain engine", RuntimeWarning,
                           stacklevel=5)
 
-    def _verify(self, recording: Recording, args: tuple, flat: list[Value], value: float) -> None:
+    def _verify(self, recording: Recording, args: tuple, flat: list[Value], value: float, gradients: bool) -> None:
+        """Run the plain engine and compare: the output, the graph's size and leaves, and with
+        ``gradients`` (``check=N``) every gradient too (the plain run's are then the ones left)."""
         kept = None if self.argument_grads else [x.grad for x in flat]  # the check leaves them alone too
         out = self.fn(*args)
         if not isinstance(out, Value):
             raise TypeError(f"compile: the function must return a Value, got {type(out).__name__}")
-        out.backward()
-        if kept is not None:
-            for x, grad in zip(flat, kept):
-                x.grad = grad
-        leaves = [node for node in topological_order(out) if node.is_leaf]
+        order = topological_order(out)
+        if gradients:
+            sweep_into_nodes(order, False)
+            if kept is not None:
+                for x, grad in zip(flat, kept):
+                    x.grad = grad
+        leaves = [node for node in order if node.is_leaf]
         recorded = recording.leaves(flat)
         if not recording.matches_value(value, out.data):
             found = f"the replay gave {value!r}, the plain engine {out.data!r}"
+        elif len(order) != recording.size:
+            found = f"the plain engine built {len(order)} nodes, the recording has {recording.size}"
         elif len(leaves) != len(recorded) or any(a is not b and a.data != b.data for a, b in zip(leaves, recorded)):
             # another leaf with the same data is a constant made inside the function: the same numbers
             found = "the graph reads other leaves (Values) than the recording"
-        elif not recording.matches(out, flat, self.argument_grads):
+        elif gradients and not recording.matches(out, flat, self.argument_grads):
             found = "a gradient differs"
         else:
             return
