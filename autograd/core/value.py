@@ -21,8 +21,14 @@ but are not nodes of the graph. The node keeps such a constant as the last item 
 ``x * c``, whose local derivative already is exactly c. A constant on the left of ``-``, ``/``
 or ``**`` is recorded under the names "r-", "r/" and "r**".
 
-What each operation computes, and its derivative, comes from the table in `autograd.core.ops`; only
-the hottest operations (+ and *) are written out here for speed (the fused nodes are in `fused`).
+What each operation computes, and its derivative, comes from the table in `autograd.core.ops`; the
+hot ones (+, -, * with Values or constants, / by a divisor of ordinary size, ** to a constant power
+of a positive base, unary minus) are written out here for speed, giving the table's numbers bit for
+bit; the rest run the table's rules (`table_methods`), and the fused nodes are in `fused`.
+
+``data`` is a plain attribute, as cheap to read and write as any (optimisers write it for every
+parameter on every step); `Value.set_data` is the checked write. A number that is not finite never
+enters a result: every operation checks what it produces, and refuses an operand that is not finite.
 This module imports only the standard library and its neighbours in `autograd.core`.
 """
 
