@@ -456,6 +456,8 @@ def microgpt_section(quick: bool) -> list[str]:
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     import microgpt
 
+    gc.collect()  # micrograd's graphs from the sections before are cycles: freed now, not during the timing
+
     return ["## A microgpt-style GPT: the plain engine against a lean microgpt-style Value", "",
             *microgpt.run(10 if quick else 40, quick), ""]
 
