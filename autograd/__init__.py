@@ -10,17 +10,18 @@
 
 from autograd.core import Value, is_grad_enabled, linear, no_grad, sum_values
 
-__all__ = ["Value", "no_grad", "is_grad_enabled", "sum_values", "linear", "compile", "grad", "hessian", "jvp"]
+__all__ = ["Value", "no_grad", "is_grad_enabled", "sum_values", "linear", "compile", "ReplayMismatch", "grad",
+           "hessian", "jvp"]
 __version__ = "0.1.0"
 
 
 def __getattr__(name: str):
     # `autograd.compile` (replay.py) needs numpy: loaded on first use, so that importing the
     # engine stays standard-library only.
-    if name == "compile":
-        from autograd.ml.replay import compile
+    if name in ("compile", "ReplayMismatch"):
+        from autograd.ml import replay
 
-        return compile
+        return getattr(replay, name)
     # `grad`, `hessian`, `jvp` (higher.py) read the expression language: loaded on first use too.
     if name in ("grad", "hessian", "jvp"):
         from autograd import higher

@@ -451,6 +451,17 @@ def drawing_worst_cases() -> list[str]:
     ]
 
 
+def microgpt_section(quick: bool) -> list[str]:
+    """The microgpt-style GPT against a lean microgpt-style Value (benchmarks/microgpt.py)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import microgpt
+
+    gc.collect()  # micrograd's graphs from the sections before are cycles: freed now, not during the timing
+
+    return ["## A microgpt-style GPT: the plain engine against a lean microgpt-style Value", "",
+            *microgpt.run(10 if quick else 40, quick), ""]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="smaller sizes, for a fast look")
@@ -461,7 +472,7 @@ def main() -> None:
     lines = ["# Benchmark results", "", f"Machine: {machine()}; produced by `python benchmarks/run.py`.", ""]
 
     def work() -> None:
-        for section in (run_chain_benchmarks, run_training_benchmarks):
+        for section in (run_chain_benchmarks, run_training_benchmarks, microgpt_section):
             part = section(args.quick)
             print("\n".join(part), flush=True)  # as each section finishes: the whole run takes minutes
             lines.extend(part)

@@ -10,7 +10,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from autograd import Value, linear, no_grad, sum_values
-from autograd.core import topological_order
+from autograd.core import ops, topological_order
 from autograd.checking import gradcheck
 
 POINTS = [-3.7, -1.3, -0.4, 0.25, 0.9, 2.2, 4.1]
@@ -418,3 +418,85 @@ def test_random_graphs_with_shared_subexpressions_match_finite_differences(xs, p
     assume(abs(out.data) < 1e6)
     assume(all(m > 1e-3 for m in margins))
     gradcheck(lambda *vs: build(program, vs, []), xs, rtol=1e-4, atol=1e-5)
+
+
+@given(st.lists(st.tuples(st.floats(-100, 100), st.floats(-100, 100)), min_size=1, max_size=20), st.booleans())
+def test_linear_without_a_bias_is_one_node_with_the_chain_s_numbers(pairs, inputs_are_values):
+    ws = [Value(w) for w, _ in pairs]
+    xs = [Value(x) if inputs_are_values else x for _, x in pairs]
+    fused = linear(ws, xs)
+    assert fused.op == ("linear" if inputs_are_values else "affine")
+    chain = ws[0] * xs[0]
+    for w, x in zip(ws[1:], xs[1:]):
+        chain = chain + w * x
+    assert fused.data == chain.data  # == : the sign of an exactly zero total may differ
+    leaves = ws + (xs if inputs_are_values else [])
+    fused.backward()
+    fused_grads = [v.grad for v in leaves]
+    chain.backward()
+    assert fused_grads == [v.grad for v in leaves]
+
+
+def test_data_is_a_plain_attribute_and_set_data_checks_it():
+    x = Value(2.0, label="x")
+    x.data = 3.0
+    assert (x * 2.0).data == 6.0
+    with pytest.raises(ValueError, match="setting the data of 'x'.*not a finite number"):
+        x.set_data(math.inf)
+    with pytest.raises(TypeError, match="expected a real number"):
+        x.set_data("3")
+    x.data = math.inf  # unchecked here: refused by the first operation that uses it
+    for use in (lambda: x + Value(1.0), lambda: x * 0.0, lambda: x / 2.0, lambda: x - 1.5, lambda: 1.5 - x,
+                lambda: x ** 2.0, lambda: -x, lambda: x.relu(), lambda: x.exp(), lambda: x / Value(3.0)):
+        with pytest.raises(ValueError, match="not a finite number"):
+            use()
+
+
+def test_written_out_operations_give_the_table_s_numbers():
+    for a in (0.3, 2.5, 7.0, 1e-3):
+        for c in (-0.5, 2.0, 3.0, 1e-3, -7.25):
+            x = Value(a)
+            for out, op, operands in ((x / c, "/", (a, c)), (x ** c, "**", (a, c)), (x - c, "-", (a, c)),
+                                      (c - x, "-", (c, a)), (x / Value(c), "/", (a, c))):
+                value, locals_ = ops.OPS[op].forward(*operands)
+                assert out.data == value
+                assert out.local_grads[0] == (locals_[1] if out.reflected else locals_[0])
+                if len(out.children) == 2:
+                    assert out.local_grads == locals_
+
+
+def test_backward_inside_no_grad_is_an_error():
+    x = Value(2.0)
+    y = x * x
+    y.backward()
+    with no_grad():
+        with pytest.raises(RuntimeError, match="backward.*inside no_grad"):
+            y.backward()
+    assert x.grad == 4.0
+
+
+@pytest.mark.parametrize("big", [10**400, -(10**400), 10**5000], ids=["1e400", "-1e400", "1e5000"])
+def test_an_integer_beyond_a_float_names_value(big):
+    with pytest.raises(ValueError, match="^Value: an integer of .* digits is beyond a float's range"):
+        Value(big)
+    with pytest.raises(ValueError, match=r"^\+: an integer"):
+        Value(1.0) + big
+
+
+def test_every_written_out_operation_makes_a_leaf_inside_no_grad():
+    a, b = Value(2.0), Value(0.5)
+    with no_grad():
+        results = [a + b, a * b, a - b, 1.5 - a, a / b, a / 4.0, a ** 3.0, -a, a + 1, 0 + a, 2.0 * a]
+    assert all(r.is_leaf and r.op == "" and r.label == "" for r in results)
+    assert [r.data for r in results] == [2.5, 1.0, 1.5, -0.5, 4.0, 0.5, 8.0, -2.0, 3.0, 2.0, 4.0]
+
+
+def test_fused_nodes_name_a_non_finite_operand():
+    ws, xs = [Value(1.0), Value(2.0)], [Value(3.0), Value(4.0)]
+    xs[1].data = math.nan
+    with pytest.raises(ValueError, match="linear: an operand is nan"):
+        linear(ws, xs, Value(0.5))
+    with pytest.raises(ValueError, match="sum: an operand is nan"):
+        sum_values(xs)
+    with pytest.raises(OverflowError, match="overflows"):
+        sum_values([Value(1e308), Value(1e308)])

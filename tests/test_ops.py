@@ -325,11 +325,15 @@ def test_non_finite_gradients_and_data_are_refused():
     with pytest.raises(OverflowError):
         (a**b).backward()
     with pytest.raises(ValueError, match="not a finite number"):
-        x.data = math.nan
+        x.set_data(math.nan)
     with pytest.raises(ValueError, match="'x'"):
-        x.data = math.inf
-    x.data = 3
+        x.set_data(math.inf)
+    x.set_data(3)
     assert x.data == 3.0 and type(x.data) is float
+    x.data = math.nan  # a plain attribute: refused where it is used
+    for use in (lambda: x + 1.0, lambda: x.relu(), lambda: x.maximum(1.0), lambda: 2.0 - x):
+        with pytest.raises(ValueError, match="'x'|not a finite number"):
+            use()
 
 
 def test_a_node_is_never_shown_under_another_nodes_name():

@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import math
 import random
+import warnings
 
 import numpy as np
 import pytest
@@ -294,10 +295,14 @@ def test_an_operation_without_a_replay_rule_runs_the_plain_engine():
         return strange * x + 1.0
 
     step = compile(fn)
-    for data in [1.5, -0.5, 2.0]:
-        x.data = data
-        assert step() == 2.0 * data * data + 1.0
-        assert x.grad == 4.0 * data
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for data in [1.5, -0.5, 2.0]:
+            x.data = data
+            assert step() == 2.0 * data * data + 1.0
+            assert x.grad == 4.0 * data
+    assert [str(w.message) for w in caught] == [  # reported once, with the reason
+        "autograd.compile: no replay rule for the operation 'not-in-the-table'; this graph runs on the plain engine"]
     assert step.stats["replays"] == 0 and step.stats["plain"] == 3
     assert "not-in-the-table" in next(iter(step.recordings.values())).reason
 
@@ -344,7 +349,7 @@ def test_check_catches_a_function_that_reads_data():
     step = compile(lambda: x * x + x.data, check=2)  # x.data is baked in: wrong on replay
     step()
     x.data = 3.0
-    with pytest.raises(ReplayMismatch, match="same graph"):
+    with pytest.raises(ReplayMismatch, match="not one of the step's arguments"):
         step()
 
 
@@ -399,7 +404,7 @@ def test_every_way_a_constant_is_stored_is_replayed_not_run_plain():
 
 
 def test_bad_arguments():
-    with pytest.raises(TypeError, match="Values or lists of Values"):
+    with pytest.raises(TypeError, match="Values, integer indices or lists of them"):
         compile(lambda x: x)(3.0)
     with pytest.raises(ValueError, match="check"):
         compile(lambda: Value(1.0), check=-1)

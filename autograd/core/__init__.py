@@ -5,7 +5,8 @@
 - `grad_mode`: recording on and off (`no_grad`, `is_grad_enabled`);
 - `graph`: the walks (topological order, the nodes that reach a target), the node's layout
   decoded in one place, the one reverse sweep and the forward sweep;
-- `value`: `Value`, its arithmetic (+ and * by hand, the rest from the table) and `backward()`;
+- `value`: `Value`, its arithmetic (the hot operations by hand) and `backward()`;
+- `table_methods`: the rest of its arithmetic and its named functions, from the table;
 - `fused`: n-ary nodes, a sum (`sum_values`) and a neuron's w·x + b (`linear`, `neuron_sum`).
 
 Everything above this layer imports from here (``from autograd.core import Value``), so the

@@ -40,9 +40,19 @@ def sum_values(values: Iterable[Operand]) -> Value:
     total = None
     for item in items:
         edges += (item, 1.0)
-        total = item._data if total is None else total + item._data
-    checked(total, "sum", total)
+        total = item.data if total is None else total + item.data
+    if total - total != 0.0:
+        _not_finite("sum", total, [item.data for item in items])
     return _node(total, "sum", tuple(edges))
+
+
+def _not_finite(op: str, total: float, operands: list) -> None:
+    """Raise for a total that is inf or nan: ValueError naming an operand that already was (``data``
+    written directly, an input), else OverflowError (the sum overflowed)."""
+    for x in operands:
+        if x - x != 0.0:
+            raise ValueError(f"{op}: an operand is {x}, not a finite number")
+    checked(total, op, total)
 
 
 def _constant_first_sum(items: list) -> Value | float:
@@ -60,8 +70,9 @@ def linear(weights: Iterable[Operand], inputs: Iterable[Operand], bias: Operand 
 
     ∂/∂wᵢ = xᵢ, ∂/∂xᵢ = wᵢ, ∂/∂b = 1. The products are summed left to right and the bias
     added last, bit-for-bit as ``w0*x0 + w1*x1 + ... + b`` with binary operations.
-    With Value weights and bias and inputs that are all Values (op "linear") or all plain
-    numbers (op "affine") it is one node; any other mix is built from binary operations.
+    With Value weights, a Value bias or none, and inputs that are all Values (op "linear") or
+    all plain numbers (op "affine") it is one node (with no bias, its bias is a new leaf 0.0);
+    any other mix is built from binary operations.
     """
     ws = list(weights)
     xs = list(inputs)
@@ -69,10 +80,12 @@ def linear(weights: Iterable[Operand], inputs: Iterable[Operand], bias: Operand 
         raise ValueError(f"linear: {len(ws)} weights but {len(xs)} inputs")
     if not ws:
         raise ValueError("linear: needs at least one weight")
-    if isinstance(bias, Value) and set(map(type, ws)) == {Value}:
+    if (bias is None or isinstance(bias, Value)) and set(map(type, ws)) == {Value}:
         input_types = set(map(type, xs))
         if input_types == {float} or input_types == {Value}:
-            return neuron_sum(ws, xs, bias, input_types == {Value})
+            # no bias: a leaf 0.0 in its place, so that the node has the one layout every reader
+            # knows (w·x + 0.0 is w·x, but for the sign of a total that is exactly zero)
+            return neuron_sum(ws, xs, Value(0.0) if bias is None else bias, input_types == {Value})
     for item in (*ws, *xs, *([] if bias is None else [bias])):
         if not isinstance(item, Value) and as_constant(item, "linear") is None:
             raise TypeError(f"linear: expected Values or real numbers, got {type(item).__name__}")
@@ -94,10 +107,11 @@ def neuron_sum(ws: list[Value], xs: list, bias: Value, inputs_are_values: bool) 
     which compensates rounding on Python 3.12+), with the loops run in C. With float inputs
     the node is "affine" and each input is kept exactly as its weight's local derivative.
     """
-    wd = [w._data for w in ws]
-    xd = [x._data for x in xs] if inputs_are_values else xs
-    total = reduce(operator.add, map(operator.mul, wd, xd)) + bias._data
-    checked(total, "linear", total)
+    wd = [w.data for w in ws]
+    xd = [x.data for x in xs] if inputs_are_values else xs
+    total = reduce(operator.add, map(operator.mul, wd, xd)) + bias.data
+    if total - total != 0.0:
+        _not_finite("linear", total, [*wd, *xd, bias.data])
     n = len(ws)
     if inputs_are_values:
         edges = [None] * (4 * n + 2)

@@ -11,14 +11,17 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-__all__ = ["no_grad", "is_grad_enabled", "node_maker"]
+__all__ = ["no_grad", "is_grad_enabled", "node_maker", "open_blocks", "recording"]
 
 # Whether operations record a graph, per thread and per asyncio task. Reading a ContextVar on
 # every operation would slow every operation down, so a global count of open `no_grad()` blocks
 # (in any thread) is checked first: while it is 0, nobody has switched recording off. Both are
-# read by `is_grad_enabled` and by the node maker below, and by nothing else.
+# read by `is_grad_enabled`, by the node maker below and by the two operations `Value` writes out
+# in full (+ and * of two Values: ``if open_blocks[0] and not recording()`` there is this rule).
+# The count is a one-item list so that value.py reads it as fast as its own global.
 _recording: ContextVar[bool] = ContextVar("autograd_recording", default=True)
-_open_blocks = 0
+recording = _recording.get
+open_blocks = [0]
 _count_lock = threading.Lock()
 
 
@@ -33,21 +36,20 @@ def no_grad() -> Iterator[None]:
 
     It holds for the current thread (and asyncio task) only.
     """
-    global _open_blocks
     token = _recording.set(False)
     with _count_lock:
-        _open_blocks += 1
+        open_blocks[0] += 1
     try:
         yield
     finally:
         with _count_lock:
-            _open_blocks -= 1
+            open_blocks[0] -= 1
         _recording.reset(token)
 
 
 def is_grad_enabled() -> bool:
     """True unless inside a `no_grad()` block (of this thread)."""
-    return _open_blocks == 0 or _recording.get()
+    return open_blocks[0] == 0 or _recording.get()
 
 
 def node_maker(cls: type) -> Callable[[float, str, tuple], object]:
@@ -62,9 +64,9 @@ def node_maker(cls: type) -> Callable[[float, str, tuple], object]:
 
     def node(data: float, op: str, edges: tuple, new: Callable = object.__new__, cls: type = cls) -> object:
         out = new(cls)
-        out._data = data
+        out.data = data
         out.grad = 0.0
-        if _open_blocks == 0 or _recording.get():
+        if open_blocks[0] == 0 or _recording.get():
             out._tag = op
             out.edges = edges
         else:

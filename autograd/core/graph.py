@@ -58,22 +58,26 @@ def topological_order(root: Value) -> list[Value]:
     """
     order: list[Value] = []
     visited: set[Value] = set()
+    seen, emit = visited.add, order.append
     stack: list = [root]
+    push, pop, extend = stack.append, stack.pop, stack.extend
     while stack:
-        node = stack.pop()
+        node = pop()
         if node is _EMIT:  # all of the node below the marker's children are done
-            order.append(stack.pop())
+            emit(pop())
             continue
         if node in visited:
             continue
-        visited.add(node)
-        stack.append(node)
-        stack.append(_EMIT)
+        seen(node)
         edges = node.edges
-        # reversed, so the first child comes out first; (len & ~1) skips an odd last constant
-        for i in range((len(edges) & ~1) - 2, -1, -2):
-            if edges[i] not in visited:
-                stack.append(edges[i])
+        if edges:
+            push(node)
+            push(_EMIT)
+            # the children, last first, so the first comes out first ((len & ~1) skips an odd
+            # last constant); one that is already done is skipped when it comes out
+            extend(edges[(len(edges) & ~1) - 2::-2])
+        else:
+            emit(node)  # a leaf is done at once
     return order
 
 
@@ -160,7 +164,20 @@ def layout(node: Value) -> Layout:
     if not edges:
         return _LEAF
     name = node.op
-    return Layout(ops.get(name), children_of(edges), locals_of(edges), constant_of(edges, name), is_reflected(name))
+    kind = _kinds.get(name) or _kind(name)
+    return _new_layout((kind[0], children_of(edges), locals_of(edges), constant_of(edges, name), kind[1]))
+
+
+_new_layout = partial(tuple.__new__, Layout)  # Layout(...) without its Python-level __new__ (a recording decodes every node)
+_kinds: dict[str, tuple] = {}  # op name -> (table entry, reflected): the table changes rarely, graphs are large
+
+
+def _kind(name: str) -> tuple:
+    _kinds[name] = kind = (ops.get(name), is_reflected(name))
+    return kind
+
+
+ops.subscribe(lambda op, added: _kinds.clear())  # an entry added or removed: decode afresh
 
 
 # ------------------------------------------------------------------ the reverse sweep
@@ -293,8 +310,18 @@ def sweep_into_nodes(order: list[Value], accumulate: bool) -> None:
             continue
         seen += g
         edges = node.edges
-        for i in range(0, len(edges) - 1, 2):  # len - 1: an odd last item is a constant
-            edges[i].grad += edges[i + 1] * g
+        n = len(edges)
+        # the same rule for every node, written out for the common sizes (a binary node; a
+        # unary one or one with a constant, whose odd last item is no child)
+        if n == 4:
+            a, da, b, db = edges
+            a.grad += da * g
+            b.grad += db * g
+        elif n == 2 or n == 3:
+            edges[0].grad += edges[1] * g
+        elif n:
+            for i in range(0, n - 1, 2):
+                edges[i].grad += edges[i + 1] * g
     if seen - seen != 0.0:  # only then is the graph searched for where it began
         for node in reversed(order):
             if node.grad - node.grad != 0.0:

@@ -25,12 +25,22 @@ def as_real(x: object, what: str) -> float:
     if type(x) is float:
         value = x
     elif isinstance(x, numbers.Real):
-        value = float(x)
+        try:
+            value = float(x)
+        except OverflowError:  # an int beyond a float's range (its digits are not shown: too many)
+            raise ValueError(f"{what}: an integer of {_digits(x)} digits is beyond a float's range") from None
     else:
         raise TypeError(f"{what}: expected a real number, got {type(x).__name__} {x!r}")
     if value - value != 0.0:  # true only for inf and nan
         raise ValueError(f"{what}: {value} is not a finite number")
     return value
+
+
+def _digits(x: object) -> str:
+    try:
+        return f"{len(str(abs(int(x)))):,}"
+    except ValueError:  # more digits than Python converts to text
+        return f"about {int(int(x).bit_length() * 0.30103):,}"
 
 
 def as_constant(x: object, op: str) -> float | None:
@@ -54,7 +64,11 @@ def checked(result: float, op: str, *operands: float) -> float:
 
 
 def finite_or_raise(op: ops.Op, value: float, locals_: tuple[float, ...], operands: tuple) -> None:
-    """Raise OverflowError when a value or a local derivative is inf or nan."""
+    """Raise ValueError when an operand is inf or nan (``data`` written directly), OverflowError when
+    a value or a local derivative is."""
+    for x in operands:
+        if x - x != 0.0:
+            raise ValueError(f"{op.name}: the operand {x} is not a finite number")
     for x in (value, *locals_):
         if x - x != 0.0:
             shown = ", ".join(repr(a) for a in operands)
@@ -64,6 +78,9 @@ def finite_or_raise(op: ops.Op, value: float, locals_: tuple[float, ...], operan
 
 def apply_rule(op: ops.Op, operands: tuple) -> tuple[float, tuple[float, ...]]:
     """The table's forward rule, with its errors; inside no_grad an infinite slope is no error."""
+    for x in operands:
+        if x - x != 0.0:  # a rule could hide it (max, relu of nan): refused before it runs
+            raise ValueError(f"{op.name}: the operand {x} is not a finite number")
     try:
         value, locals_ = op.forward(*operands)
     except ops.InfiniteSlope as error:

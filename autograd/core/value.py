@@ -21,21 +21,25 @@ but are not nodes of the graph. The node keeps such a constant as the last item 
 ``x * c``, whose local derivative already is exactly c. A constant on the left of ``-``, ``/``
 or ``**`` is recorded under the names "r-", "r/" and "r**".
 
-What each operation computes, and its derivative, comes from the table in `autograd.core.ops`; only
-the hottest operations (+ and *) are written out here for speed (the fused nodes are in `fused`).
+What each operation computes, and its derivative, comes from the table in `autograd.core.ops`; the
+hot ones (+, -, * with Values or constants, / by a divisor of ordinary size, ** to a constant power
+of a positive base, unary minus) are written out here for speed, giving the table's numbers bit for
+bit; the rest run the table's rules (`table_methods`), and the fused nodes are in `fused`.
+
+``data`` is a plain attribute, as cheap to read and write as any (optimisers write it for every
+parameter on every step); `Value.set_data` is the checked write. A number that is not finite never
+enters a result: every operation checks what it produces, and refuses an operand that is not finite.
 This module imports only the standard library and its neighbours in `autograd.core`.
 """
 
 from __future__ import annotations
 
-import numbers
-from collections.abc import Callable
 from typing import Union
 
 from autograd.core import ops
-from autograd.core.grad_mode import is_grad_enabled, node_maker
+from autograd.core.grad_mode import is_grad_enabled, node_maker, open_blocks, recording
 from autograd.core.graph import children_of, constant_of, is_reflected, locals_of, sweep_into_nodes, topological_order
-from autograd.core.reals import apply_rule, as_constant, as_real, checked, finite_or_raise, negative_base_error
+from autograd.core.reals import as_constant, as_real, checked
 
 __all__ = ["Value"]
 
@@ -52,30 +56,29 @@ class Value:
 
     # `op` and `label` share the slot `_tag`, which saves 8 bytes on every node: a leaf keeps
     # its label there (a leaf has no op); an inner node its op, or (op, label) once labelled.
-    __slots__ = ("_data", "grad", "_tag", "edges")
+    __slots__ = ("data", "grad", "_tag", "edges")
 
+    data: float  # a plain slot, read as fast as any attribute: see `set_data` for the checked write
     grad: float
     edges: tuple  # (child₀, ∂self/∂child₀, child₁, ∂self/∂child₁, ...[, constant])
 
     def __init__(self, data: Number, label: str = "") -> None:
         if isinstance(data, Value):
             raise TypeError("Value: data must be a real number, got a Value (use it directly)")
-        self._data = as_real(data, "Value")
+        self.data = as_real(data, "Value")
         self.grad = 0.0
         self.edges = ()
         self.label = label
 
-    @property
-    def data(self) -> float:
-        """The value, a finite float. Assignable (parameter updates); inf and nan are refused."""
-        return self._data
+    def set_data(self, value: Number) -> None:
+        """``data = value``, checked: TypeError for a non-number, ValueError for inf or nan.
 
-    @data.setter
-    def data(self, value: Number) -> None:
-        if type(value) is float and value - value == 0.0:  # the hot case (optimisers, batches): no message built
-            self._data = value
-        else:
-            self._data = as_real(value, f"setting the data of {self._name()}")
+        ``data`` itself is a plain attribute (an optimiser writes it thousands of times per step);
+        a value that is not finite written there is caught where it is used: every result an
+        operation produces is checked, and an operation whose result could hide it (relu, max, …)
+        checks its operands.
+        """
+        self.data = as_real(value, f"setting the data of {self._name()}")
 
     @property
     def op(self) -> str:
@@ -134,63 +137,144 @@ class Value:
 
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
-        return f"Value(data={self._data!r}, grad={self.grad!r}{label})"
+        return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
 
     def __float__(self) -> float:
-        return self._data
+        return self.data
 
     # ------------------------------------------------------------------ arithmetic
 
+    # The hot operations are written out: a Value operand is recognised by its exact type and a
+    # float constant taken as it is (anything else goes through `_constant`), and the result is
+    # checked once: inf or nan there means an operand was not finite or the arithmetic overflowed
+    # (`_not_finite` says which). The numbers are those of the table's rules, bit for bit.
+
     def __add__(self, other: Operand) -> Value:
         """a + b;  ∂/∂a = 1, ∂/∂b = 1."""
-        if isinstance(other, Value):
-            data = checked(self._data + other._data, "+", self._data, other._data)
-            return _node(data, "+", (self, 1.0, other, 1.0))
-        c = as_constant(other, "+")
-        if c is None:
+        if type(other) is Value:
+            data = self.data + other.data
+            if data - data != 0.0:  # inf or nan
+                _not_finite("+", self, other, data)
+            out = _new(Value)  # `_node`, written out: the hottest operation of all
+            out.data = data
+            out.grad = 0.0
+            if open_blocks[0] and not recording():  # inside no_grad: a leaf
+                out._tag, out.edges = "", ()
+            else:
+                out._tag, out.edges = "+", (self, 1.0, other, 1.0)
+            return out
+        c = other if type(other) is float else _constant(other, "+")
+        if c is NotImplemented:
             return NotImplemented
-        return _node(checked(self._data + c, "+", self._data, c), "+", (self, 1.0, c))
+        data = self.data + c
+        if data - data != 0.0:
+            _not_finite("+", self, c, data)
+        return _node(data, "+", (self, 1.0, c))
 
     __radd__ = __add__  # c + a is exactly a + c in floating point
 
     def __mul__(self, other: Operand) -> Value:
         """a · b;  ∂/∂a = b, ∂/∂b = a."""
-        if isinstance(other, Value):
-            data = checked(self._data * other._data, "*", self._data, other._data)
-            return _node(data, "*", (self, other._data, other, self._data))
-        c = as_constant(other, "*")
-        if c is None:
+        if type(other) is Value:
+            a, b = self.data, other.data
+            data = a * b
+            if data - data != 0.0:
+                _not_finite("*", self, other, data)
+            out = _new(Value)  # `_node`, written out, as in +
+            out.data = data
+            out.grad = 0.0
+            if open_blocks[0] and not recording():
+                out._tag, out.edges = "", ()
+            else:
+                out._tag, out.edges = "*", (self, b, other, a)
+            return out
+        c = other if type(other) is float else _constant(other, "*")
+        if c is NotImplemented:
             return NotImplemented
-        return _node(checked(self._data * c, "*", self._data, c), "*", (self, c))
+        data = self.data * c
+        if data - data != 0.0:
+            _not_finite("*", self, c, data)
+        return _node(data, "*", (self, c))
 
     __rmul__ = __mul__
 
     def __sub__(self, other: Operand) -> Value:
-        return _binary(self, other, "-")
+        """a - b;  ∂/∂a = 1, ∂/∂b = -1."""
+        if type(other) is Value:
+            data = self.data - other.data
+            if data - data != 0.0:
+                _not_finite("-", self, other, data)
+            return _node(data, "-", (self, 1.0, other, -1.0))
+        c = other if type(other) is float else _constant(other, "-")
+        if c is NotImplemented:
+            return NotImplemented
+        data = self.data - c
+        if data - data != 0.0:
+            _not_finite("-", self, c, data)
+        return _node(data, "-", (self, 1.0, c))
 
     def __rsub__(self, other: Number) -> Value:
-        return _reflected(self, other, "-")
+        """c - a;  ∂/∂a = -1."""
+        c = other if type(other) is float else _constant(other, "-")
+        if c is NotImplemented:
+            return NotImplemented
+        data = c - self.data
+        if data - data != 0.0:
+            _not_finite("-", self, c, data)
+        return _node(data, "r-", (self, -1.0, c))
 
     def __truediv__(self, other: Operand) -> Value:
-        return _binary(self, other, "/")
+        """a / b;  ∂/∂a = 1 / b, ∂/∂b = -a / b²."""
+        if type(other) is Value:
+            b = other.data
+            if _SAFE_DIVISOR < b < _HUGE or -_HUGE < b < -_SAFE_DIVISOR:
+                a = self.data
+                data, d_b = a / b, -a / b**2
+                if data - data == 0.0 and d_b - d_b == 0.0:
+                    return _node(data, "/", (self, 1 / b, other, d_b))
+        else:
+            c = other if type(other) is float else _constant(other, "/")
+            if c is NotImplemented:
+                return NotImplemented
+            if _SAFE_DIVISOR < c < _HUGE or -_HUGE < c < -_SAFE_DIVISOR:
+                data = self.data / c
+                if data - data != 0.0:
+                    _not_finite("/", self, c, data)
+                return _node(data, "/", (self, 1 / c, c))
+        return _binary(self, other, "/")  # a zero, tiny or huge divisor, an int: the table's rule
 
     def __rtruediv__(self, other: Number) -> Value:
         return _reflected(self, other, "/")
 
     def __pow__(self, other: Operand) -> Value:
+        """a ** c;  ∂/∂a = c · a^(c - 1) (a Value exponent, or a base ≤ 0: the table's rule)."""
+        if type(other) is not Value:
+            c = other if type(other) is float else _constant(other, "**")
+            a = self.data
+            if c is not NotImplemented and a > 0.0 and c != 0.0 and -_HUGE < c < _HUGE:
+                try:
+                    data, d_a = a**c, c * a ** (c - 1.0)
+                except OverflowError:  # the table's rule says so, with its own message
+                    return _binary(self, other, "**")
+                if data - data == 0.0 and d_a - d_a == 0.0:
+                    return _node(data, "**", (self, d_a, c))
         return _binary(self, other, "**")
 
     def __rpow__(self, other: Number) -> Value:
         return _reflected(self, other, "**")
 
     def __neg__(self) -> Value:
-        return _unary(self, _NEG)
+        """-a;  ∂/∂a = -1."""
+        data = -self.data
+        if data - data != 0.0:
+            _not_finite("neg", self, 0.0, data)
+        return _node(data, "neg", (self, -1.0))
 
     def __pos__(self) -> Value:
         return self
 
     def __abs__(self) -> Value:
-        return _unary(self, _ABS)
+        return _unary(self, ops.OPS["abs"])
 
     # The named functions (exp, log, tanh, sigmoid, relu, maximum, ...) are added below from
     # the table in `autograd.core.ops`.
@@ -200,16 +284,16 @@ class Value:
     # Comparisons look at `data` and return a bool. Equality and hashing are left by
     # identity on purpose: nodes live in sets and dicts during graph walks.
     def __lt__(self, other: Operand) -> bool:
-        return self._data < _compared(other)
+        return self.data < _compared(other)
 
     def __le__(self, other: Operand) -> bool:
-        return self._data <= _compared(other)
+        return self.data <= _compared(other)
 
     def __gt__(self, other: Operand) -> bool:
-        return self._data > _compared(other)
+        return self.data > _compared(other)
 
     def __ge__(self, other: Operand) -> bool:
-        return self._data >= _compared(other)
+        return self.data >= _compared(other)
 
     __hash__ = object.__hash__
 
@@ -248,116 +332,55 @@ class Value:
                 f"backward: accumulate must be True or False, got {type(accumulate).__name__} {accumulate!r} "
                 "(backward() takes no gradient argument: the output's gradient is always 1)"
             )
+        if not is_grad_enabled():
+            raise RuntimeError(
+                "backward() inside no_grad(): no graph was recorded there, so there are no gradients to compute "
+                "(call backward() outside the no_grad() block)"
+            )
         sweep_into_nodes(topological_order(self), accumulate)
 
 
 # The node maker every operation calls (a module-level name: called once per operation, it
 # skips an attribute lookup); it reads the recording switch where that is cheapest.
 _node = node_maker(Value)
+_new = object.__new__
+
+# A divisor in this range (and a constant exponent below _HUGE) takes the written-out path: its
+# derivatives can neither overflow nor underflow to nothing there; the table's rule takes the rest.
+_SAFE_DIVISOR, _HUGE = 1e-150, 1e150
+
+
+def _constant(other: object, op: str) -> float:
+    """A plain-number operand other than a float, as a float; NotImplemented when it is no number."""
+    if type(other) is int:
+        try:
+            return float(other)
+        except OverflowError:
+            pass  # as_constant says that it is too large
+    c = as_constant(other, op)
+    return NotImplemented if c is None else c
+
+
+def _not_finite(op: str, a: Value, b: Value | float, result: float) -> None:
+    """Raise for a result that is inf or nan: ValueError when an operand already was (a constant,
+    or ``data`` written directly), else OverflowError (the arithmetic overflowed)."""
+    for operand in (a, b):
+        x = operand.data if isinstance(operand, Value) else operand
+        if x - x != 0.0:
+            what = f"the data of {operand._name()}" if isinstance(operand, Value) else "the constant"
+            raise ValueError(f"{op}: {what} {x} is not a finite number")
+    checked(result, op, a.data, b.data if isinstance(b, Value) else b)
 
 
 def _compared(other: Operand) -> float:
     if isinstance(other, Value):
-        return other._data
+        return other.data
     c = as_constant(other, "comparison")
     if c is None:
         raise TypeError(f"cannot compare a Value with {type(other).__name__} {other!r}")
     return c
 
 
-# ------------------------------------------------------------------ operations from the table
-
-
-def _unary(a: Value, op: ops.Op) -> Value:
-    """op(a) for a one-argument operation of the table (the activations' path: kept short)."""
-    x = a._data
-    try:
-        value, (local,) = op.forward(x)
-    except ops.InfiniteSlope:
-        return _node(apply_rule(op, (x,))[0], "", ())  # inside no_grad: a value with no slope
-    if value - value != 0.0 or local - local != 0.0:  # inf or nan
-        finite_or_raise(op, value, (local,), (x,))
-    return _node(value, op.name, (a, local))
-
-
-def _binary(a: Value, other: Operand, name: str) -> Value:
-    """a (op) other for a two-argument operation of the table; other a Value or a number."""
-    op = ops.OPS[name]
-    if isinstance(other, Value):
-        value, locals_ = apply_rule(op, (a._data, other._data))
-        if not locals_:
-            return _node(value, "", ())
-        if name == "**" and locals_[1] == 0.0 and a._data < 0.0 and is_grad_enabled():
-            negative_base_error(a._data, other._data)
-        return _node(value, name, (a, locals_[0], other, locals_[1]))
-    c = as_constant(other, name)
-    if c is None:
-        return NotImplemented
-    value, locals_ = apply_rule(op, (a._data, c))
-    if not locals_:
-        return _node(value, "", ())
-    return _node(value, name, (a, locals_[0], c))
-
-
-def _reflected(a: Value, other: Number, name: str) -> Value:
-    """other (op) a, with the constant on the left: recorded as "r" + name."""
-    c = as_constant(other, name)
-    if c is None:
-        return NotImplemented
-    if name == "**" and c < 0.0 and is_grad_enabled():
-        negative_base_error(c, a._data)
-    try:
-        value, locals_ = apply_rule(ops.OPS[name], (c, a._data))
-    except ops.InfiniteSlope as error:
-        # 0 ** b for 0 < b < 1: only ∂/∂b is kept, and its limit is 0 (see ops); the infinite
-        # ∂/∂base that the table's rule refuses is not needed for a constant base
-        value, locals_ = error.value, (0.0, 0.0)
-    if not locals_:
-        return _node(value, "", ())
-    return _node(value, ops.REFLECTED_PREFIX + name, (a, locals_[1], c))
-
-
-_NEG, _ABS = ops.OPS["neg"], ops.OPS["abs"]
-
-
-def _function_method(op: ops.Op) -> Callable:
-    """A Value method for one function of the table: ``x.tanh()``, ``x.maximum(y)``."""
-    if op.arity == 1:
-        forward, name = op.forward, op.name
-
-        def method(self: Value) -> Value:  # _unary, inlined: activations are on the hot path
-            x = self._data
-            try:
-                value, (local,) = forward(x)
-            except ops.InfiniteSlope:
-                return _unary(self, op)
-            if value - value != 0.0 or local - local != 0.0:  # inf or nan
-                finite_or_raise(op, value, (local,), (x,))
-            return _node(value, name, (self, local))
-    else:
-        def method(self: Value, other: Operand) -> Value:
-            if not isinstance(other, (Value, numbers.Real)):
-                raise TypeError(f"{op.name}: expected a Value or a real number, got {type(other).__name__}")
-            return _binary(self, other, op.name)
-    method.__name__ = method.__qualname__ = op.method_name
-    if op.arity == 1:
-        arguments, slopes = "a = self", f"∂/∂a = {op.derivatives[0]}"
-    else:
-        arguments, slopes = "a = self, b = other", f"∂/∂a = {op.derivatives[0]}, ∂/∂b = {op.derivatives[1]}"
-    method.__doc__ = f"{op.formula}: {op.doc} ({arguments}).  {slopes}"
-    return method
-
-
-def _follow_table(op: ops.Op, added: bool) -> None:
-    """One Value method per function of the table, added and removed with its entry."""
-    if not op.function:
-        return
-    if not added:
-        delattr(Value, op.method_name)
-    elif hasattr(Value, op.method_name):
-        raise ValueError(f"operation {op.name!r}: Value already has an attribute {op.method_name!r}")
-    else:
-        setattr(Value, op.method_name, _function_method(op))
-
-
-ops.subscribe(_follow_table)  # the entries already there, and every one registered later
+# The generic paths (the table's rules) and the named functions: in `table_methods`, which
+# reads `Value` and `_node` from here, so it is imported once both exist.
+from autograd.core.table_methods import _binary, _reflected, _unary  # noqa: E402

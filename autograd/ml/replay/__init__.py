@@ -16,15 +16,18 @@ every time. Python branches on ``.data`` (``if x.data > 0``, a constant computed
 such as ``max(z.data for z in row)``) are not seen: the recording keeps what they chose on the
 first call. So are Values created inside ``fn`` (``Value(x)`` there is read once, a constant).
 Operations that decide by value (relu, max, abs, ...) are fine: they are replayed.
-``compile(fn, check=N)`` runs the plain engine every N calls and raises `ReplayMismatch` if the
-two disagree, which catches a broken rule. A graph that changes in a way the arguments do not
-show (a model given a new layer) needs ``step.reset()``: the next call then records afresh.
+Every recording is checked against the plain engine on its first replay and after 4, 16, 64, …
+replays, and a difference raises `ReplayMismatch` (never a wrong number returned for long: see
+`step`); ``compile(fn, check=N)`` adds a full check every N calls, which catches a broken rule too.
+A graph that changes in a way the arguments do not show (a model given a new layer) needs
+``step.reset()``: the next call then records afresh.
 
 **Inputs that change** (mini-batches) are leaves passed as arguments: ``step(xs, ys)`` calls
 ``fn(xs, ys)`` when it records, where the arguments are Values or (nested) lists of Values.
 Their *positions* are recorded, so the next call may pass other Values in the same places. One
 recording is kept per shape of the arguments (a short last batch gets its own); a new shape
-runs the plain engine once and records.
+runs the plain engine once and records. An argument may also be an integer index or a list of
+them (a token, a label): each choice of indices is its own recording (`arguments`).
 
 **Replay.** Forward (`forward`): node groups level by level, one numpy operation per group where
 the operation is plain IEEE arithmetic that numpy computes exactly as Python does (`rules`), the
@@ -34,8 +37,10 @@ associative; keeping the order is what makes the replay bit for bit.
 
 **Falling back.** A graph the replay cannot express (an operation without a rule, an argument
 that is not a leaf, an output that is a leaf), a value, derivative or gradient that is not
-finite, an error raised by a forward rule, or a call inside `no_grad()`: the call runs the
-plain engine instead, which computes the same thing or raises its own clear error. No Python
+finite, an error raised by a forward rule: the call runs the plain engine instead, which computes
+the same thing or raises its own clear error (a graph that cannot be replayed is reported once,
+as a RuntimeWarning with the reason). A call inside `no_grad()` is an error: a step computes
+gradients. ``compile(fn, exact=False)`` adds fused sums in numpy's order (`forward.reordered_group`). No Python
 source is generated or run anywhere in this package.
 
 **Why numpy, not generated code**: issue 14 measured a prototype of generated straight-line code

@@ -20,7 +20,7 @@ import numpy as np
 from autograd.core import ops
 from autograd.ml.replay.rules import OTHER_FACTOR, VECTOR_RULES
 
-__all__ = ["vector_group", "scalar_group", "fused_group", "Group"]
+__all__ = ["vector_group", "scalar_group", "fused_group", "reordered_group", "Group"]
 
 Group = Callable[[np.ndarray, "np.ndarray | None"], None]  # (values, local derivatives or None)
 
@@ -81,6 +81,42 @@ def rows_left_to_right(terms: np.ndarray) -> np.ndarray:
     for row in terms[1:]:
         total += row
     return total
+
+
+def reordered_group(op: str, out, kids, edges, loc_template) -> Group:
+    """`fused_group` for ``compile(fn, exact=False)``: the same sums in numpy's order, not left to right.
+
+    A group of linear nodes that apply a few weight vectors to a few input vectors (a layer on a
+    mini-batch) is one matrix product of the distinct weights by the distinct inputs, each node
+    then picking its entry; otherwise each node's Σ wᵢ·xᵢ is one ``einsum``. Results differ from
+    the left-to-right sums by rounding only (of the order of 1e-16 relative per term).
+    """
+    kids = kids.T.copy()  # (terms, nodes)
+    k, m = kids.shape
+    if op == "sum":
+        def run_sum(val, loc):
+            val[out] = val[kids].sum(axis=0)
+        return run_sum
+    if op == "affine":
+        w, b = kids[:-1], kids[-1]
+        c = loc_template[edges.T[:-1]].copy()
+
+        def run_affine(val, loc):
+            val[out] = np.einsum("km,km->m", val[w], c) + val[b]
+        return run_affine
+    n = (k - 1) // 2
+    w, x, b = kids[0:2 * n:2], kids[1:2 * n:2], kids[-1]
+    weights, which_w = np.unique(w.T, axis=0, return_inverse=True)
+    inputs, which_x = np.unique(x.T, axis=0, return_inverse=True)
+    which_w, which_x = which_w.reshape(-1), which_x.reshape(-1)
+    if len(weights) * len(inputs) <= 2 * m:  # the full product computes few entries nobody reads
+        def run_product(val, loc):
+            val[out] = (val[weights] @ val[inputs].T)[which_w, which_x] + val[b]
+        return run_product
+
+    def run_each(val, loc):
+        val[out] = np.einsum("km,km->m", val[w], val[x]) + val[b]
+    return run_each
 
 
 def fused_group(op: str, out, kids, edges, loc_template) -> Group:

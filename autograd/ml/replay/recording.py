@@ -24,13 +24,19 @@ import numpy as np
 from autograd.core import Value
 from autograd.core.graph import Layout, layout, topological_order
 from autograd.ml.replay import backward as bw
-from autograd.ml.replay.forward import Group, fused_group, scalar_group, vector_group
+from autograd.ml.replay.forward import Group, fused_group, reordered_group, scalar_group, vector_group
 from autograd.ml.replay.nodes import joint_root, make_node, stored_tail
 from autograd.ml.replay.rules import FUSED, OTHER_FACTOR, VECTOR_RULES, pattern, replay_rule
 
 __all__ = ["Recording"]
 
 _data = operator.attrgetter("data")
+_grad = operator.attrgetter("grad")
+REORDERED = 1e-9  # how far a replay with exact=False may be from the plain engine before it is a mismatch
+
+
+def _close(a: float, b: float) -> bool:
+    return math.isclose(a, b, rel_tol=REORDERED, abs_tol=REORDERED)
 _GRAD = itertools.repeat("grad")
 _each = deque(maxlen=0).extend  # runs an iterator to its end in C (setattr over many leaves)
 
@@ -54,11 +60,15 @@ class _Edges:
         self.kinds: list[tuple[str, str] | None] = [None] * len(order)
         self.flevel = flevel = [0] * len(order)
         level_of = flevel.__getitem__
+        replayable: dict[tuple, bool] = {}  # per kind: few kinds, many nodes
         for i, decoded in enumerate(self.layouts):
             if decoded.op is None:
                 continue
             kind = (decoded.op.name, pattern(decoded))
-            if kind[1] is None or replay_rule(*kind) is None:
+            ok = replayable.get(kind)
+            if ok is None:
+                ok = replayable[kind] = kind[1] is not None and replay_rule(*kind) is not None
+            if not ok:
                 raise _CannotReplay(f"no replay rule for the operation {order[i].op!r}")
             self.kinds[i] = kind
             lo = self.first[i]
@@ -87,18 +97,24 @@ def _argument_slots(flat_args: list[Value]) -> dict[Value, int]:
 class Recording:
     """One recorded graph (see the module docstring); ``reason`` is "" when it can be replayed."""
 
-    def __init__(self, out: Value | list[Value], flat_args: list[Value], argument_grads: bool = True) -> None:
+    def __init__(self, out: Value | list[Value], flat_args: list[Value], argument_grads: bool = True,
+                 exact: bool = True, order: list[Value] | None = None) -> None:
         self.reason = ""
+        self.exact = exact  # False: fused sums in numpy's order (`forward.reordered_group`)
+        self.replays, self.next_check = 0, 1  # checked against the plain engine after 1, 4, 16, … replays
         try:
-            self._record(out, flat_args, argument_grads)
+            self._record(out, flat_args, argument_grads, order)
         except _CannotReplay as why:
             self.reason = str(why)
 
-    def _record(self, out: Value | list[Value], flat_args: list[Value], argument_grads: bool) -> None:
+    def _record(self, out: Value | list[Value], flat_args: list[Value], argument_grads: bool,
+                order: list[Value] | None) -> None:
+        """``order``: `topological_order(out)` when the caller has it already (one walk fewer)."""
         outputs = out if isinstance(out, list) else [out]
         if not outputs or any(o.is_leaf for o in outputs):
             raise _CannotReplay("an output is a leaf")
-        order = topological_order(joint_root(outputs) if isinstance(out, list) else out)
+        if order is None or isinstance(out, list):
+            order = topological_order(joint_root(outputs) if isinstance(out, list) else out)
         arguments = _argument_slots(flat_args)
         edges = _Edges(order, arguments)
         n = self.size = len(order)
@@ -164,7 +180,7 @@ class Recording:
         if op == "linear":  # wᵢ's derivative is xᵢ and xᵢ's is wᵢ
             self.partner[places[:, 0:k - 1:2]] = kids[:, 1:k - 1:2]
             self.partner[places[:, 1:k - 1:2]] = kids[:, 0:k - 1:2]
-        return fused_group(op, out, kids, places, self.loc)
+        return (fused_group if self.exact else reordered_group)(op, out, kids, places, self.loc)
 
     def _leaves(self, order: list[Value], arguments: dict[Value, int], n_args: int) -> None:
         """Captured leaves (parameters) and arguments (inputs): read on every replay."""
@@ -174,6 +190,8 @@ class Recording:
         self.captured = [order[i] for i in captured]
         self.captured_idx = self.new[captured]
         self.arg_pos = [arguments[order[i]] for i in passed]
+        # each leaf in topological order: the captured Value itself, or -1 - the argument's position
+        self._leaf_order = [arguments[order[i]] if order[i] in arguments else order[i] for i in leaves]
         self.arg_idx = self.new[passed]
         # where each argument's data goes: its node, or the scratch slot past the end when the
         # graph does not use it (so that one C-speed read covers all arguments)
@@ -223,16 +241,26 @@ class Recording:
         if arguments and self.arg_pos:
             _each(map(setattr, map(flat_args.__getitem__, self.arg_pos), _GRAD, g[self.arg_idx].tolist()))
 
+    def leaves(self, flat_args: list[Value]) -> list[Value]:
+        """The graph's leaves in topological order, with this call's arguments in their places."""
+        return [flat_args[x] if type(x) is int else x for x in self._leaf_order]
+
+    def matches_value(self, replayed: float, plain: float) -> bool:
+        """The replay's output against the plain engine's (bit for bit, or close with exact=False)."""
+        return replayed == plain if self.exact else _close(replayed, plain)
+
     def matches(self, out: Value, flat_args: list[Value], arguments: bool = True) -> bool:
         """True when the last replay equals a plain run: the output and every leaf's gradient
-        (the arguments' too unless ``arguments`` is False)."""
-        if float(self.val[self.root]) != out.data:
+        (the arguments' too unless ``arguments`` is False); bit for bit, or with ``exact=False``
+        within `REORDERED` relative (and as much absolute, for numbers near 0)."""
+        same = operator.eq if self.exact else _close
+        if not same(float(self.val[self.root]), out.data):
             return False
         g = self.g
-        if any(leaf.grad != grad for leaf, grad in zip(self.captured, g[self.captured_idx].tolist())):
+        if not all(map(same, map(_grad, self.captured), g[self.captured_idx].tolist())):
             return False
         passed = self.arg_pos if arguments else ()
-        return all(flat_args[p].grad == grad for p, grad in zip(passed, g[self.arg_idx].tolist()))
+        return all(same(flat_args[p].grad, grad) for p, grad in zip(passed, g[self.arg_idx].tolist()))
 
     def rebuild(self, flat_args: list[Value]) -> Value:
         """Value nodes holding the last replay's values, derivatives and gradients."""
