@@ -111,7 +111,8 @@ class Diagnoser:
             if code in found or not math.isfinite(value) or agrees(value, 0.0, truth):
                 continue
             if agrees(claim.claimed, claim.tolerance, value):
-                found[code] = Diagnosis(code, f"your answer is what you get if you {what}. {MISTAKES[code].example}")
+                found[code] = Diagnosis(code, f"your answer is what you get if you {what}{chain.where(what)}. "
+                                              f"{MISTAKES[code].example}")
         return list(found.values())
 
 

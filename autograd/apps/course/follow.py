@@ -194,21 +194,43 @@ def with_answers(solution: Solution, sources: list[Source], layouts: list[tuple[
     replaced_grads = {nodes[q.of]: c.claimed for q, c in sources
                       if q.ask == "gradient" and q.of != output and q.of in nodes}
     try:
+        data, local = None, None
         if replaced_values:
             key = tuple(sorted(replaced_values.items()))
             found = None if forwards is None else forwards.get(key)
             data, local = found or _forward_again(evaluation, replaced_values, layouts)
             if forwards is not None:
                 forwards[key] = (data, local)
-            grads = reverse_sweep(evaluation.order, replaced=replaced_grads,
-                                  local=lambda node, k, _d: local[node][k])
-        else:
-            data = None
-            grads = reverse_sweep(evaluation.order, replaced=replaced_grads) if replaced_grads else evaluation.gradients
     except (ArithmeticError, ValueError, ops.InfiniteSlope):
         return None
+
+    def sweep() -> dict[Value, float]:  # run only when a gradient is asked for
+        if local is not None:
+            return reverse_sweep(evaluation.order, replaced=replaced_grads, local=lambda node, k, _d: local[node][k])
+        return reverse_sweep(evaluation.order, replaced=replaced_grads) if replaced_grads else evaluation.gradients
+
     values = {name: node.data if data is None else data.get(node, node.data) for name, node in nodes.items()}
-    return values, {name: grads.get(node, 0.0) for name, node in nodes.items()}
+    return values, _Gradients(nodes, sweep)
+
+
+class _Gradients(dict):
+    """∂OUT/∂name by name, swept on first use (a value question needs no backward sweep); a
+    sweep that overflows raises OverflowError there, which `Tracker.consistent` reads as
+    nothing to follow through."""
+
+    def __init__(self, nodes: dict[str, Value], sweep) -> None:
+        super().__init__()
+        self._nodes, self._sweep, self._filled = nodes, sweep, False
+
+    def fill(self) -> None:
+        if not self._filled:
+            grads = self._sweep()
+            self.update({name: grads.get(node, 0.0) for name, node in self._nodes.items()})
+            self._filled = True
+
+    def __missing__(self, name: str) -> float:
+        self.fill()
+        return dict.__getitem__(self, name)
 
 
 def _forward_again(evaluation: Evaluation, replaced: dict[str, float],
