@@ -38,7 +38,7 @@ MAX_CELL = 200  # characters: longer cells are not numbers anyone typed
 # a problem's diagnoses per student: at most this much work (chain nodes × chain edges, summed),
 # or this much per node of the problem's graph when that is more: every wrong answer of a
 # homework-sized problem is diagnosed, and no student's answers multiply the grading time
-MIN_DIAGNOSIS_WORK, DIAGNOSIS_WORK_PER_NODE = 20_000, 20
+MIN_DIAGNOSIS_WORK, DIAGNOSIS_WORK_PER_NODE = 5_000, 5
 
 
 # ------------------------------------------------------------------ one answer
