@@ -195,3 +195,11 @@ def test_every_printed_product_sum_and_equation_holds(source, x, y):
         if paths:
             texts = [chain.path_text(path) for path, _ in paths]
             assert len(texts) == len(set(texts)), texts
+
+
+def test_a_diagnosis_introduces_the_ids_it_names(check_json):
+    [claim] = check_json("p = exp(cat)/(exp(cat) + exp(car) + exp(frog)); L = -log(p)",
+                         ["cat=1", "car=2", "frog=0.5"], "dL/dcat=-1.000")
+    [missed] = [d["text"] for d in claim["diagnoses"] if d["code"] == "missed-path"]
+    assert "L → p → t8 → t2 → cat₍₁₎ (product 0.2312)" in missed
+    assert "(where t8 = t2 + exp(car) + exp(frog), t2 = exp(cat))" in missed
