@@ -203,3 +203,13 @@ def test_a_diagnosis_introduces_the_ids_it_names(check_json):
     [missed] = [d["text"] for d in claim["diagnoses"] if d["code"] == "missed-path"]
     assert "L → p → t8 → t2 → cat₍₁₎ (product 0.2312)" in missed
     assert "(where t8 = t2 + exp(car) + exp(frog), t2 = exp(cat))" in missed
+
+
+def test_with_too_many_paths_each_left_out_use_reads_differently():
+    from autograd.checking.diagnosis import gradient_variants
+
+    chain = _chain("a = x*x; b = a*a; c = b*b; f = c*c", {"x": 1.1}, "x")
+    assert chain.paths() is None  # 16 paths: one use at a time
+    texts = [what for code, what, _ in gradient_variants(chain) if code == "missed-path"]
+    assert len(texts) == 8 and len(set(texts)) == 8
+    assert "leave out the path through a → x₍₁₎ (x is used 2 times)" in texts

@@ -140,7 +140,7 @@ def _missed_paths(chain: Chain) -> Iterator[Variant]:
             parents[child] = parents.get(child, 0) + 1
         for node, i, child, _ in chain.edges:
             if parents[child] > 1:
-                yield ("missed-path", f"leave out the path through {chain.name(node)} → {chain.name(child)} "
+                yield ("missed-path", f"leave out the path through {chain.name(node)} → {chain.use_name(node, i)} "
                        f"({chain.name(child)} is used {parents[child]} times)", chain.gradient({(node, i): 0.0}))
         return
     n = len(paths)
