@@ -130,3 +130,18 @@ def test_one_students_answers_do_not_control_grading_time(tmp_path):
     assert all(q["verdict"] == "wrong" for q in wrong["questions"].values())
     print(f"grading time: all wrong {wrong_time:.2f} s, all right {right_time:.2f} s")
     assert wrong_time <= 3 * right_time, (wrong_time, right_time)
+
+
+def test_the_issues_figures_get_follow_through():
+    """Issue 19's case, network-2-2-2.toml for student alice: ∂E/∂h1 with a path left out,
+    -0.019521840…, written -0.01952; ∂E/∂w1 from the unrounded number, -0.0007517 (from the
+    rounded one it would be -0.0007516). Both get the follow-through credit."""
+    network = load(SETS / "network-2-2-2.toml")
+    for dw1 in ("-0.0007517", "-0.0007516"):
+        grade = grade_student(network, "alice", {"step.dh1": "-0.01952", "step.dw1": dw1})
+        q = grade.questions
+        assert [d.code for d in q["step.dh1"].diagnoses] == ["missed-path", "overwrote"]
+        assert q["step.dw1"].verdict == "wrong" and q["step.dw1"].follow_through.sources == ["step.dh1"]
+        assert q["step.dw1"].points == 1.0 and q["step.dw1"].diagnoses == []
+    grade = grade_student(network, "alice", {"step.dh1": "-0.01952", "step.dw1": "-0.0007530"})
+    assert grade.questions["step.dw1"].follow_through is None
