@@ -191,7 +191,7 @@ def test_key_markdown_has_the_worked_solution(worked):
     text = render("key", worked, "s001", "markdown")
     assert "| $h$ | $\\sigma(z) = \\sigma(1)$ | $0.731059$ |" in text
     assert ("\\frac{\\partial L}{\\partial h} = \\frac{\\partial L}{\\partial \\hat{y}} \\cdot "
-            "\\frac{\\partial \\hat{y}}{\\partial h} = -0.280682 \\cdot w_{2} = -0.280682 \\cdot 0.3 = -0.0842047") in text
+            "\\frac{\\partial \\hat{y}}{\\partial h} = -0.2806824 \\cdot w_{2} = -0.2806824 \\cdot 0.3 = -0.0842047") in text
     assert "w_{1} - \\eta \\cdot \\frac{\\partial L}{\\partial w_{1}} = 0.5 - 0.01 \\cdot \\left(-0.0331113\\right) = 0.500331" in text
 
 
