@@ -39,7 +39,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Union
 
 from autograd.core import Value, sum_values, topological_order
-from autograd.core.graph import forward_sweep, reaching, reverse_sweep
+from autograd.core import ops
+from autograd.core.graph import forward_sweep, layout, reaching, reverse_sweep
 from autograd.lang import Binary, Call, Name, Node, Num, Unary, evaluate_tree, is_name, notation
 
 __all__ = ["grad", "gradients", "local_derivative", "hessian", "hessian_of", "jvp", "tangents"]
@@ -119,6 +120,9 @@ def local_derivative(node: Value, k: int, constants: list[Value] | None = None) 
     """∂node/∂(its k-th child), as a Value over the node's children (or a float when the
     table's formula is a constant): the formula of `notation.derivative_tree`, evaluated.
     Number leaves of the formula are appended to ``constants`` when it is given."""
+    limit = _power_limit_at_zero(node, k)
+    if limit is not None:
+        return limit
     tree = _derivative_formula(node, k)
     if isinstance(tree, Num):
         return tree.value
@@ -134,6 +138,36 @@ def local_derivative(node: Value, k: int, constants: list[Value] | None = None) 
         reason = str(error).split(" in '")[0]  # the evaluator's place is in the formula's own names
         raise ValueError(f"grad(create_graph=True): the local derivative of a {node.op} node with respect to "
                          f"its child {k} is {at} here, which cannot be differentiated again ({reason})") from None
+
+
+def _power_limit_at_zero(node: Value, k: int) -> float | None:
+    """The limit the first-order rule of ``a ** b`` takes at a zero base, as a derivative that is
+    itself 0 to any order, where the formula cannot be evaluated there; None elsewhere.
+
+    - ∂(a**b)/∂a = b·a^(b-1) with the exponent a number b = 0: a**0 = 1 for every a, so the
+      derivative is 0 identically (its own derivative too), though 0**(-1) is undefined;
+    - ∂(a**b)/∂b = a^b·ln a at a = 0: 0 when the base is a number (0**b = 0 for every b > 0),
+      and when the base is a Value and b > 1 (then ∂/∂a of it, a^(b-1)·(1 + b·ln a), tends to 0
+      and ∂/∂b, a^b·ln²a, too). For b ≤ 1 that mixed derivative is infinite: ValueError.
+    """
+    if node.op not in ("**", ops.REFLECTED_PREFIX + "**"):
+        return None
+    lay = layout(node)
+    kids = lay.children
+    if lay.constant is not None:  # one child: a ** c, or c ** b (reflected)
+        base = lay.constant if lay.reflected else kids[0].data
+        exponent = kids[0].data if lay.reflected else lay.constant
+    else:
+        base, exponent = kids[0].data, kids[1].data
+    if base != 0.0:
+        return None
+    if lay.argument(k) == 0:
+        return 0.0 if lay.constant is not None and exponent == 0.0 else None
+    if lay.reflected or exponent > 1.0:
+        return 0.0
+    raise ValueError(f"grad(create_graph=True): the derivative of a ** b with respect to b is a**b·log(a), "
+                     f"whose derivative with respect to a is infinite at a = 0 with b = {exponent!r} "
+                     "(it tends to 0 only for b > 1)")
 
 
 def _derivative_formula(node: Value, k: int) -> Node:

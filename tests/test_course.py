@@ -191,7 +191,7 @@ def test_key_markdown_has_the_worked_solution(worked):
     text = render("key", worked, "s001", "markdown")
     assert "| $h$ | $\\sigma(z) = \\sigma(1)$ | $0.731059$ |" in text
     assert ("\\frac{\\partial L}{\\partial h} = \\frac{\\partial L}{\\partial \\hat{y}} \\cdot "
-            "\\frac{\\partial \\hat{y}}{\\partial h} = -0.280682 \\cdot w_{2} = -0.280682 \\cdot 0.3 = -0.0842047") in text
+            "\\frac{\\partial \\hat{y}}{\\partial h} = -0.2806824 \\cdot w_{2} = -0.2806824 \\cdot 0.3 = -0.0842047") in text
     assert "w_{1} - \\eta \\cdot \\frac{\\partial L}{\\partial w_{1}} = 0.5 - 0.01 \\cdot \\left(-0.0331113\\right) = 0.500331" in text
 
 
@@ -324,7 +324,7 @@ def _planned_class(worked):
         ("right", {}, {}),
         ("dropped-local", {"textbook.dw1": f"{dropped:.6g}", "textbook.w1new": f"{0.5 - lr * dropped:.8g}"},
          {"textbook.dw1": ("wrong", 0, ["dropped-local"], None),
-          "textbook.w1new": ("wrong", 0.5, ["dropped-local"], ["textbook.dw1"])}),
+          "textbook.w1new": ("wrong", 0.5, [], ["textbook.dw1"])}),
         ("activation-at-input", {"textbook.dw1": f"{at_input:.6g}"},
          {"textbook.dw1": ("wrong", 0, ["activation-at-input"], None)}),
         ("dropped-constant", {"textbook.dw2": f"{2 * G['w2']:.6g}"},
@@ -333,7 +333,7 @@ def _planned_class(worked):
         ("update-sign", {"textbook.w2new": f"{0.3 + lr * G['w2']:.8g}"},
          {"textbook.w2new": ("wrong", 0, ["update-sign"], None)}),
         ("update-lr", {"textbook.w2new": f"{0.3 - G['w2']:.6g}"}, {"textbook.w2new": ("wrong", 0, ["update-lr"], None)}),
-        ("hidden-value", {"textbook.h": "0.6500", "textbook.yhat": f"{yhat:.6g}", "textbook.L": f"{0.5 * (0.5 - yhat) ** 2:.6g}",
+        ("hidden-value", {"textbook.h": "0.6500", "textbook.yhat": f"{yhat:.4f}", "textbook.L": f"{0.5 * (0.5 - yhat) ** 2:.6g}",
                           "textbook.dw2": f"{(yhat - 0.5) * h:.6g}"},
          {"textbook.h": ("wrong", 0, [], None), "textbook.yhat": ("wrong", 0.5, [], ["textbook.h"]),
           "textbook.L": ("wrong", 0.5, [], ["textbook.yhat"]), "textbook.dw2": ("wrong", 1, [], ["textbook.h"])}),
@@ -347,7 +347,8 @@ def _planned_class(worked):
         ("blank", {"textbook.h": "", "textbook.L": "about 0.04", "textbook.dw1": "nan"},
          {"textbook.h": ("no answer", 0, [], None), "textbook.L": ("no answer", 0, [], None),
           "textbook.dw1": ("no answer", 0, [], None)}),
-        ("imprecise-is-right", {"textbook.h": "0.7", "textbook.dw2": "-0.21"}, {}),
+        ("imprecise", {"textbook.h": "0.7", "textbook.dw2": "-0.21"},
+         {"textbook.h": ("imprecise", 0, [], None), "textbook.dw2": ("imprecise", 0, [], None)}),
     ]
 
 
@@ -372,7 +373,7 @@ def test_follow_through_needs_an_earlier_wrong_answer(worked):
     # the gradient is right (to its precision) and the update wrong: no credit from a right answer
     right_then_off = grade_student(worked, "a", _row(worked, "a", {"textbook.dw1": f"{g:.2g}",
                                                                     "textbook.w1new": f"{0.5 - 0.01 * -0.033:.8g}"}))
-    assert right_then_off.questions["textbook.dw1"].verdict == "right"
+    assert right_then_off.questions["textbook.dw1"].verdict in ("right", "imprecise")  # not wrong
     assert right_then_off.questions["textbook.w1new"].follow_through is None
     # the update comes before the gradient in no set: a later wrong gradient gives no credit to an update
     # that is consistent with the truth (it is simply right)
@@ -472,7 +473,7 @@ def test_grade_json_contract(class_files, capsys):
     assert student["id"] == "dropped-local" and student["score"] == 13.5 and student["max_score"] == 16
     q = student["questions"]["textbook.w1new"]
     assert {"points", "verdict", "diagnoses", "follow_through"} <= set(q)
-    assert q["follow_through"]["from"] == ["textbook.dw1"] and q["diagnoses"][0]["code"] == "dropped-local"
+    assert q["follow_through"]["from"] == ["textbook.dw1"] and q["diagnoses"] == []
     assert data["questions"]["textbook.dw1"]["mistakes"][0]["code"] in ("dropped-local", "activation-at-input")
 
 

@@ -168,3 +168,33 @@ def test_records_of_fused_nodes_with_repeated_children_evaluate(data):
     order = topological_order(root)
     grads = reverse_sweep(order)
     assert_records_hold(trace(root, grads, order=order), grads, order)
+
+
+# ---------------------------------------------------------------- printed arithmetic checks (issue 19)
+
+from autograd.explain.tables import shown_product, shown_sum, within_shown  # noqa: E402
+
+_finite = st.floats(-1e6, 1e6, allow_nan=False).filter(lambda v: v == 0 or abs(v) > 1e-6)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_finite, _finite, st.integers(3, 6))
+def test_a_shown_product_multiplies_out_to_the_shown_result(a, b, digits):
+    """0.5 · 1.1 = 0.5498 was printed: the factors now carry the digits the product needs."""
+    c = a * b
+    sa, sb, sc = shown_product(a, b, c, digits)
+    assert within_shown(float(sa) * float(sb), sc) and within_shown(c, sc)
+    assert shown_product(0.5, 1.0996, 0.5 * 1.0996, 4) == ("0.5", "1.0996", "0.5498")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_finite, min_size=2, max_size=5), st.integers(3, 6))
+def test_a_shown_sum_adds_up_to_the_shown_total(terms, digits):
+    total = 0.0
+    for t in terms:
+        total += t
+    shown, result = shown_sum(terms, total, digits)
+    running = 0.0
+    for t in shown:
+        running += float(t)
+    assert within_shown(running, result) and within_shown(total, result)

@@ -100,7 +100,7 @@ def test_check_claims_at_their_written_precision(claim, right, run_cli):
 def test_check_wrong_gradient_shows_the_chain_and_where_it_went_wrong(run_cli):
     code, out, _ = run_cli("check", CHAIN, *AT, "--claim", "dh=-0.0842", "dw1=-0.0652")
     assert code == 1
-    assert "∂L/∂z = ∂L/∂h · ∂h/∂z = -0.0842 · 0.1966 = -0.01656" in out
+    assert "∂L/∂z = ∂L/∂h · ∂h/∂z = -0.084205 · 0.19661 = -0.01656" in out  # the shown factors give the product
     assert "dL/dh is right but dL/dw1 is wrong" in out
     assert "1 of 2 right" in out
 

@@ -398,12 +398,39 @@ def test_the_backward_pass_can_be_drawn():
     assert "df_dx" in picture.source and "σ" in picture.source
 
 
-def test_a_derivative_formula_undefined_at_the_point_is_one_clear_error(capsys):
-    x, y = Value(0.0), Value(2.0)
-    with pytest.raises(ValueError, match=r"\*\* node with respect to its child 1 is 0 \* log\(0\) here"):
+def test_a_second_derivative_that_is_infinite_at_the_point_is_one_clear_error(capsys):
+    """∂²(a**b)/∂a∂b = a^(b-1)·(1 + b·ln a) has no finite limit at a = 0 when b ≤ 1."""
+    x, y = Value(0.0), Value(1.0)
+    with pytest.raises(ValueError, match=r"infinite at a = 0 with b = 1.0"):
         grad(x**y, [x, y], create_graph=True)
-    status, out, err = run(capsys, "grad", "f = x**y", "--at", "x=0", "y=2", "--order", "2")
+    status, out, err = run(capsys, "grad", "f = x**y", "--at", "x=0", "y=1", "--order", "2")
     assert status == 2 and out == "" and err.startswith("error: grad(create_graph=True)")
+
+
+def test_second_derivatives_of_a_power_at_a_zero_base_are_the_limits():
+    """The first-order rule of ** takes its limits at a zero base; so do the second derivatives
+    (issue 19): each checked against the limit of the closed form as the base tends to 0."""
+    x = Value(0.0)
+    [g] = grad(x**0, [x], create_graph=True)  # x**0 = 1: every derivative 0
+    assert g.data == 0.0 and grad(g, [x])[0].data == 0.0
+    y = Value(1.7)
+    [g] = grad(0.0**y, [y], create_graph=True)  # 0**y = 0 for y > 0
+    assert g.data == 0.0 and grad(g, [y])[0].data == 0.0
+    assert hessian(lambda a, b: a ** b, [0.0, 2.0]) == [[2.0, 0.0], [0.0, 0.0]]
+
+    def closed_form(a: float, b: float) -> list[list[float]]:
+        """a^b: ∂²/∂a² = b(b-1)a^(b-2), ∂²/∂a∂b = a^(b-1)(1 + b ln a), ∂²/∂b² = a^b ln² a."""
+        mixed = a ** (b - 1) * (1 + b * math.log(a))
+        return [[b * (b - 1) * a ** (b - 2), mixed], [mixed, a**b * math.log(a) ** 2]]
+
+    for b in (2.0, 2.5, 3.0):
+        at_zero = hessian(lambda a, e: a ** e, [0.0, b])
+        near = closed_form(1e-12, b)
+        for row, limit_row in zip(at_zero, near):
+            assert row == pytest.approx(limit_row, abs=1e-4)
+    beside = hessian(lambda a, e: a ** e, [1e-9, 2.0])  # beside the limit, the formula itself
+    for row, formula_row in zip(beside, closed_form(1e-9, 2.0)):
+        assert row == pytest.approx(formula_row, rel=1e-12, abs=1e-20)
 
 
 def test_cli_order_2_without_inputs_and_tangent_columns_line_up(capsys):

@@ -70,7 +70,7 @@ def test_walkthrough_text_says_which_figures_are_wrong(capsys):
     out = capsys.readouterr().out
     assert "0.0393913" in out and "-0.205195" in out and "-0.0331113" in out
     assert "WRONG" in out and "0.0405" in out
-    assert "∂L/∂h = ∂L/∂yhat · ∂yhat/∂h = -0.280682 · 0.3 = -0.0842047" in out
+    assert "∂L/∂h = ∂L/∂yhat · ∂yhat/∂h = -0.2806824 · 0.3 = -0.0842047" in out  # the shown factors give the product
 
 
 def test_walkthrough_json(capsys):

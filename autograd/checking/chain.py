@@ -13,10 +13,10 @@ from collections.abc import Callable, Iterable
 
 from autograd.core import Value
 from autograd.core.graph import reaching, reverse_sweep
-from autograd.explain import Names, Trace, chain_line, fmt, wrap
+from autograd.explain import Names, Trace, chain_lines, fmt, subscript, wrap
 from autograd.lang import is_name, notation
 
-__all__ = ["Chain", "MAX_PATHS", "names_reaching", "path_to", "where_it_went_wrong"]
+__all__ = ["Chain", "MAX_PATHS", "Path", "names_reaching", "path_to", "where_it_went_wrong"]
 
 # Enumerating subsets of paths is exponential: with at most this many paths from the output to a
 # quantity every proper subset is tried (at most 2**12 - 2 sums); with more, only one use at a
@@ -35,6 +35,7 @@ class Chain:
         self.root, self.target, self.names, self.constants = root, target, names, constants
         self.order = [node for node in order if node in reach] if root in reach else []
         self.reach = reach
+        self._path_texts: dict[int, tuple[list[Value], str]] = {}  # a diagnosis writes each path many times
         self.edges: list[Edge] = [(node, k, child, d) for node in self.order
                                   for k, (child, d) in enumerate(zip(node.children, node.local_grads))
                                   if child in reach]
@@ -54,52 +55,103 @@ class Chain:
             return float("nan")
         return grads.get(self.target, 0.0)
 
-    def paths(self) -> list[tuple[list[Value], float]] | None:
+    def paths(self) -> list[tuple[Path, float]] | None:
         """Every path from root to target with its product of local derivatives; None when
         there are more than MAX_PATHS (counted first, without walking them: the number of
-        paths is the chain rule with every local derivative 1)."""
+        paths is the chain rule with every local derivative 1). A path lists its nodes and
+        (``path.edges``) which child it took at each step, so two paths through the two uses of
+        one value differ."""
         if not self.order or not self._sweep(lambda node, k, d: 1.0) <= MAX_PATHS:
             return None
-        found, stack = [], [(self.root, [self.root], 1.0)]
+        found, stack = [], [(self.root, Path([self.root]), 1.0)]
         while stack:
             node, path, product = stack.pop()
             if node is self.target:
                 found.append((path, product))
                 continue
-            for child, d in zip(node.children, node.local_grads):
+            for k, (child, d) in enumerate(zip(node.children, node.local_grads)):
                 if child in self.reach:
-                    stack.append((child, path + [child], product * d))
+                    stack.append((child, path.then(child, k), product * d))
         return found[::-1]
 
     def name(self, node: Value) -> str:
         """How the node is shown, parenthesised when it is a formula: 'h', '(y - yhat)'."""
         return wrap(self.names.shown[node])
 
+    def use_name(self, node: Value, k: int) -> str:
+        """The k-th child as node uses it: 'x', or 'x₍₂₎' for the second use of a value used more
+        than once (`autograd.explain.naming.Use`)."""
+        use = self.names.uses.get((node, k))
+        name = self.name(node.children[k])
+        return name if use is None or use.count == 1 else subscript(name, use.number)
+
     def local_text(self, node: Value, k: int, d: float) -> str:
-        """'∂h/∂z = sigmoid(z) * (1 - sigmoid(z)) = 0.1966': the local derivative of the k-th edge."""
+        """'∂h/∂z = sigmoid(z) * (1 - sigmoid(z)) = 0.1966': the local derivative of the k-th
+        edge; through one use of a repeated value, that use's factor: '∂y/∂x₍₁₎ = x = 3
+        (x₍₁₎: the first factor of y)'."""
         kids = [self.names.trees[child] for child in node.children]
         shown = notation.text(notation.derivative_tree(node, k, kids))
         number = fmt(d, 4)
-        text = f"∂{self.name(node)}/∂{self.name(node.children[k])} = {shown}"
-        return text if shown == number else f"{text} = {number}"
+        child = self.use_name(node, k)
+        text = f"∂{self.name(node)}/∂{child} = {shown}"
+        text = text if shown == number else f"{text} = {number}"
+        use = self.names.uses.get((node, k))
+        if use is not None and use.count > 1:
+            text += f" ({child}: {use.where if use.where != self.names.shown[node] else 'in ' + use.where})"
+        return text
 
     def formula(self, node: Value) -> str:
         """'f = log(x) / x', or the formula alone for an unnamed node."""
-        kids = [self.names.trees[child] for child in node.children]
-        written = notation.text(notation.formula_tree(node, kids))
+        written = self.names.formula(node)
         shown = self.names.shown[node]
         return written if shown == written else f"{shown} = {written}"
 
     def path_text(self, path: list[Value]) -> str:
-        """'E → out_o2 → net_o2 → out_h1 → net_h1 → w1': a long path by its named quantities."""
-        shown = [self.names.shown[n] for n in path]
+        """'E → out_o2 → net_o2 → out_h1 → net_h1 → w1': a long path by its named quantities;
+        a value used more than once by the use the path goes through (z → y₍₁₎ → x₍₂₎), so two
+        different paths never read alike (shortening keeps those nodes)."""
+        known = self._path_texts.get(id(path))
+        if known is not None and known[0] is path:
+            return known[1]
+        text = self._path_text(path)
+        self._path_texts[id(path)] = (path, text)  # the path kept alive beside its id
+        return text
+
+    def _path_text(self, path: list[Value]) -> str:
+        edges = getattr(path, "edges", None)
+        shown, keep = [self.names.shown[path[0]]], [True]
+        for i, node in enumerate(path[1:]):
+            k = edges[i] if edges is not None else None
+            use = self.names.uses.get((path[i], k)) if k is not None else None
+            repeated = use is not None and use.count > 1
+            shown.append(subscript(self.names.shown[node], use.number) if repeated else self.names.shown[node])
+            keep.append(repeated)
+        keep[-1] = True
         if len(shown) > 5:
-            # the ends, and the quantities the program names (not formulas)
-            named = [name for k, name in enumerate(shown) if k in (0, len(shown) - 1) or is_name(name)]
-            shown = named if len(named) >= 3 else shown
+            # the ends, the uses, and the quantities the program names (not formulas)
+            named = [name for k, name in enumerate(shown) if keep[k] or is_name(name)]
+            if len(named) >= 3:
+                shown, keep = named, [True] * len(named)
         if len(shown) > 8:
-            shown = shown[:3] + ["…"] + shown[-3:]
+            middle = [name for name, kept in zip(shown[3:-3], keep[3:-3]) if kept]
+            shown = shown[:3] + ["…"] + middle + (["…"] if middle else []) + shown[-3:]
         return " → ".join(shown)
+
+    def where(self, text: str) -> str:
+        """' (where t8 = …)' for the intermediates ``text`` names by an id; "" when none."""
+        defined = self.names.where(text)
+        return f" ({defined})" if defined else ""
+
+
+class Path(list):
+    """A path's nodes, root first, and ``edges``: the child index taken at each step."""
+
+    edges: tuple[int, ...] = ()
+
+    def then(self, child: Value, k: int) -> Path:
+        longer = Path([*self, child])
+        longer.edges = (*self.edges, k)
+        return longer
 
 
 # ------------------------------------------------------------------ explaining wrong gradients
@@ -119,22 +171,23 @@ def names_reaching(record: Trace, order: list[Value], target: Value, name: str) 
 
 def path_to(record: Trace, target: str, reaches: set[str]) -> list[str]:
     """The chain-rule lines on every path from the output down to ``target``, whose names on
-    those paths are ``reaches`` (`names_reaching`)."""
-    lines = []
-    for step in record.backward:
-        if step.node in reaches:
-            for c in step.contributions:
-                if c.child in reaches:
-                    lines.append(chain_line(record.output, step, c))
-    if lines or target == record.output:
-        return lines or [f"{target} is the output: d{record.output}/d{target} = 1"]
+    those paths are ``reaches`` (`names_reaching`): each use of a repeated value on its own line
+    and their sum after them, then the intermediates named by an id introduced ('where …')."""
+    lines = chain_lines(record, keep=lambda node, child: node in reaches and child in reaches)
+    if lines:
+        defined = record.where(lines)
+        return lines + ([defined] if defined else [])
+    if target == record.output:
+        return [f"{target} is the output: d{record.output}/d{target} = 1"]
     return [f"{record.output} does not depend on {target} (no path leads from one to the other): "
             f"d{record.output}/d{target} = 0"]
 
 
 def where_it_went_wrong(record: Trace, right: Iterable[str], wrong: Iterable[str],
                         reaches: dict[str, set[str]]) -> list[str]:
-    """For each wrong gradient that no other wrong gradient feeds, the last right one above it.
+    """Where several gradient claims lie along one path: for each wrong one that no other wrong
+    one feeds, the last right one above it, or, when other wrong ones lie below it, that it is
+    the first wrong one. Nothing for a claim alone on its paths (its verdict says it all).
 
     ``right`` and ``wrong`` name the quantities whose gradient claims are right and wrong;
     ``reaches[name]`` holds the names on the paths from the output down to each wrong one.
@@ -150,11 +203,15 @@ def where_it_went_wrong(record: Trace, right: Iterable[str], wrong: Iterable[str
         above = reaches[target] - {target}
         if above & wrong or out not in above:
             continue  # it inherits an earlier mistake, or no path leads to it (its chain lines say so)
-        right_above = sorted(above & right, key=lambda name: position.get(name, 0))
+        right_above = sorted(above & right - {out}, key=lambda name: position.get(name, 0))
+        below = sorted((name for name in wrong - {target} if target in reaches[name]),
+                       key=lambda name: position.get(name, 0))
         if right_above:
             lines.append(f"where the chain went wrong: d{out}/d{right_above[-1]} is right but d{out}/d{target} "
                          "is wrong, so the mistake is in the steps between them")
-        else:
-            lines.append(f"where the chain went wrong: d{out}/d{target} is the first wrong gradient on its path "
-                         f"from {out}; check the steps above it")
+        elif below:
+            later = ", ".join(f"d{out}/d{name}" for name in below)
+            lines.append(f"where the chain went wrong: d{out}/d{target} is the first wrong gradient on the path from "
+                         f"{out}, and {later} below it use{'s' * (len(below) == 1)} it: check the steps above "
+                         f"d{out}/d{target} first")
     return lines

@@ -116,6 +116,7 @@ class Diagnoser:
         does not: one diagnosis per code, the first (most specific) way found."""
         if claim.kind == "second" or agrees(claim.claimed, claim.tolerance, truth, noise):
             return []
+        chain = None
         if claim.kind == "value":
             variants = value_variants(node, self.constants, lambda n: wrap(self.names.shown[n]), MAX_DIAGNOSED_NODES)
         elif node is self.root:
@@ -134,7 +135,8 @@ class Diagnoser:
                 continue
             if agrees(claim.claimed, claim.tolerance, value):
                 example = MISTAKES[code].example_for(claim.kind)
-                found[code] = Diagnosis(code, f"your answer is what you get if you {what}. {example}")
+                where = chain.where(what) if chain is not None else ""  # a value claim has no chain
+                found[code] = Diagnosis(code, f"your answer is what you get if you {what}{where}. {example}")
         return list(found.values())
 
 
@@ -163,7 +165,7 @@ def _missed_paths(chain: Chain) -> Iterator[Variant]:
             parents[child] = parents.get(child, 0) + 1
         for node, i, child, _ in chain.edges:
             if parents[child] > 1:
-                yield ("missed-path", f"leave out the path through {chain.name(node)} → {chain.name(child)} "
+                yield ("missed-path", f"leave out the path through {chain.name(node)} → {chain.use_name(node, i)} "
                        f"({chain.name(child)} is used {parents[child]} times)", chain.gradient({(node, i): 0.0}))
         return
     n = len(paths)

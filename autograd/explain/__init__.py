@@ -10,10 +10,11 @@ step records, tables, chain-rule lines and the JSON report. Standard library onl
 
 from autograd.explain.naming import Names, display_names, name_nodes
 from autograd.explain.report import GradReport, grad_report
-from autograd.explain.tables import chain_line, factor, fmt, table, wrap
+from autograd.explain.tables import chain_line, chain_lines, factor, fmt, shown_product, subscript, table, wrap
 from autograd.explain.trace import BackwardStep, Contribution, ForwardStep, Trace, trace
 
 __all__ = [
-    "GradReport", "grad_report", "BackwardStep", "Contribution", "ForwardStep", "Names", "Trace", "chain_line", "display_names",
+    "GradReport", "grad_report", "BackwardStep", "Contribution", "ForwardStep", "Names", "Trace", "chain_line",
+    "chain_lines", "display_names", "shown_product", "subscript",
     "factor", "fmt", "name_nodes", "table", "trace", "wrap",
 ]

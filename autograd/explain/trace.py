@@ -23,8 +23,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 
 from autograd.core import Value, topological_order
-from autograd.explain.naming import Names, name_nodes
-from autograd.explain.tables import backward_table, chain_line, forward_table
+from autograd.explain.naming import Names, name_nodes, where
+from autograd.explain.tables import backward_table, chain_lines, forward_table
 from autograd.lang import notation
 
 __all__ = ["ForwardStep", "Contribution", "BackwardStep", "Trace", "trace"]
@@ -52,6 +52,9 @@ class Contribution:
     product: float  # ∂L/∂node · ∂node/∂child
     total: float  # the child's gradient after this addition
     first: bool  # the child's first contribution (later ones add to a running total)
+    use: int = 1  # which use of the child this is (from 1, in the order backward() visits them)
+    uses: int = 1  # how many uses the child has
+    where: str = ""  # where this use is: "the first factor of y", or the node's name
 
 
 @dataclass
@@ -70,13 +73,21 @@ class Trace:
     output: str
     forward: list[ForwardStep]
     backward: list[BackwardStep]
+    # the intermediates shown by an id rather than a formula: id → how it is computed
+    definitions: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         return asdict(self)
 
     def chain_lines(self, digits: int = 4) -> list[str]:
-        """One chain-rule line per contribution, in the order backward() adds them."""
-        return [chain_line(self.output, step, c, digits) for step in self.backward for c in step.contributions]
+        """One chain-rule line per contribution, in the order backward() adds them, each
+        repeated quantity closed by the sum over its uses (`autograd.explain.tables.chain_lines`)."""
+        return chain_lines(self, digits)
+
+    def where(self, lines: list[str]) -> str:
+        """'where t8 = t2 + exp(frog), t2 = exp(cat)': the intermediates the lines name by an
+        id, introduced once (`autograd.explain.naming.where`); "" when there are none."""
+        return where("\n".join(lines), self.definitions)
 
     def forward_table(self, digits: int = 6) -> str:
         return forward_table(self, digits)
@@ -122,12 +133,13 @@ def trace(
             first = child not in totals
             totals[child] = totals.get(child, 0.0) + product
             derivative = notation.derivative_tree(node, k, kids)
+            use = names.uses[(node, k)]
             step.contributions.append(Contribution(
                 position[child], names.shown[child], names.ids[child], notation.text(derivative),
-                notation.latex(derivative), local, product, totals[child], first,
+                notation.latex(derivative), local, product, totals[child], first, use.number, use.count, use.where,
             ))
         backward.append(step)
-    return Trace(names.shown[root], forward, backward)
+    return Trace(names.shown[root], forward, backward, names.definitions())
 
 
 def _forward_step(node: Value, index: int, names: Names, constants: set, parameters: set) -> ForwardStep:

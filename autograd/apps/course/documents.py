@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 
-from autograd.explain import Contribution, Trace
-from autograd.apps.course.mathtext import (factor, name_latex, number, partial, points, question_latex,
+from autograd.explain import Contribution, Trace, shown_product
+from autograd.apps.course.mathtext import (DIGITS, factor, name_latex, number, partial, points, question_latex,
                                            question_words, with_numbers)
 from autograd.apps.course.problems import PLACEHOLDER, Problem, ProblemSet, Question
 from autograd.apps.course.solve import Solution, solve_set
@@ -166,21 +166,27 @@ def _values_by_name(record: Trace) -> dict[str, float]:
 
 
 def _chain_latex(record: Trace, node: str, grad: float, c: Contribution) -> str:
-    """One chain-rule step, as `trace.chain_line` writes it, in LaTeX with the local formula."""
+    """One chain-rule step, as `trace.chain_line` writes it, in LaTeX with the local formula:
+    one use of a repeated value at a time (x₍₁₎), its product with digits enough to check."""
     out = record.output
-    sign = "=" if c.first else "\\mathrel{+}="
-    local = c.local_latex
-    local_number = number(c.local)
+
+    def through_use(fraction: str) -> str:  # ∂out/∂{x}_{(1)}: through one use of x
+        if c.uses == 1:
+            return fraction
+        head, name = fraction[:-1].rsplit("\\partial ", 1)
+        return f"{head}\\partial {{{name}}}_{{({c.use})}}}}"
+
+    local, local_number = c.local_latex, number(c.local)
     if node == out:
-        text = f"{partial(out, c.child)} {sign} {local}" + ("" if local == local_number else f" = {local_number}")
+        text = f"{through_use(partial(out, c.child))} = {local}" + ("" if local == local_number else f" = {local_number}")
     else:
-        shown_local = factor(c.local)
-        text = (f"{partial(out, c.child)} {sign} {partial(out, node)} \\cdot {partial(node, c.child)} = "
-                f"{number(grad)} \\cdot " + (f"{local} = {number(grad)} \\cdot {shown_local}"
-                                              if local != local_number else shown_local)
-                + f" = {number(c.product)}")
-    if not c.first:
-        text += f" \\quad \\text{{(total {number(c.total)})}}"
+        g, d, product = shown_product(grad, c.local, c.product, DIGITS)
+        d = f"\\left({d}\\right)" if d.startswith("-") else d
+        text = (f"{through_use(partial(out, c.child))} = {partial(out, node)} \\cdot "
+                f"{through_use(partial(node, c.child))} = {g} \\cdot "
+                + (f"{local} = {g} \\cdot {d}" if local != local_number else d) + f" = {product}")
+    if c.uses > 1 and c.use == c.uses:
+        text += f" \\quad {partial(out, c.child)} = {number(c.total)} \\text{{, the sum over its {c.uses} uses}}"
     return text
 
 

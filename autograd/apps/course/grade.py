@@ -21,10 +21,11 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from autograd.checking import MISTAKES, Claim, Diagnosis, Diagnoser, judge
+from autograd.core.graph import reaching
 from autograd.explain import fmt
 from autograd.apps.course.answers import (MAX_STUDENTS, Answers, AnswersError, listed, parse_answers,
                                           read_answers)
-from autograd.apps.course.follow import FollowThrough, follow_through
+from autograd.apps.course.follow import FollowThrough, Tracker
 from autograd.apps.course.problems import ProblemSet, Question
 from autograd.apps.course.solve import Solution, parsed_claim, solve_set
 from autograd.apps.course.answers import printable  # ids and titles in the text report
@@ -35,6 +36,10 @@ __all__ = ["AnswersError", "Answers", "read_answers", "parse_answers", "Question
 
 NO_ANSWER = "no answer"
 MAX_CELL = 200  # characters: longer cells are not numbers anyone typed
+# a problem's diagnoses per student: at most this much work (chain nodes × chain edges, summed),
+# or this much per node of the problem's graph when that is more: every wrong answer of a
+# homework-sized problem is diagnosed, and no student's answers multiply the grading time
+MIN_DIAGNOSIS_WORK, DIAGNOSIS_WORK_PER_NODE = 5_000, 5
 
 
 # ------------------------------------------------------------------ one answer
@@ -95,7 +100,8 @@ class _Problem:
     def __init__(self, solution: Solution) -> None:
         self.solution = solution
         self._diagnoser: Diagnoser | None = None
-        self.wrong: list[tuple[Question, Claim]] = []  # earlier wrong answers, sources of follow-through
+        self.work = 0  # the diagnoses' work so far (see `diagnose`)
+        self.earlier = Tracker(solution)  # earlier wrong answers, sources of follow-through
 
     def grade(self, question: Question, text: str) -> QuestionGrade:
         truth = self.solution.answers[question.qid]
@@ -114,20 +120,33 @@ class _Problem:
             return QuestionGrade(question, text, truth, verdict, question.points, claim)
         grade = QuestionGrade(question, text, truth, verdict, 0.0, claim)
         if verdict == "wrong":
-            grade.diagnoses = self.diagnose(question, claim, truth)
-            grade.follow_through = follow_through(self.solution, question, claim, self.wrong)
+            # an answer that follows from an earlier mistake is explained by it: a diagnosis
+            # of this answer on its own (update-sign, ...) would contradict that explanation
+            grade.follow_through = self.earlier.credit(question, claim)
             if grade.follow_through:
                 grade.points = grade.follow_through.points
-            self.wrong.append((question, claim))
+            else:
+                grade.diagnoses = self.diagnose(question, claim, truth)
+            self.earlier.add(question, claim)
         return grade
 
     def diagnose(self, question: Question, claim: Claim, truth: float) -> list[Diagnosis]:
+        """The diagnoses of a wrong answer, while the problem's diagnosis budget lasts: each
+        recomputes the chain under every mistake (about nodes × edges of the chain), so a
+        student answering everything wrong must not multiply the grading time."""
         if question.ask == "value":
             return []
+        evaluation = self.solution.evaluation
+        node = evaluation.values[question.of]
+        order = evaluation.order
+        reach = reaching(order, {node})
+        size = sum(1 for n in order if n in reach)
+        work = size * sum(1 for n in order if n in reach for child in n.children if child in reach)
+        if self.work + work > max(MIN_DIAGNOSIS_WORK, DIAGNOSIS_WORK_PER_NODE * len(order)):
+            return []
+        self.work += work
         if self._diagnoser is None:
-            evaluation = self.solution.evaluation
-            self._diagnoser = Diagnoser(evaluation.root, evaluation.constants)
-        node = self.solution.evaluation.values[question.of]
+            self._diagnoser = Diagnoser(evaluation.root, evaluation.constants, order)
         return self._diagnoser.diagnose(claim, node, truth)
 
 
