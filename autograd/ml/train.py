@@ -243,7 +243,8 @@ _CHUNK = 48  # samples per replay when measuring accuracy (measured on digits: r
 
 
 def _set_data(leaves: list[list[Value]], rows: list[list[float]]) -> None:
-    """leaf.data = x for every leaf of every row (the loop runs in C; the setter checks each x)."""
+    """leaf.data = x for every leaf of every row (the loop runs in C; `data` is a plain slot, so a
+    number that is not finite is refused where the engine first uses it)."""
     deque(map(setattr, chain.from_iterable(leaves), repeat("data"), chain.from_iterable(rows)), maxlen=0)
 
 
