@@ -77,8 +77,11 @@ def shown_numbers(values: Sequence[float], combine: Callable[[list[Decimal]], De
     significant digits; operand i starts at ``bases[i]`` digits (``digits`` when not given) and
     every operand gets one more digit at a time until ``combine`` on the numbers *as shown*,
     done exactly as the reader would by hand, rounds to the shown result without a tie
-    (0.5 · 1.0996 = 0.5498, never 0.5 · 1.1 = 0.5498). ``result`` is ``combine`` done in floats,
-    so at 17 digits (each operand then its float exactly) it always holds."""
+    (0.5 · 1.0996 = 0.5498, never 0.5 · 1.1 = 0.5498). ``result`` is ``combine`` done in floats:
+    at 17 digits each operand is its float exactly, and that holds unless the float computation
+    itself rounded, which shows only where terms cancel (9.14 · 2.72 - 227.2 · 0.109 = -3.6e-15, the
+    exact value being -2.9e-15): everything is then shown at 17 digits, the result being float
+    noise of the terms' size."""
     bases = [digits] * len(values) if bases is None else list(bases)
     shown_result = fmt(result, digits)
     if not all(math.isfinite(v) for v in (*values, result)):  # inf and nan have no digits to add
