@@ -2,8 +2,10 @@
 
 `fmt` writes a number in significant digits; `table` lines up columns; `chain_line` writes one
 backward step as the chain rule with its numbers (``∂L/∂h = ∂L/∂yhat · ∂yhat/∂h = …``), one
-use of a repeated quantity at a time, and `sum_line` the sum over the uses; every printed
-``a · b = c`` and sum shows digits enough for its own arithmetic to check (`shown_product`);
+use of a repeated quantity at a time, and `sum_line` the sum over the uses. Every printed
+``a · b = c``, sum and step ``w - η·g = r`` shows digits enough for a reader to check it by hand:
+`shown_numbers` is that one rule, `shown_product`, `shown_factors`, `shown_sum` and `shown_update`
+its common shapes (the walkthrough, `check`'s update lines and the forward-mode rows use them);
 `forward_table` and `backward_table` lay out a `Trace`'s records.
 """
 
