@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 
 from autograd.checking import agrees, written_precision
 from autograd.lang import Evaluation, parse
-from autograd.explain import Trace, factor, fmt, table, trace
+from autograd.explain import Trace, fmt, table, trace
+from autograd.explain.tables import shown_factors, shown_numbers, shown_update
 
 __all__ = ["Example", "Step", "Published", "PROGRAM", "PUBLISHED", "run", "compare_published", "published_verdict"]
 
@@ -154,14 +155,7 @@ def report(example: Example, results: list[Step], digits: int = 6) -> str:
         "",
         "1. Forward pass",
         "",
-        f"  z    = w1 · x          = {fmt(example.w1)} · {factor(example.x, 6)} = {fmt(v['z'], digits)}",
-        f"  h    = sigmoid(z)      = 1 / (1 + exp({fmt(-v['z'], digits)})) = {fmt(v['h'], digits)}",
-        f"  yhat = w2 · h          = {fmt(example.w2)} · {fmt(v['h'], digits)} = {fmt(v['yhat'], digits)}",
-        "",
-        "2. Loss",
-        "",
-        f"  e = y - yhat           = {fmt(example.y)} - {factor(v['yhat'], digits)} = {fmt(v['e'], digits)}",
-        f"  L = ½ e²               = ½ · {factor(v['e'], digits)}² = {fmt(v['L'], digits)}",
+        *forward_lines(example, v, digits),
         "",
         "3. Backward pass: the chain rule, one step at a time (the order backward() runs)",
         "",
@@ -176,19 +170,12 @@ def report(example: Example, results: list[Step], digits: int = 6) -> str:
     lines += [
         "",
         "  In closed form, with ∂L/∂yhat = yhat - y:",
-        f"    ∂L/∂w2 = (yhat - y) · h = {fmt(v['yhat'] - example.y, digits)} · {fmt(v['h'], digits)}"
-        f" = {fmt(g['w2'], digits)}",
-        f"    ∂L/∂w1 = (yhat - y) · w2 · h(1 - h) · x = {fmt(v['yhat'] - example.y, digits)} · "
-        f"{factor(example.w2, 6)} · {fmt(v['h'] * (1 - v['h']), digits)} · {factor(example.x, 6)} = {fmt(g['w1'], digits)}",
+        *closed_form_lines(example, v, g, digits),
         "",
         "4. Gradient-descent update: w ← w - η · ∂L/∂w",
         "",
     ]
-    for w in PARAMETERS:
-        old = first.evaluation.values[w].data
-        lines.append(
-            f"  {w} = {fmt(old, digits)} - {fmt(example.lr)} · ({fmt(g[w], digits)}) = {fmt(first.updated[w], 9)}"
-        )
+    lines += ["  " + line for line in update_lines(example, first, digits)]
     if len(results) > 1:
         lines += ["", f"  Further steps ({len(results)} in all):", ""]
         rows = [("step", "loss before", "∂L/∂w1", "∂L/∂w2", "w1 after", "w2 after")]
@@ -198,6 +185,54 @@ def report(example: Example, results: list[Step], digits: int = 6) -> str:
         lines += ["  " + line for line in table(rows).splitlines()]
     lines += ["", *published_section(example, first, digits)]
     return "\n".join(lines)
+
+
+def _times(factors: list[float], result: float, digits: int, bases: list[int]) -> str:
+    """``0.3 · 0.731059 = 0.219318`` by the one rule for printed arithmetic (`shown_numbers`)."""
+    shown, product = shown_factors(factors, result, digits, bases)
+    return " · ".join([shown[0]] + [f"({s})" if s.startswith("-") else s for s in shown[1:]]) + f" = {product}"
+
+
+def forward_lines(example: Example, v: dict[str, float], digits: int = 6) -> list[str]:
+    """The forward pass and the loss, each line's numbers checkable by hand (`shown_numbers`)."""
+    (z,), h = shown_numbers([-v["z"]], lambda n: 1 / (1 + n[0].exp()), v["h"], digits)
+    (y, yhat), e = shown_numbers([example.y, v["yhat"]], lambda n: n[0] - n[1], v["e"], digits, [6, digits])
+    (shown_e,), loss = shown_numbers([v["e"]], lambda n: n[0] * n[0] / 2, v["L"], digits)
+    return [
+        f"  z    = w1 · x          = {_times([example.w1, example.x], v['z'], digits, [6, 6])}",
+        f"  h    = sigmoid(z)      = 1 / (1 + exp({z})) = {h}",
+        f"  yhat = w2 · h          = {_times([example.w2, v['h']], v['yhat'], digits, [6, digits])}",
+        "",
+        "2. Loss",
+        "",
+        f"  e = y - yhat           = {y} - {_paren(yhat)} = {e}",
+        f"  L = ½ e²               = ½ · {_paren(shown_e)}² = {loss}",
+    ]
+
+
+def _paren(shown: str) -> str:
+    return f"({shown})" if shown.startswith("-") else shown
+
+
+def closed_form_lines(example: Example, v: dict[str, float], g: dict[str, float], digits: int = 6) -> list[str]:
+    """∂L/∂w2 and ∂L/∂w1 in closed form, with numbers whose product is the gradient shown."""
+    slope, h = v["yhat"] - example.y, v["h"]
+    return [
+        f"    ∂L/∂w2 = (yhat - y) · h = {_times([slope, h], g['w2'], digits, [digits, digits])}",
+        f"    ∂L/∂w1 = (yhat - y) · w2 · h(1 - h) · x = "
+        f"{_times([slope, example.w2, h * (1 - h), example.x], g['w1'], digits, [digits, 6, digits, 6])}",
+    ]
+
+
+def update_lines(example: Example, step: Step, digits: int = 6) -> list[str]:
+    """``w2 = 0.3 - 0.01 · (-0.0550576) = 0.300550576``: each weight's step, checkable by hand."""
+    lines = []
+    for w in PARAMETERS:
+        old, grad = step.evaluation.values[w].data, step.grads[w]
+        sw, slr, sg, new = shown_update(old, grad, example.lr, step.updated[w], digits=9, weight_digits=digits,
+                                        grad_digits=digits)
+        lines.append(f"{w} = {sw} - {slr} · ({sg}) = {new}")
+    return lines
 
 
 def published_section(example: Example, step: Step, digits: int = 6) -> list[str]:
@@ -244,11 +279,8 @@ def published_section(example: Example, step: Step, digits: int = 6) -> list[str
 def page_steps(example: Example, step: Step, digits: int = 6) -> list[dict]:
     """The step-through page's last two steps (for `viz.stepper_html`'s ``extra_steps``):
     the gradient-descent update, then the published figures checked, as the terminal shows them."""
-    lines, sets = ["w ← w - η · ∂L/∂w"], []
-    for w in PARAMETERS:
-        old, new = step.evaluation.values[w].data, step.updated[w]
-        lines.append(f"{w} = {fmt(old, digits)} - {fmt(example.lr)} · ({fmt(step.grads[w], digits)}) = {fmt(new, 9)}")
-        sets.append([w, "next", fmt(new, 9)])
+    lines = ["w ← w - η · ∂L/∂w", *update_lines(example, step, digits)]
+    sets = [[w, "next", fmt(step.updated[w], 9)] for w in PARAMETERS]
     update = {"phase": "update", "text": "\n".join(lines), "focus": list(PARAMETERS), "set": sets}
     if example != Example():
         return [update, {"phase": "check", "text": published_section(example, step, digits)[-1].strip()}]

@@ -23,6 +23,7 @@ from itertools import combinations
 from autograd.core import Value, no_grad, ops, topological_order
 from autograd.core.graph import Layout, layout
 from autograd.explain import fmt, name_nodes, wrap
+from autograd.explain.tables import shown_update
 from autograd.lang import evaluate_tree, notation, parse_expression
 from autograd.checking.chain import Chain
 from autograd.checking.claims import Claim
@@ -326,12 +327,13 @@ def update_variants(chain: Chain, weight: float, lr: float) -> Iterator[Variant]
     """The weight after one step, w − η·g, under each mistake in the step or in g."""
     g = chain.gradient()
     w, grad = chain.name(chain.target), f"∂{chain.name(chain.root)}/∂{chain.name(chain.target)}"
-    shown_w, shown_g = fmt(weight, 6), f"({fmt(g, 4)})"
-    yield ("update-sign", f"add η·{grad} to {w} instead of subtracting it: {shown_w} + {fmt(lr)}·{shown_g} = "
-           f"{fmt(weight + lr * g, 6)}", weight + lr * g)
-    yield ("update-lr", f"leave out the learning rate η = {fmt(lr)}: {shown_w} - {shown_g} = {fmt(weight - g, 6)}",
-           weight - g)
-    both = f"add {grad} to {w} without the learning rate: {shown_w} + {shown_g} = {fmt(weight + g, 6)}"
+    sw, slr, sg, result = shown_update(weight, g, lr, weight + lr * g, sign=1)
+    yield ("update-sign", f"add η·{grad} to {w} instead of subtracting it: {sw} + {slr}·({sg}) = {result}",
+           weight + lr * g)
+    sw, _, sg, result = shown_update(weight, g, None, weight - g)
+    yield ("update-lr", f"leave out the learning rate η = {fmt(lr)}: {sw} - ({sg}) = {result}", weight - g)
+    sw, _, sg, result = shown_update(weight, g, None, weight + g, sign=1)
+    both = f"add {grad} to {w} without the learning rate: {sw} + ({sg}) = {result}"
     yield "update-sign", both, weight + g
     yield "update-lr", both, weight + g
     for code, what, wrong_g in gradient_variants(chain, whole_sign=False):

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from autograd.core import topological_order
 from autograd.explain import Trace, fmt
+from autograd.explain.tables import shown_update
 from autograd.checking.chain import names_reaching, path_to, where_it_went_wrong
 from autograd.checking.claims import Claim, Verdict, float_noise, judge, parse_claim, second_derivatives
 from autograd.checking.diagnosis import Diagnoser
@@ -196,6 +197,7 @@ def _chain_lines(record: Trace, claim: Claim, values: dict, grads: dict, reaches
     lines = path_to(record, claim.target, reaches[claim.target])
     if claim.kind == "update":
         w, g, lr = values[claim.target], grads[claim.target], claim.lr
+        sw, slr, sg, result = shown_update(w, g, lr, w - lr * g)
         lines.append(f"{claim.target}' = {claim.target} - η·∂{record.output}/∂{claim.target} = "
-                     f"{fmt(w, 6)} - {fmt(lr)}·({fmt(g, 4)}) = {fmt(w - lr * g, 6)}")
+                     f"{sw} - {slr}·({sg}) = {result}")
     return lines

@@ -15,10 +15,12 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
+from decimal import Decimal
 
 from autograd.core import Value, topological_order
 from autograd.core.graph import reaching, reverse_sweep
 from autograd.explain import fmt, name_nodes, table, trace
+from autograd.explain.tables import shown_numbers
 from autograd.higher import gradients, tangents
 from autograd.lang import Evaluation, Name, is_name, nearest, notation
 
@@ -59,15 +61,31 @@ class TangentStep:
 
     def numbers(self, digits: int = 6) -> str:
         """The rule with numbers put in: "5 · 1 + 2 · 0"."""
+        return self.shown(digits)[0]
+
+    def shown(self, digits: int = 6) -> tuple[str, str]:
+        """The rule with numbers put in and the tangent, by the one rule for printed arithmetic
+        (`shown_numbers`): the shown products, added as written, give the tangent shown."""
         if not self.terms:
-            return ""
+            return "", fmt(self.tangent, digits)
+        values, slots = [], []  # slots: per term, where its local (None for a bare ±1) and its tangent are
+        for term in self.terms:
+            local = None if term.local_expr in ("1", "-1") else len(values)
+            values += [term.tangent] if local is None else [term.local, term.tangent]
+            slots.append((local, len(values) - 1))
+
+        def combine(xs: list[Decimal]) -> Decimal:
+            return sum(((Decimal(t.local_expr) if i is None else xs[i]) * xs[j]
+                        for t, (i, j) in zip(self.terms, slots)), Decimal(0))
+
+        shown, tangent = shown_numbers(values, combine, self.tangent, digits)
         pieces = []
-        for i, term in enumerate(self.terms):
-            factor = _number_factor(term.tangent, digits)
+        for n, (term, (i, j)) in enumerate(zip(self.terms, slots)):
+            factor = _paren(shown[j])
             text = factor if term.local_expr == "1" else (
-                f"-{factor}" if term.local_expr == "-1" else f"{_number_factor(term.local, digits)} · {factor}")
-            pieces.append(text if i == 0 else (f"- {text[1:]}" if text.startswith("-") else f"+ {text}"))
-        return " ".join(pieces)
+                f"-{factor}" if term.local_expr == "-1" else f"{_paren(shown[i])} · {factor}")
+            pieces.append(text if n == 0 else (f"- {text[1:]}" if text.startswith("-") else f"+ {text}"))
+        return " ".join(pieces), tangent
 
 
 @dataclass
@@ -95,10 +113,10 @@ class ForwardTrace:
         for step in self.steps:
             primal = f"{step.id} (input)" if step.kind == "input" else f"{step.id} = {step.formula}"
             rule = step.rule
-            numbers = step.numbers(digits)
-            if numbers and numbers != rule.split(" = ", 1)[-1] and numbers != fmt(step.tangent, digits):
+            numbers, tangent = step.shown(digits)
+            if numbers and numbers != rule.split(" = ", 1)[-1] and numbers != tangent:
                 rule += f" = {numbers}"
-            rows.append((primal, fmt(step.value, digits), rule, fmt(step.tangent, digits)))
+            rows.append((primal, fmt(step.value, digits), rule, tangent))
         return table(rows, numeric_columns={1, 3})
 
 
@@ -167,8 +185,9 @@ def _is_atom(text: str) -> bool:
     return bool(re.fullmatch(r"[A-Za-z_0-9]+\(.*\)", text)) and text.count("(") == 1
 
 
-def _number_factor(x: float, digits: int) -> str:
-    return f"({fmt(x, digits)})" if x < 0 else fmt(x, digits)
+def _paren(shown: str) -> str:
+    """A shown number as a factor: (-2) · ẋ, never -2 · ẋ after a +."""
+    return f"({shown})" if shown.startswith("-") else shown
 
 
 # ------------------------------------------------------------------ the command's result

@@ -2,16 +2,19 @@
 
 `fmt` writes a number in significant digits; `table` lines up columns; `chain_line` writes one
 backward step as the chain rule with its numbers (``∂L/∂h = ∂L/∂yhat · ∂yhat/∂h = …``), one
-use of a repeated quantity at a time, and `sum_line` the sum over the uses; every printed
-``a · b = c`` and sum shows digits enough for its own arithmetic to check (`shown_product`);
+use of a repeated quantity at a time, and `sum_line` the sum over the uses. Every printed
+``a · b = c``, sum and step ``w - η·g = r`` shows digits enough for a reader to check it by hand:
+`shown_numbers` is that one rule, `shown_product`, `shown_factors`, `shown_sum` and `shown_update`
+its common shapes (the walkthrough, `check`'s update lines and the forward-mode rows use them);
 `forward_table` and `backward_table` lay out a `Trace`'s records.
 """
 
 from __future__ import annotations
 
+import math
 import unicodedata
-from collections.abc import Callable
-from decimal import Decimal
+from collections.abc import Callable, Sequence
+from decimal import Decimal, localcontext
 from typing import TYPE_CHECKING
 
 from autograd.lang import is_name
@@ -19,7 +22,8 @@ from autograd.lang import is_name
 if TYPE_CHECKING:
     from autograd.explain.trace import BackwardStep, Contribution, Trace
 
-__all__ = ["fmt", "factor", "wrap", "subscript", "within_shown", "shown_product", "shown_sum", "table", "chain_line", "sum_line",
+__all__ = ["fmt", "factor", "wrap", "subscript", "within_shown", "shown_numbers", "shown_factors", "shown_product",
+           "shown_sum", "shown_update", "table", "chain_line", "sum_line",
            "chain_lines", "forward_table", "backward_table"]
 
 
@@ -58,38 +62,81 @@ def subscript(name: str, number: int) -> str:
     return f"{name}₍{str(number).translate(_SUBSCRIPTS)}₎"
 
 
-def within_shown(x: float, shown: str) -> bool:
+def _half_unit(shown: str) -> Decimal:
+    """Half a unit in the last digit of a number as written: 0.0005 for 0.280."""
+    return Decimal(1).scaleb(Decimal(shown).as_tuple().exponent) / 2
+
+
+def within_shown(x: float | Decimal, shown: str) -> bool:
     """True when ``x`` rounds to the number ``shown``: within half a unit of its last digit."""
-    written = Decimal(shown)
-    half_unit = Decimal(1).scaleb(written.as_tuple().exponent) / 2
-    return abs(Decimal(x) - written) <= half_unit
+    return abs(Decimal(x) - Decimal(shown)) <= _half_unit(shown)
+
+
+def shown_numbers(values: Sequence[float], combine: Callable[[list[Decimal]], Decimal], result: float,
+                  digits: int = 4, bases: Sequence[int] | None = None) -> tuple[list[str], str]:
+    """THE rule for printed arithmetic: the operands ``values`` and the ``result`` of
+    ``combine`` on them, as numbers a reader can check. The result is shown at ``digits``
+    significant digits; operand i starts at ``bases[i]`` digits (``digits`` when not given) and
+    every operand gets one more digit at a time until ``combine`` on the numbers *as shown*,
+    done exactly as the reader would by hand, rounds to the shown result without a tie
+    (0.5 · 1.0996 = 0.5498, never 0.5 · 1.1 = 0.5498). ``result`` is ``combine`` done in floats:
+    at 17 digits each operand is its float exactly, and that holds unless the float computation
+    itself rounded, which shows only where terms cancel (9.14 · 2.72 - 227.2 · 0.109 = -3.6e-15, the
+    exact value being -2.9e-15): everything is then shown at 17 digits, the result being float
+    noise of the terms' size."""
+    bases = [digits] * len(values) if bases is None else list(bases)
+    shown_result = fmt(result, digits)
+    if not all(math.isfinite(v) for v in (*values, result)):  # inf and nan have no digits to add
+        return [fmt(v, b) for v, b in zip(values, bases)], shown_result
+    for extra in range(18):
+        shown = [fmt(v, min(17, b + extra)) for v, b in zip(values, bases)]
+        with localcontext() as exact:
+            exact.prec = 80  # products and sums of a few 17-digit numbers, without rounding
+            reader = combine([Decimal(s) for s in shown])
+        # strictly inside: a reader who lands on a tie (0.2806825 for 0.280682) cannot tell how to round
+        if abs(reader - Decimal(shown_result)) < _half_unit(shown_result):
+            return shown, shown_result
+        if all(b + extra >= 17 for b in bases):
+            break
+    return [fmt(v, 17) for v in values], fmt(result, 17)
+
+
+def _product(xs: list[Decimal]) -> Decimal:
+    total = Decimal(1)
+    for x in xs:
+        total *= x
+    return total
+
+
+def shown_factors(factors: Sequence[float], result: float, digits: int = 4,
+                  bases: Sequence[int] | None = None) -> tuple[list[str], str]:
+    """``a · b · c · d = r`` by `shown_numbers`: the factors' shown product is the r shown."""
+    return shown_numbers(factors, _product, result, digits, bases)
 
 
 def shown_product(a: float, b: float, c: float, digits: int = 4) -> tuple[str, str, str]:
-    """``a · b = c`` as three numbers that a reader can check: c at ``digits`` significant
-    digits, a and b with as many more as it takes for the product of the numbers shown to be
-    the c shown at its precision (0.5 · 1.0996 = 0.5498, never 0.5 · 1.1 = 0.5498). ``c`` is
-    the float product a·b, so 17 digits always suffice."""
-    result = fmt(c, digits)
-    for d in range(digits, 18):
-        sa, sb = fmt(a, d), fmt(b, d)
-        if within_shown(float(sa) * float(sb), result):
-            return sa, sb, result
-    return fmt(a, 17), fmt(b, 17), fmt(c, 17)
+    """``a · b = c`` by `shown_numbers` (c at ``digits``, a and b with as many more as it takes)."""
+    (sa, sb), sc = shown_factors([a, b], c, digits)
+    return sa, sb, sc
 
 
 def shown_sum(terms: list[float], total: float, digits: int = 4) -> tuple[list[str], str]:
-    """The terms of a sum and its total as numbers whose sum, added in order, is the total
-    shown at its precision (``total`` is that sum of floats, so 17 digits always suffice)."""
-    result = fmt(total, digits)
-    for d in range(digits, 18):
-        shown = [fmt(t, d) for t in terms]
-        running = 0.0
-        for t in shown:
-            running += float(t)
-        if within_shown(running, result):
-            return shown, result
-    return [fmt(t, 17) for t in terms], fmt(total, 17)
+    """The terms of a sum and its total by `shown_numbers`: the shown terms add up to the total shown."""
+    return shown_numbers(terms, lambda xs: sum(xs, Decimal(0)), total, digits)
+
+
+def shown_update(w: float, g: float, lr: float | None, result: float, sign: int = -1, digits: int = 6,
+                 weight_digits: int | None = None, grad_digits: int = 4) -> tuple[str, str | None, str, str]:
+    """A gradient step ``w - η·g = r`` (``sign`` +1 for ``w + η·g``; ``lr`` None for a step
+    without η) by `shown_numbers`: r at ``digits``, w from ``weight_digits`` (``digits`` when
+    not given), g from ``grad_digits``, η as typed. Returns the shown w, η (None without one), g, r."""
+    w_digits = digits if weight_digits is None else weight_digits
+    if lr is None:
+        (sw, sg), sr = shown_numbers([w, g], lambda v: v[0] + sign * v[1], result, digits, [w_digits, grad_digits])
+        return sw, None, sg, sr
+    (sw, slr, sg), sr = shown_numbers([w, lr, g], lambda v: v[0] + sign * v[1] * v[2], result, digits,
+                                      [w_digits, 6, grad_digits])
+    return sw, slr, sg, sr
 
 
 def _sum_text(shown: list[str]) -> str:
