@@ -22,6 +22,7 @@ from autograd import Value, linear, sum_values
 from autograd.core.graph import reverse_sweep, topological_order
 from autograd.explain import Trace, trace
 from autograd.lang import FUNCTIONS, ExprError, parse
+from formulas import close, evaluate, local_holds  # the records' formulas, evaluated
 
 PROGRAM = "h = sigmoid(w1 * x); yhat = w2 * h + h * h; e = y - yhat; L = 0.5 * e**2 + exp(w1 * x) / (1 + h)"
 AT = {"x": 2.0, "w1": 0.5, "w2": -0.3, "y": 0.5}
@@ -81,13 +82,6 @@ def test_trace_reads_the_gradients_it_is_given(no_sweeps):
 # ---------------------------------------------------------------- every written formula evaluates
 
 
-def _evaluate(text: str, values: dict[str, float]) -> float:
-    program = parse(f"result_ = {text}")
-    return program.evaluate({name: values[name] for name in program.inputs}).root.data
-
-
-def _close(a: float, b: float, rel: float = 1e-12) -> bool:
-    return a == b or abs(a - b) <= rel * max(abs(a), abs(b))
 
 
 def assert_records_hold(record: Trace, grads: dict, order: list[Value]) -> None:
@@ -99,12 +93,12 @@ def assert_records_hold(record: Trace, grads: dict, order: list[Value]) -> None:
     for step in record.forward:
         assert re.fullmatch(r"[A-Za-z_][A-Za-z_0-9]*", step.id) and step.id not in FUNCTIONS
         if step.formula:
-            assert _close(_evaluate(step.formula, values), step.value), (step.formula, step.value)
+            assert close(evaluate(step.formula, values), step.value), (step.formula, step.value)
     last_total: dict[int, float] = {}
     for step in record.backward:
         assert step.grad == grads.get(order[step.index], 0.0)
         for c in step.contributions:
-            assert _close(_evaluate(c.local_expr, values), c.local), (step.node, c.local_expr, c.local)
+            assert local_holds(c.local_expr, values, c.local), (step.node, c.local_expr, c.local)
             assert c.first == (c.child_index not in last_total)
             last_total[c.child_index] = c.total
     for index, total in last_total.items():
@@ -141,7 +135,7 @@ def programs(draw) -> str:
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(programs(), st.floats(0.2, 2.0), st.floats(-2.0, -0.2))
-def test_records_of_programs_with_repeated_names_evaluate(source, x, y):
+def test_records_of_programs_with_repeated_namesevaluate(source, x, y):
     program = parse(source)
     at = {name: value for name, value in {"x": x, "y": y}.items() if name in program.inputs}
     try:
@@ -155,7 +149,7 @@ def test_records_of_programs_with_repeated_names_evaluate(source, x, y):
 
 @settings(max_examples=40, deadline=None)
 @given(st.data())
-def test_records_of_fused_nodes_with_repeated_children_evaluate(data):
+def test_records_of_fused_nodes_with_repeated_childrenevaluate(data):
     pool = [Value(v, label=name) for v, name in [(0.5, "a"), (-1.5, "b"), (2.0, "c")]]
     pick = st.sampled_from(pool)
     n = data.draw(st.integers(1, 3))

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from autograd import Value, no_grad
 from autograd.checking import numerical_grads
+from formulas import close, evaluate, local_holds  # the records' formulas, evaluated
 from autograd.core import ops
 from autograd.core.graph import reverse_sweep, topological_order
 from autograd.lang import FUNCTIONS, ExprError, parse
@@ -40,10 +41,6 @@ def _trace(root):
 
 UNARY = [op for op in ops.OPS.values() if op.arity == 1]
 BINARY = [op for op in ops.OPS.values() if op.arity == 2]
-
-
-def close(a: float, b: float, rel: float = 1e-12) -> bool:
-    return a == b or abs(a - b) <= rel * max(abs(a), abs(b))
 
 
 
@@ -150,11 +147,6 @@ def test_the_grad_help_lists_every_function(capsys):
 # ---------------------------------------------------------------- written formulas are right
 
 
-def evaluate(text: str, values: dict[str, float]) -> float:
-    """A formula of a step record, evaluated by the expression language."""
-    program = parse(f"result_ = {text}")
-    return program.evaluate({name: values[name] for name in program.inputs}).root.data
-
 
 def assert_records_evaluate(root: Value, constants=()) -> None:
     """Every node's formula gives its value; every contribution's local_expr gives its local."""
@@ -166,7 +158,7 @@ def assert_records_evaluate(root: Value, constants=()) -> None:
             assert close(evaluate(step.formula, values), step.value), (step.formula, step.value)
     for step in record.backward:
         for c in step.contributions:
-            assert close(evaluate(c.local_expr, values), c.local), (step.node, c.local_expr, c.local)
+            assert local_holds(c.local_expr, values, c.local), (step.node, c.local_expr, c.local)
     names = [step.name for step in record.forward if step.kind != "constant"]  # a literal may recur
     assert len(names) == len(set(names)), "distinct nodes need distinct display names"
 
