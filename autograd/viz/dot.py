@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from autograd.core import Value
 from autograd.core.graph import layout
 from autograd.explain import display_names, fmt
+from autograd.viz.parameters import labelled, named_parameters
 
 if TYPE_CHECKING:
     import graphviz
@@ -65,7 +66,7 @@ class Scene:
     """
 
     def __init__(self, root: Value, order: list[Value], *, rankdir: str = "LR", digits: int = 4,
-                 show_locals: bool = True, parameters: Iterable[Value] = (), constants: Iterable[Value] = (),
+                 show_locals: bool = True, parameters=(), constants: Iterable[Value] = (),
                  max_nodes: int = DEFAULT_MAX_NODES, max_elements: int = DEFAULT_MAX_ELEMENTS) -> None:
         if rankdir not in ("LR", "TB", "RL", "BT"):
             raise ValueError(f"draw: rankdir must be LR, TB, RL or BT, got {rankdir!r}")
@@ -78,11 +79,14 @@ class Scene:
             raise ValueError("draw: order must be the topological order of the graph ending at root")
         self.root, self.order = root, order
         self.rankdir, self.digits, self.show_locals = rankdir, digits, show_locals
-        self.consts, self.params = set(constants), set(parameters)
+        self.named = named_parameters(parameters)  # a model's parameters get its names
+        self.consts, self.params = set(constants), {p for _, p in self.named}
         self.ids = {node: f"v{i}" for i, node in enumerate(order)}
         self.shown, self.plan = _fit(root, order, max_nodes, max_elements)
         # names are shown for labelled values only: naming all of a 100,000-node graph takes seconds
-        self.names = display_names(order, self.consts) if any(node.label for node in self.shown) else {}
+        with labelled(self.named):
+            self.titled = {node for node in self.shown if node.label}
+            self.names = display_names(order, self.consts) if self.titled else {}
 
     @property
     def hidden(self) -> int:
@@ -115,7 +119,7 @@ class Scene:
 
     def _value(self, g: graphviz.Digraph, node: Value, hot: bool) -> None:
         """A value's record: its name (when labelled), data and grad."""
-        name = self.names[node] if node.label else ""
+        name = self.names[node] if node in self.titled else ""
         title = f"{html.escape(name)} | " if name else ""
         data, grad = _dot_escape(fmt(node.data, self.digits)), _dot_escape(fmt(node.grad, self.digits))
         g.node(self.ids[node], id=self.ids[node], shape="record", label=f"{{ {title}data {data} | grad {grad} }}",
@@ -139,7 +143,7 @@ class Scene:
             source = ids[child]
             if (node, child) in self.plan.references:
                 source = f"{ids[child]}_ref_{ids[node]}"
-                label = self.names[child] if child.label else f"data {fmt(child.data, self.digits)}"
+                label = self.names[child] if child in self.titled else f"data {fmt(child.data, self.digits)}"
                 g.node(source, id=source, label=_dot_escape(label), shape="box", style="dashed,filled",
                        fillcolor=COLOURS[self.kind(child)], fontsize="9", height="0.2",
                        tooltip=f"{label}: the value drawn in full at {ids[child]}")
