@@ -13,6 +13,7 @@ DOT text) is imported when a picture is first drawn, not when this module is.
 from __future__ import annotations
 
 import html
+import re
 from collections import deque
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
     import graphviz
 
 __all__ = ["COLOURS", "HIGHLIGHT", "DEFAULT_MAX_NODES", "DEFAULT_MAX_ELEMENTS", "FAR_USE_RANKS", "Scene", "Plan",
-           "op_symbol", "node_kind"]
+           "op_symbol", "op_label", "node_kind"]
 
 COLOURS = {
     "input": "#cfe8ff",
@@ -45,6 +46,18 @@ def op_symbol(node: Value) -> str:
     """The drawing's label for the operation that made ``node``, from the table in `autograd.core.ops`."""
     op = layout(node).op
     return op.symbol if op is not None else ""
+
+
+def op_label(node: Value, digits: int) -> str:
+    """The operation's label with its plain-number operand, on the side it stood: ``0.5 −`` for
+    ``0.5 - ŷ``, ``** 2`` for ``e**2`` (the number is no child, so without it ``0.5 - ŷ`` reads ``−ŷ``)."""
+    parts, symbol = layout(node), op_symbol(node)
+    infix = re.fullmatch(r"a\s*(\S+)\s*b", parts.op.formula) if parts.op is not None else None
+    if parts.constant is None or infix is None:
+        return symbol
+    operator = "**" if infix.group(1) == "**" else symbol  # xʸ beside a number reads as a name
+    number = fmt(parts.constant, digits)
+    return f"{number} {operator}" if parts.reflected else f"{operator} {number}"
 
 
 def node_kind(node: Value, root: Value, params: set, consts: set) -> str:
@@ -130,7 +143,7 @@ class Scene:
         """The operation's circle, its edge to the value, and an edge from each shown child."""
         ids = self.ids
         op_id = ids[node] + "_op"
-        g.node(op_id, id=op_id, label=_dot_escape(op_symbol(node)), shape="circle",
+        g.node(op_id, id=op_id, label=_dot_escape(op_label(node, self.digits)), shape="circle",
                width="0.3", fixedsize="false", style="filled", fillcolor="#f5f5f5", fontsize="10")
         g.edge(op_id, ids[node], id=f"{op_id}_out")
         for child, (count, local, index) in self.plan.edges[node].items():
@@ -168,14 +181,17 @@ class Plan:
             self.edges[node] = merged
         # Graphviz ranks a value after everything it is made from; an edge spanning many ranks
         # becomes a chain of hidden nodes, and thousands of them make layout take minutes.
+        # A leaf is not held at the far left: Graphviz lays it beside its first use, so it is drawn
+        # there, and only its later far uses get references (a leaf used once is drawn once, with its edge).
         rank: dict[Value, int] = {}
         self.references: set[tuple[Value, Value]] = set()
         for node in order:
-            if node not in shown:
+            if node not in shown or node.is_leaf:
                 continue
-            merged = self.edges.get(node, {})
-            rank[node] = 2 + max((rank[c] for c in merged), default=-2)
+            merged = self.edges[node]
+            rank[node] = 2 + max((rank[c] for c in merged if c in rank), default=-2)
             for child in merged:
+                rank.setdefault(child, rank[node] - 1)
                 # any far use, even a value's only one: the sin(x)'s of sin(x)*sin(x)*… are each used
                 # once, far down the chain, and their long edges alone made layout slow (tests/test_viz.py)
                 if rank[node] - 1 - rank[child] > FAR_USE_RANKS:
