@@ -117,7 +117,7 @@ def draw_steps(root: Value, digits: int = 4, *, order: list[Value] | None = None
     """
     order = topological_order(root) if order is None else order  # the order the trace's indices refer to
     scene = Scene(root, order, digits=digits, **options)
-    with labelled(scene.named):  # the chain-rule lines name a model's parameters as the picture does
+    with labelled(scene.named, root, order):  # the lines name parameters and the output as the picture does
         record = trace(root, backward_pass(order), options.get("constants", ()), order=order)
     _warn_if_collapsed(scene)
     lines = iter(record.chain_lines(digits))

@@ -57,8 +57,15 @@ def readable_parameter_name(name: str) -> str:
 
 
 @contextmanager
-def labelled(named: list[tuple[str, Value]]):
-    """Name unlabelled parameters while a picture is built, then leave the caller's Values as they were."""
+def labelled(named: list[tuple[str, Value]], root: Value | None = None, order: list[Value] = ()):
+    """Name unlabelled parameters, and an unlabelled output ``out``, while a picture is built,
+    then leave the caller's Values as they were. Without a name the output would be spelt out
+    as its whole expression in every chain-rule line (``∂(t13 - 1)**2/∂L2_n1_w1``)."""
+    named = list(named)
+    if root is not None and not root.label:
+        taken = {node.label for node in order} | {name for name, _ in named}
+        named.append((next(n for n in ("out", *(f"out{i}" for i in range(2, len(taken) + 3))) if n not in taken),
+                      root))
     changed = [p for name, p in named if name and not p.label]
     for name, p in named:
         if name and not p.label:

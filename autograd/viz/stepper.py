@@ -119,7 +119,7 @@ def page_model(
         raise ValueError(f"stepper: the graph has {len(order):,} values; a step-through page shows at most "
                          f"{MAX_PAGE_NODES:,} (step through a smaller graph, e.g. one sample's loss)")
     grads = backward_pass(order) if grads is None else grads
-    with labelled(named):
+    with labelled(named, root, order):
         record = trace(root, grads, constants, order=order)
     params, consts = {p for _, p in named}, set(constants)
     nodes, edges, edge_ids = _graph(record, order, grads, params, consts, digits)
