@@ -64,8 +64,11 @@ def labelled(named: list[tuple[str, Value]], root: Value | None = None, order: l
     named = list(named)
     if root is not None and not root.label:
         taken = {node.label for node in order} | {name for name, _ in named}
-        named.append((next(n for n in ("out", *(f"out{i}" for i in range(2, len(taken) + 3))) if n not in taken),
-                      root))
+        name, i = "out", 1
+        while name in taken:  # a value the caller named out keeps its name
+            i += 1
+            name = f"out{i}"
+        named.append((name, root))
     changed = [p for name, p in named if name and not p.label]
     for name, p in named:
         if name and not p.label:
