@@ -356,3 +356,62 @@ def test_a_program_starting_with_a_minus_opens_as_in_grad(monkeypatch):
     monkeypatch.setattr(autograd.apps.explore, "serve", lambda program, at, **options: opened.update(program=program, at=at) or 0)
     assert main(["explore", "-x**2 + 1", "--at", "x=-2", "--no-browser"]) == 0
     assert opened == {"program": "-x**2 + 1", "at": {"x": -2.0}}
+
+
+def test_the_boxes_show_what_a_step_moves_and_only_ticked_inputs_move(page):
+    """A new program with no weight-like names had every box unticked, yet a step moved every input."""
+    page.get_by_test_id("program").fill("f = (p - 3)**2 + (q + 1)**2")
+    page.wait_for_selector("[data-testid=input-q]")
+    page.get_by_test_id("input-p").fill("0")
+    page.get_by_test_id("input-q").fill("0")
+    page.wait_for_function("() => document.querySelector('[data-testid=loss]').textContent === '10'")
+    assert page.get_by_test_id("learn-p").is_checked() and page.get_by_test_id("learn-q").is_checked()
+    page.get_by_test_id("learn-q").uncheck()
+    page.get_by_test_id("lr").fill("0.1")
+    page.get_by_test_id("take-step").click()
+    page.wait_for_function("() => document.querySelector('[data-testid=loss]').textContent !== '10'")
+    assert float(page.get_by_test_id("input-p").input_value()) == pytest.approx(0.6)
+    assert page.get_by_test_id("input-q").input_value() == "0"
+    page.get_by_test_id("learn-p").uncheck()
+    before = text(page, "loss")
+    page.get_by_test_id("take-step").click()
+    page.get_by_test_id("step-note").wait_for(state="visible")
+    page.wait_for_timeout(300)
+    assert text(page, "loss") == before and page.get_by_test_id("input-p").input_value() == "0.6"
+
+
+def test_switching_datasets_clears_the_old_points_and_boundary(page):
+    """drawBoundary painted semi-transparent cells over the last picture: old points showed through
+    and the boundary grew more saturated with each redraw."""
+    page.get_by_test_id("tab-train").click()
+    page.wait_for_function("() => document.querySelector('[data-testid=accuracy]').dataset.value !== undefined")
+    page.get_by_test_id("train-10").click()
+    page.wait_for_function("() => Number(document.querySelector('[data-testid=train-step]').textContent) >= 10", timeout=20000)
+    for name in ("circles", "spirals"):
+        page.get_by_test_id("dataset").select_option(name)
+        page.wait_for_function("() => document.querySelector('[data-testid=train-step]').textContent === '0'", timeout=20000)
+        for _ in range(3):
+            page.get_by_test_id("train-1").click()
+            page.wait_for_timeout(150)
+        page.wait_for_function("() => Number(document.querySelector('[data-testid=train-step]').textContent) >= 1",
+                               timeout=20000)
+        # a cell is painted at most 60% opaque; drawn over itself it would be more
+        alpha = page.evaluate("""() => { const c = document.querySelector('[data-testid=boundary]');
+            const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let top = 0;
+            for (let y = 0; y < 12; y++) for (let x = 0; x < 12; x++) top = Math.max(top, d[(y * c.width + x) * 4 + 3]);
+            return top; }""")
+        assert alpha <= round(0.6 * 255) + 1
+        # every opaque pixel (a point; cells are translucent) lies on one of this dataset's points
+        stray = page.evaluate("""() => { const c = document.querySelector('[data-testid=boundary]');
+            const t = window.autogradExplore.training, box = t.box, W = c.width, H = c.height;
+            const at = t.points.map(p => [(p[0] - box[0]) / (box[1] - box[0]) * W, (box[3] - p[1]) / (box[3] - box[2]) * H]);
+            const d = c.getContext('2d').getImageData(0, 0, W, H).data; let stray = 0, opaque = 0;
+            for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
+              if (d[(y * W + x) * 4 + 3] < 250) continue;
+              opaque++;
+              if (!at.some(q => Math.hypot(q[0] - x - 0.5, q[1] - y - 0.5) < 7)) stray++;
+            }
+            return [stray, opaque]; }""")
+        drawn = int(page.get_by_test_id("boundary").get_attribute("data-points"))
+        assert drawn > 0 and stray[1] > drawn and stray[0] == 0
+    page.get_by_test_id("tab-program").click()

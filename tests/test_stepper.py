@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from autograd import Value
 from autograd.apps import worked
 from autograd.apps.cli import main
 from autograd.lang import parse
@@ -185,3 +186,24 @@ def test_page_reveals_gradients_step_by_step(browser, tmp_path):
     assert "scale(1.25)" in page.locator("#graph svg > g").get_attribute("transform")
     page.close()
     assert all(url.startswith("file://") or url.startswith("data:") for url in requests), requests
+
+
+def test_an_unlabelled_output_is_called_out_in_the_chain_rule_lines():
+    """The lines read ∂t7/∂(…) and ∂(t13 - 1)**2/∂L2_n1_w1: an undefined id, an unbracketed numerator."""
+    from autograd.viz import draw_steps
+
+    x, w1, w2 = Value(2.0, label="x"), Value(0.5, label="w1"), Value(0.3, label="w2")
+    y = 0.5 * (0.5 - w2 * (w1 * x).sigmoid())
+    texts = [s["text"] for s in page_model(y, parameters=[w1, w2])["steps"] if s["phase"] == "backward"]
+    assert texts[0].startswith("∂out/∂out = 1") and all(t.startswith("∂out/∂") for t in texts)
+    assert "∂out/∂w1 = ∂out/∂(w1 * x) · ∂(w1 * x)/∂w1 = " in "\n".join(texts)
+    assert not re.search(r"∂t\d", "\n".join(texts))
+    model = MLP(2, [2, 1], seed=0)
+    loss = (model([0.5, -1.0]) - 1.0) ** 2
+    lines = [line for line, _ in draw_steps(loss, parameters=model)]
+    assert lines[0].startswith("∂out/∂(t") and any(line.startswith("∂out/∂L2_n1_w1 = ∂out/∂") for line in lines)
+    assert all(line.startswith("∂out/∂") for line in lines)
+    assert y.label == "" and loss.label == ""  # the caller's Values are left as they were
+    taken = Value(1.0, label="out")
+    texts = [s["text"] for s in page_model(taken * 2)["steps"] if s["phase"] == "backward"]
+    assert texts[0].startswith("∂out2/∂out2 = 1")

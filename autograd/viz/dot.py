@@ -13,6 +13,7 @@ DOT text) is imported when a picture is first drawn, not when this module is.
 from __future__ import annotations
 
 import html
+import re
 from collections import deque
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
@@ -20,12 +21,13 @@ from typing import TYPE_CHECKING
 from autograd.core import Value
 from autograd.core.graph import layout
 from autograd.explain import display_names, fmt
+from autograd.viz.parameters import labelled, named_parameters
 
 if TYPE_CHECKING:
     import graphviz
 
 __all__ = ["COLOURS", "HIGHLIGHT", "DEFAULT_MAX_NODES", "DEFAULT_MAX_ELEMENTS", "FAR_USE_RANKS", "Scene", "Plan",
-           "op_symbol", "node_kind"]
+           "op_symbol", "op_label", "node_kind"]
 
 COLOURS = {
     "input": "#cfe8ff",
@@ -44,6 +46,18 @@ def op_symbol(node: Value) -> str:
     """The drawing's label for the operation that made ``node``, from the table in `autograd.core.ops`."""
     op = layout(node).op
     return op.symbol if op is not None else ""
+
+
+def op_label(node: Value, digits: int) -> str:
+    """The operation's label with its plain-number operand, on the side it stood: ``0.5 −`` for
+    ``0.5 - ŷ``, ``** 2`` for ``e**2`` (the number is no child, so without it ``0.5 - ŷ`` reads ``−ŷ``)."""
+    parts, symbol = layout(node), op_symbol(node)
+    infix = re.fullmatch(r"a\s*(\S+)\s*b", parts.op.formula) if parts.op is not None else None
+    if parts.constant is None or infix is None:
+        return symbol
+    operator = "**" if infix.group(1) == "**" else symbol  # xʸ beside a number reads as a name
+    number = fmt(parts.constant, digits)
+    return f"{number} {operator}" if parts.reflected else f"{operator} {number}"
 
 
 def node_kind(node: Value, root: Value, params: set, consts: set) -> str:
@@ -65,7 +79,7 @@ class Scene:
     """
 
     def __init__(self, root: Value, order: list[Value], *, rankdir: str = "LR", digits: int = 4,
-                 show_locals: bool = True, parameters: Iterable[Value] = (), constants: Iterable[Value] = (),
+                 show_locals: bool = True, parameters=(), constants: Iterable[Value] = (),
                  max_nodes: int = DEFAULT_MAX_NODES, max_elements: int = DEFAULT_MAX_ELEMENTS) -> None:
         if rankdir not in ("LR", "TB", "RL", "BT"):
             raise ValueError(f"draw: rankdir must be LR, TB, RL or BT, got {rankdir!r}")
@@ -78,11 +92,14 @@ class Scene:
             raise ValueError("draw: order must be the topological order of the graph ending at root")
         self.root, self.order = root, order
         self.rankdir, self.digits, self.show_locals = rankdir, digits, show_locals
-        self.consts, self.params = set(constants), set(parameters)
+        self.named = named_parameters(parameters)  # a model's parameters get its names
+        self.consts, self.params = set(constants), {p for _, p in self.named}
         self.ids = {node: f"v{i}" for i, node in enumerate(order)}
         self.shown, self.plan = _fit(root, order, max_nodes, max_elements)
         # names are shown for labelled values only: naming all of a 100,000-node graph takes seconds
-        self.names = display_names(order, self.consts) if any(node.label for node in self.shown) else {}
+        with labelled(self.named):
+            self.titled = {node for node in self.shown if node.label}
+            self.names = display_names(order, self.consts) if self.titled else {}
 
     @property
     def hidden(self) -> int:
@@ -115,7 +132,7 @@ class Scene:
 
     def _value(self, g: graphviz.Digraph, node: Value, hot: bool) -> None:
         """A value's record: its name (when labelled), data and grad."""
-        name = self.names[node] if node.label else ""
+        name = self.names[node] if node in self.titled else ""
         title = f"{html.escape(name)} | " if name else ""
         data, grad = _dot_escape(fmt(node.data, self.digits)), _dot_escape(fmt(node.grad, self.digits))
         g.node(self.ids[node], id=self.ids[node], shape="record", label=f"{{ {title}data {data} | grad {grad} }}",
@@ -126,7 +143,7 @@ class Scene:
         """The operation's circle, its edge to the value, and an edge from each shown child."""
         ids = self.ids
         op_id = ids[node] + "_op"
-        g.node(op_id, id=op_id, label=_dot_escape(op_symbol(node)), shape="circle",
+        g.node(op_id, id=op_id, label=_dot_escape(op_label(node, self.digits)), shape="circle",
                width="0.3", fixedsize="false", style="filled", fillcolor="#f5f5f5", fontsize="10")
         g.edge(op_id, ids[node], id=f"{op_id}_out")
         for child, (count, local, index) in self.plan.edges[node].items():
@@ -139,7 +156,7 @@ class Scene:
             source = ids[child]
             if (node, child) in self.plan.references:
                 source = f"{ids[child]}_ref_{ids[node]}"
-                label = self.names[child] if child.label else f"data {fmt(child.data, self.digits)}"
+                label = self.names[child] if child in self.titled else f"data {fmt(child.data, self.digits)}"
                 g.node(source, id=source, label=_dot_escape(label), shape="box", style="dashed,filled",
                        fillcolor=COLOURS[self.kind(child)], fontsize="9", height="0.2",
                        tooltip=f"{label}: the value drawn in full at {ids[child]}")
@@ -164,14 +181,17 @@ class Plan:
             self.edges[node] = merged
         # Graphviz ranks a value after everything it is made from; an edge spanning many ranks
         # becomes a chain of hidden nodes, and thousands of them make layout take minutes.
+        # A leaf is not held at the far left: Graphviz lays it beside its first use, so it is drawn
+        # there, and only its later far uses get references (a leaf used once is drawn once, with its edge).
         rank: dict[Value, int] = {}
         self.references: set[tuple[Value, Value]] = set()
         for node in order:
-            if node not in shown:
+            if node not in shown or node.is_leaf:
                 continue
-            merged = self.edges.get(node, {})
-            rank[node] = 2 + max((rank[c] for c in merged), default=-2)
+            merged = self.edges[node]
+            rank[node] = 2 + max((rank[c] for c in merged if c in rank), default=-2)
             for child in merged:
+                rank.setdefault(child, rank[node] - 1)
                 # any far use, even a value's only one: the sin(x)'s of sin(x)*sin(x)*… are each used
                 # once, far down the chain, and their long edges alone made layout slow (tests/test_viz.py)
                 if rank[node] - 1 - rank[child] > FAR_USE_RANKS:

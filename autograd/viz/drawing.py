@@ -17,6 +17,7 @@ from autograd.explain import trace
 from autograd.util import files
 from autograd.viz import render
 from autograd.viz.dot import DEFAULT_MAX_ELEMENTS, DEFAULT_MAX_NODES, Scene
+from autograd.viz.parameters import labelled
 
 if TYPE_CHECKING:
     import graphviz
@@ -71,7 +72,7 @@ def draw(
     rankdir: str = "LR",
     digits: int = 4,
     show_locals: bool = True,
-    parameters: Iterable[Value] = (),
+    parameters=(),
     constants: Iterable[Value] = (),
     highlight: Iterable[Value] = (),
     highlight_edges: Iterable[tuple[Value, Value]] = (),
@@ -84,7 +85,9 @@ def draw(
 
     ``rankdir`` is "LR" (left to right) or "TB" (top to bottom); ``digits`` the significant
     digits shown. Leaves in ``parameters`` and ``constants`` get their own colours; other
-    leaves are inputs. ``order`` is the graph's topological order when the caller has it.
+    leaves are inputs. ``parameters`` is a model, a mapping name → Value or Values, read as
+    the step-through page reads it (`autograd.viz.parameters`), and named in the picture.
+    ``order`` is the graph's topological order when the caller has it.
 
     The cost of laying a picture out is bounded before Graphviz sees it:
 
@@ -113,8 +116,9 @@ def draw_steps(root: Value, digits: int = 4, *, order: list[Value] | None = None
     and the graph is prepared for drawing once, whatever the number of steps.
     """
     order = topological_order(root) if order is None else order  # the order the trace's indices refer to
-    record = trace(root, backward_pass(order), options.get("constants", ()), order=order)
     scene = Scene(root, order, digits=digits, **options)
+    with labelled(scene.named, root, order):  # the lines name parameters and the output as the picture does
+        record = trace(root, backward_pass(order), options.get("constants", ()), order=order)
     _warn_if_collapsed(scene)
     lines = iter(record.chain_lines(digits))
     pictures = []

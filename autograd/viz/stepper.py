@@ -10,7 +10,6 @@ from __future__ import annotations
 import html
 from collections import deque
 from collections.abc import Iterable, Mapping
-from contextlib import contextmanager
 from importlib import resources
 
 from autograd.core import Value, topological_order
@@ -18,6 +17,7 @@ from autograd.core.graph import backward_pass, layout
 from autograd.explain import fmt, trace, wrap
 from autograd.viz.dot import DEFAULT_MAX_NODES, node_kind, op_symbol
 from autograd.viz.page import html_page, script_json
+from autograd.viz.parameters import labelled, named_parameters, readable_parameter_name
 
 __all__ = ["page_model", "stepper_html", "stepper", "Stepper", "readable_parameter_name", "MAX_PAGE_NODES"]
 
@@ -54,8 +54,8 @@ def stepper_html(
     the update and the check of the published figures), with Prev/Next and the arrow keys.
 
     A value appears from its forward step on and a gradient from its backward step on; a
-    switch shows them all. ``parameters`` are coloured and named: Values (named by their
-    labels), a mapping name → Value, or a module with ``named_parameters()``. ``order`` and
+    switch shows them all. ``parameters`` are coloured and named: as `autograd.viz.parameters`
+    reads them (a model, a mapping name → Value, or Values). ``order`` and
     ``grads`` as in `page_model`.
     """
     model = page_model(root, digits=digits, constants=constants, parameters=parameters,
@@ -111,7 +111,7 @@ def page_model(
     if not 1 <= digits <= 17:
         raise ValueError(f"stepper: digits must be between 1 and 17, got {digits!r}")
     constants = list(constants)
-    named = _named_parameters(parameters)
+    named = named_parameters(parameters)
     order = topological_order(root) if order is None else order
     if not order or order[-1] is not root:
         raise ValueError("stepper: order must be the topological order of the graph ending at root")
@@ -119,7 +119,7 @@ def page_model(
         raise ValueError(f"stepper: the graph has {len(order):,} values; a step-through page shows at most "
                          f"{MAX_PAGE_NODES:,} (step through a smaller graph, e.g. one sample's loss)")
     grads = backward_pass(order) if grads is None else grads
-    with _labelled(named):
+    with labelled(named, root, order):
         record = trace(root, grads, constants, order=order)
     params, consts = {p for _, p in named}, set(constants)
     nodes, edges, edge_ids = _graph(record, order, grads, params, consts, digits)
@@ -202,46 +202,6 @@ def _resolve(step: dict, by_name: dict[str, int]) -> dict:
     if step.get("table"):
         resolved["table"] = step["table"]
     return resolved
-
-
-def _named_parameters(parameters) -> list[tuple[str, Value]]:
-    """(name, Value) pairs from Values, a mapping, or a module's ``named_parameters()``."""
-    if hasattr(parameters, "named_parameters"):
-        return [(readable_parameter_name(name), p) for name, p in parameters.named_parameters()]
-    if isinstance(parameters, Mapping):
-        return list(parameters.items())
-    return [(p.label, p) for p in parameters]
-
-
-def readable_parameter_name(name: str) -> str:
-    """``layers.0.neurons.3.w.1`` → ``L1_n4_w2``: layer, neuron and weight counted from 1, as
-    written in the maths (w2 multiplies the neuron's second input), and a valid name in the
-    program language, so that chain-rule lines and formulas can use it as it is."""
-    parts = name.split(".")
-    short, i = [], 0
-    prefixes = {"layers": "L", "neurons": "n", "w": "w"}
-    while i < len(parts):
-        if parts[i] in prefixes and i + 1 < len(parts) and parts[i + 1].isdigit():
-            short.append(f"{prefixes[parts[i]]}{int(parts[i + 1]) + 1}")
-            i += 2
-        else:
-            short.append(parts[i])
-            i += 1
-    return "_".join(short)
-
-
-@contextmanager
-def _labelled(named: list[tuple[str, Value]]):
-    """Name unlabelled parameters while the page is built, then leave the caller's Values as they were."""
-    changed = [p for name, p in named if name and not p.label]
-    for name, p in named:
-        if name and not p.label:
-            p.label = name
-    try:
-        yield
-    finally:
-        for p in changed:
-            p.label = ""
 
 
 def _asset(name: str) -> str:

@@ -95,8 +95,12 @@
   function buildInputs() {
     var holder = $("inputs");
     holder.textContent = "";
+    // a new input is learnt when it is named as a weight or bias (the server's starting rule);
+    // when no input of a new program is, every one is, so the boxes show what a step will move
+    var fresh = state.inputs.filter(function (name) { return !(name in state.learn); });
+    var named = fresh.filter(function (name) { return /^([wb]\d*|w_?\w*|b_?\d+)$/.test(name); });
+    fresh.forEach(function (name) { state.learn[name] = !named.length || named.indexOf(name) >= 0; });
     state.inputs.forEach(function (name) {
-      if (!(name in state.learn)) state.learn[name] = /^(w|b)\d*$|^w_?\w*$/.test(name);
       var row = document.createElement("div");
       row.className = "row";
       var learn = document.createElement("input");
@@ -176,6 +180,9 @@
 
   $("take-step").addEventListener("click", function () {
     var lr = parseFloat($("lr").value);
+    // only the ticked inputs move: with none ticked a step changes nothing, so none is asked for
+    $("step-note").hidden = parameters().length > 0;
+    if (!parameters().length) return;
     var seq = ++state.seq;
     api("/api/step", { program: $("program").value, at: at(), parameters: parameters(), lr: lr }).then(function (answer) {
       if (seq < state.shown) return;
@@ -276,6 +283,8 @@
 
   function drawBoundary(canvas, b, points) {
     var ctx = canvas.getContext("2d"), W = canvas.width, H = canvas.height, cell = W / b.size;
+    // the cells are semi-transparent: without clearing, the last dataset's points and boundary show through
+    ctx.clearRect(0, 0, W, H);
     for (var j = 0; j < b.size; j++) {
       for (var i = 0; i < b.size; i++) {
         var s = b.scores[j * b.size + i], a = 0.15 + 0.45 * Math.min(1, Math.abs(s));
@@ -284,12 +293,14 @@
       }
     }
     var box = b.box;
+    training.box = box;
     points.forEach(function (p) {
       var x = (p[0] - box[0]) / (box[1] - box[0]) * W, y = (box[3] - p[1]) / (box[3] - box[2]) * H;
       ctx.beginPath(); ctx.arc(x, y, 4.5, 0, 2 * Math.PI);
       ctx.fillStyle = p[2] ? "#d35400" : "#1f4e9c"; ctx.fill();
       ctx.lineWidth = 1.5; ctx.strokeStyle = "#fff"; ctx.stroke();
     });
+    canvas.setAttribute("data-points", points.length);
   }
 
   $("train-new").addEventListener("click", trainNew);
@@ -350,5 +361,5 @@
       document.body.setAttribute("data-ready", "1");
     });
   });
-  window.autogradExplore = { state: state, refresh: refresh, stepper: stepper };
+  window.autogradExplore = { state: state, refresh: refresh, stepper: stepper, training: training };
 })();
