@@ -241,6 +241,17 @@ def test_moodle_xml_dataset_answers_equal_our_key(path, run_cli, tmp_path):
     assert formulas == len(questions)  # every answer of the example sets is a formula over the wildcards
 
 
+def test_moodle_question_text_uses_the_math_delimiters_moodle_reads(run_cli, tmp_path):
+    """Moodle's MathJax filter typesets \\( \\) and $$ $$, not a single $: none may remain."""
+    cs231n = SETS[[p.stem for p in SETS].index("cs231n")]
+    code, _, err = run_cli("export", str(cs231n), "--to", "moodle", str(tmp_path / "q.xml"), "--variants", "2")
+    assert code == 0, err
+    texts = [q.find("questiontext/text").text for q in ET.parse(tmp_path / "q.xml").getroot().findall("question")]
+    assert texts and all(re.search(r"\\\(.+?\\\)", t) for t in texts)
+    assert not any(re.search(r"(?<![$\\])\$(?!\$)", t) for t in texts), texts[0]
+    assert any("\\(q = x + y\\)" in t for t in texts), texts[0]
+
+
 def test_moodle_gives_our_diagnosis_for_classic_mistakes(run_cli, tmp_path):
     worked = SETS[[p.stem for p in SETS].index("worked-example")]
     assert run_cli("export", str(worked), "--to", "moodle", str(tmp_path / "q.xml"), "--variants", "3")[0] == 0

@@ -198,9 +198,16 @@ def _plain(parent: ET.Element, tag: str, text: str) -> None:
     ET.SubElement(parent, tag).text = text
 
 
+# Moodle's MathJax filter reads \( \) and $$ $$ by default, not a single $: inline math is moved
+# to the delimiters it reads, so $q = x + y$ is typeset instead of shown with its dollars.
+_INLINE_MATH = re.compile(r"(?<![$\\])\$(?!\$)(.+?)(?<![$\\])\$(?!\$)", re.S)
+
+
 def _question_text(problem: Problem, question: Question, wildcards: dict[str, str]) -> str:
-    """The statement (escaped HTML, ``{{x}}`` as Moodle's ``{x}``) and what is asked."""
+    r"""The statement (escaped HTML, ``{{x}}`` as Moodle's ``{x}``, inline ``$…$`` as ``\(…\)``)
+    and what is asked."""
     def place(text: str) -> str:
+        text = _INLINE_MATH.sub(lambda m: "\\(" + m.group(1) + "\\)", text)
         marked = PLACEHOLDER.sub(lambda m: f"\0{m.group(1)}\0", text)
         escaped = html.escape(marked).replace("{", "&#123;").replace("}", "&#125;")
         return re.sub(r"\0([A-Za-z_][A-Za-z_0-9]*)\0",
