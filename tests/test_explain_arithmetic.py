@@ -4,6 +4,7 @@ recompute it exactly from the numbers as printed (issue 19, Build 4)."""
 
 from __future__ import annotations
 
+import math
 import re
 from decimal import Decimal, localcontext
 
@@ -101,6 +102,31 @@ def test_shown_factors_and_sums_check_by_hand(xs, digits):
     total = sum(xs)
     shown, result = shown_sum(xs, total, digits)
     assert not wrong_arithmetic(" + ".join(f"({s})" for s in shown) + f" = {result}")
+
+
+def test_a_tie_at_the_asked_digits_gets_a_digit_more_never_a_false_line():
+    # the gradient arrived by another route, one ulp from the product of the numbers shown:
+    # 1.45 · 2.1025 is exactly 3.048625, a tie at 6 digits (this printed "= 3.0486249999999999")
+    assert shown_product(1.45, 2.1025, 3.0486249999999999, 6) == ("1.45", "2.1025", "3.048625")
+    assert shown_sum([1.0, 2.1025, 2.1025, 2.1025], 7.3075000000000001, 4) == (["1", "2.1025", "2.1025", "2.1025"],
+                                                                               "7.3075")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.floats(-100, 100, allow_nan=False).map(lambda x: round(x, 2)).filter(lambda x: abs(x) > 0.01),
+                min_size=2, max_size=4), st.integers(1, 9), st.sampled_from([-1, 0, 1]))
+def test_results_an_ulp_away_still_check_by_hand(xs, digits, ulps):
+    product = math.prod(xs)
+    for _ in range(abs(ulps)):
+        product = math.nextafter(product, math.copysign(math.inf, ulps))
+    shown, result = shown_factors(xs, product, digits)
+    assert not wrong_arithmetic(" · ".join(f"({s})" for s in shown) + f" = {result}")
+    total = sum(xs)
+    for _ in range(abs(ulps)):
+        total = math.nextafter(total, math.copysign(math.inf, ulps))
+    if abs(total) > 1e-9:  # a sum that cancels to float noise is shown at 17 digits, as the rule says
+        shown, result = shown_sum(xs, total, digits)
+        assert not wrong_arithmetic(" + ".join(f"({s})" for s in shown) + f" = {result}")
 
 
 def test_infinite_numbers_are_shown_as_they_are():

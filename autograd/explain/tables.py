@@ -79,26 +79,40 @@ def shown_numbers(values: Sequence[float], combine: Callable[[list[Decimal]], De
     significant digits; operand i starts at ``bases[i]`` digits (``digits`` when not given) and
     every operand gets one more digit at a time until ``combine`` on the numbers *as shown*,
     done exactly as the reader would by hand, rounds to the shown result without a tie
-    (0.5 · 1.0996 = 0.5498, never 0.5 · 1.1 = 0.5498). ``result`` is ``combine`` done in floats:
-    at 17 digits each operand is its float exactly, and that holds unless the float computation
-    itself rounded, which shows only where terms cancel (9.14 · 2.72 - 227.2 · 0.109 = -3.6e-15, the
-    exact value being -2.9e-15): everything is then shown at 17 digits, the result being float
-    noise of the terms' size."""
+    (0.5 · 1.0996 = 0.5498, never 0.5 · 1.1 = 0.5498).
+
+    When the operands run out of digits first, the result gets more: 1.45 · 2.1025 is exactly
+    3.048625, a tie at 6 digits, so it is shown as 3.048625 (never as the float 3.0486249999999999,
+    which would make the line false). Only when even that fails, which happens where terms cancel
+    and the float computation itself rounded (9.14 · 2.72 - 227.2 · 0.109 = -3.6e-15, the exact value
+    being -2.9e-15), is everything shown at 17 digits, the result being float noise of the terms' size."""
     bases = [digits] * len(values) if bases is None else list(bases)
-    shown_result = fmt(result, digits)
     if not all(math.isfinite(v) for v in (*values, result)):  # inf and nan have no digits to add
-        return [fmt(v, b) for v, b in zip(values, bases)], shown_result
+        return [fmt(v, b) for v, b in zip(values, bases)], fmt(result, digits)
+    for result_digits in range(digits, 18):
+        shown = _operands_for(values, combine, fmt(result, result_digits), bases)
+        if shown is not None:
+            return shown, fmt(result, result_digits)
+    return [fmt(v, 17) for v in values], fmt(result, 17)
+
+
+def _operands_for(values: Sequence[float], combine: Callable[[list[Decimal]], Decimal], shown_result: str,
+                  bases: Sequence[int]) -> list[str] | None:
+    """The operands at the fewest digits (from ``bases``, one more at a time, at most 17) whose
+    exact ``combine`` rounds to ``shown_result`` strictly inside its last digit; None if none do."""
+    half = _half_unit(shown_result)
+    target = Decimal(shown_result)
     for extra in range(18):
         shown = [fmt(v, min(17, b + extra)) for v, b in zip(values, bases)]
         with localcontext() as exact:
             exact.prec = 80  # products and sums of a few 17-digit numbers, without rounding
             reader = combine([Decimal(s) for s in shown])
         # strictly inside: a reader who lands on a tie (0.2806825 for 0.280682) cannot tell how to round
-        if abs(reader - Decimal(shown_result)) < _half_unit(shown_result):
-            return shown, shown_result
+        if abs(reader - target) < half:
+            return shown
         if all(b + extra >= 17 for b in bases):
-            break
-    return [fmt(v, 17) for v in values], fmt(result, 17)
+            return None
+    return None
 
 
 def _product(xs: list[Decimal]) -> Decimal:
