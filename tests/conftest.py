@@ -110,6 +110,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         reporter = session.config.pluginmanager.get_plugin("terminalreporter")
         message = "tests left files in the working tree (write under tmp_path instead): " + ", ".join(left[:10])
         if reporter is not None:
+            reporter.ensure_newline()  # after a line of progress dots
             reporter.write_line(f"FAILED {message}", red=True)
         else:
             print(message)
