@@ -11,8 +11,10 @@ PIP := $(PY) -m pip --quiet --quiet
 demo: $(VENV)/.installed
 	$(PY) -m autograd walkthrough
 
+# The suite in two worker processes (pytest-xdist); TEST_WORKERS=0 runs it in this one.
+TEST_WORKERS ?= 2
 test: $(VENV)/.installed-dev
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS)
 
 # The benchmarks write into build/ (not tracked); bench-update replaces benchmarks/RESULTS.md.
 bench: $(VENV)/.installed-dev

@@ -144,9 +144,18 @@ def test_threads_are_bounded_and_the_overflow_is_answered_at_once(serving):
         for raw in idle:
             raw.close()
     started = time.perf_counter()
-    while (status := post(server, "/api/grad", PROGRAM)[0]) == 503 and time.perf_counter() - started < 2.0:
+    while (status := status_of(server, "/api/grad", PROGRAM)) == 503 and time.perf_counter() - started < 2.0:
         time.sleep(0.05)  # the pool takes up the closed connections, each ends at once
     assert status == 200  # the idle ones gone, the pool serves again, long before their deadline
+
+
+def status_of(server, path, body) -> int:
+    """The status of a POST; 503 also when the server turned it away while it was still being sent
+    (its 503 and close then reach the client as a broken pipe or a reset, not as an answer)."""
+    try:
+        return post(server, path, body)[0]
+    except (BrokenPipeError, ConnectionResetError):
+        return 503
 
 
 def test_heavy_requests_wait_in_their_own_lane_and_only_so_many(monkeypatch):
