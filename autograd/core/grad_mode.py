@@ -53,8 +53,12 @@ def is_grad_enabled() -> bool:
 
 
 def node_maker(cls: type) -> Callable[[float, str, tuple], object]:
-    """The function every operation calls to make its result, a new ``cls`` (`Value`): with its op
-    and edges while recording, a leaf with no edges (and an empty label) inside `no_grad`.
+    """The function every operation calls to make its result, a new ``cls`` (`Value`), from its
+    value, op and edges ``(child₀, ∂₀, child₁, ∂₁, …[, constant])``: with its op and edges while
+    recording, a leaf with no edges (and an empty label) inside `no_grad`.
+
+    The edges are stored the way `autograd.core.value` lays them out: up to two children (and a
+    constant) in the node's own slots, more as the tuple itself.
 
     It is built here, around the class, because it reads the switch on every operation: as a
     global of this module that read is as cheap as it can be (through an attribute of the module,
@@ -66,12 +70,23 @@ def node_maker(cls: type) -> Callable[[float, str, tuple], object]:
         out = new(cls)
         out.data = data
         out.grad = 0.0
-        if open_blocks[0] == 0 or _recording.get():
-            out._tag = op
-            out.edges = edges
-        else:
+        n = len(edges)
+        if not n or open_blocks[0] and not _recording.get():
             out._tag = ""  # a leaf: the slot holds its (empty) label
-            out.edges = ()
+            out._a = out._da = out._b = out._db = None
+            return out
+        out._tag = op
+        if n == 4:
+            out._a, out._da, out._b, out._db = edges
+        elif n == 2:
+            out._a, out._da = edges
+            out._b = out._db = None
+        elif n == 3:
+            out._a, out._da, out._db = edges  # the constant in the second child's derivative's place
+            out._b = None
+        else:
+            out._a = edges
+            out._da = out._b = out._db = None
         return out
 
     return node
