@@ -44,7 +44,7 @@ from __future__ import annotations
 from typing import Union
 
 from autograd.core import ops
-from autograd.core.grad_mode import is_grad_enabled, node_maker, open_blocks, recording
+from autograd.core.grad_mode import edges_of, is_grad_enabled, node_maker, open_blocks, recording
 from autograd.core.graph import children_of, constant_of, is_reflected, locals_of, sweep_into_nodes, topological_order
 from autograd.core.reals import as_constant, as_real, checked, constant_operand
 
@@ -116,17 +116,8 @@ class Value:
 
     # ------------------------------------------------------------------ the graph around a node
 
-    @property
-    def edges(self) -> tuple:
-        """``(child₀, ∂self/∂child₀, child₁, ∂self/∂child₁, ...[, constant])``; () for a leaf."""
-        a = self._a
-        if a is None:
-            return ()
-        if self._b is not None:
-            return (a, self._da, self._b, self._db)
-        if type(a) is tuple:
-            return a
-        return (a, self._da) if self._db is None else (a, self._da, self._db)
+    # (child₀, ∂self/∂child₀, child₁, ∂self/∂child₁, ...[, constant]); () for a leaf
+    edges = property(edges_of, doc=edges_of.__doc__)
 
     @property
     def children(self) -> tuple[Value, ...]:
@@ -170,70 +161,68 @@ class Value:
     def __add__(self, other: Operand) -> Value:
         """a + b;  ∂/∂a = 1, ∂/∂b = 1."""
         if type(other) is Value:
-            data = self.data + other.data
-            if data - data != 0.0:  # inf or nan
-                _not_finite("+", self, other, data)
-            out = _new(Value)  # `_node`, written out: the hottest operation of all
-            out.data = data
-            out.grad = 0.0
-            if open_blocks[0] and not recording():  # inside no_grad: a leaf
-                out._tag = ""
-                out._a = out._da = out._b = out._db = None
-            else:
-                out._tag, out._a, out._da = "+", self, 1.0  # (no more than three: no tuple is built)
-                out._b, out._db = other, 1.0
-            return out
-        c = other if type(other) is float else constant_operand(other, "+")
-        if c is NotImplemented:
-            return NotImplemented
-        data = self.data + c
-        if data - data != 0.0:
-            _not_finite("+", self, c, data)
-        return _node(data, "+", (self, 1.0, c))
+            x = other.data
+            c = 1.0  # ∂/∂b
+        else:  # a constant: kept where a second child's derivative would be
+            c = x = other if type(other) is float else constant_operand(other, "+")
+            if c is NotImplemented:
+                return NotImplemented
+            other = None
+        data = self.data + x
+        if data - data != 0.0:  # inf or nan
+            _not_finite("+", self, c if other is None else other, data)
+        out = _new(Value)  # `_slots`, written out: the hottest operations of all
+        out.data, out.grad, out._tag = data, 0.0, "+"  # (no more than three: no tuple is built)
+        out._a, out._da, out._b = self, 1.0, other
+        out._db = c
+        if open_blocks[0] and not recording():  # inside no_grad: a leaf
+            _forget(out)
+        return out
 
     __radd__ = __add__  # c + a is exactly a + c in floating point
 
     def __mul__(self, other: Operand) -> Value:
         """a · b;  ∂/∂a = b, ∂/∂b = a."""
         if type(other) is Value:
-            a, b = self.data, other.data
-            data = a * b
-            if data - data != 0.0:
-                _not_finite("*", self, other, data)
-            out = _new(Value)  # `_node`, written out, as in +
-            out.data = data
-            out.grad = 0.0
-            if open_blocks[0] and not recording():
-                out._tag = ""
-                out._a = out._da = out._b = out._db = None
-            else:
-                out._tag, out._a, out._da = "*", self, b
-                out._b, out._db = other, a
-            return out
-        c = other if type(other) is float else constant_operand(other, "*")
-        if c is NotImplemented:
-            return NotImplemented
-        data = self.data * c
+            b, a = other.data, self.data  # ∂/∂a, ∂/∂b
+        else:  # a constant c: ∂/∂a = c, and c is kept only there
+            b = other if type(other) is float else constant_operand(other, "*")
+            if b is NotImplemented:
+                return NotImplemented
+            other = a = None
+        data = self.data * b
         if data - data != 0.0:
-            _not_finite("*", self, c, data)
-        return _node(data, "*", (self, c))
+            _not_finite("*", self, b if other is None else other, data)
+        out = _new(Value)
+        out.data, out.grad, out._tag = data, 0.0, "*"
+        out._a, out._da, out._b = self, b, other
+        out._db = a
+        if open_blocks[0] and not recording():
+            _forget(out)
+        return out
 
     __rmul__ = __mul__
 
     def __sub__(self, other: Operand) -> Value:
         """a - b;  ∂/∂a = 1, ∂/∂b = -1."""
         if type(other) is Value:
-            data = self.data - other.data
-            if data - data != 0.0:
-                _not_finite("-", self, other, data)
-            return _node(data, "-", (self, 1.0, other, -1.0))
-        c = other if type(other) is float else constant_operand(other, "-")
-        if c is NotImplemented:
-            return NotImplemented
-        data = self.data - c
+            x = other.data
+            c = -1.0  # ∂/∂b
+        else:
+            c = x = other if type(other) is float else constant_operand(other, "-")
+            if c is NotImplemented:
+                return NotImplemented
+            other = None
+        data = self.data - x
         if data - data != 0.0:
-            _not_finite("-", self, c, data)
-        return _node(data, "-", (self, 1.0, c))
+            _not_finite("-", self, c if other is None else other, data)
+        out = _new(Value)
+        out.data, out.grad, out._tag = data, 0.0, "-"
+        out._a, out._da, out._b = self, 1.0, other
+        out._db = c
+        if open_blocks[0] and not recording():
+            _forget(out)
+        return out
 
     def __rsub__(self, other: Number) -> Value:
         """c - a;  ∂/∂a = -1."""
@@ -243,7 +232,7 @@ class Value:
         data = c - self.data
         if data - data != 0.0:
             _not_finite("-", self, c, data)
-        return _node(data, "r-", (self, -1.0, c))
+        return _slots(data, "r-", self, -1.0, None, c)
 
     def __truediv__(self, other: Operand) -> Value:
         """a / b;  ∂/∂a = 1 / b, ∂/∂b = -a / b²."""
@@ -253,7 +242,7 @@ class Value:
                 a = self.data
                 data, d_b = a / b, -a / b**2
                 if data - data == 0.0 and d_b - d_b == 0.0:
-                    return _node(data, "/", (self, 1 / b, other, d_b))
+                    return _slots(data, "/", self, 1 / b, other, d_b)
         else:
             c = other if type(other) is float else constant_operand(other, "/")
             if c is NotImplemented:
@@ -262,7 +251,7 @@ class Value:
                 data = self.data / c
                 if data - data != 0.0:
                     _not_finite("/", self, c, data)
-                return _node(data, "/", (self, 1 / c, c))
+                return _slots(data, "/", self, 1 / c, None, c)
         return _binary(self, other, "/")  # a zero, tiny or huge divisor, an int: the table's rule
 
     def __rtruediv__(self, other: Number) -> Value:
@@ -279,7 +268,13 @@ class Value:
                 except OverflowError:  # the table's rule says so, with its own message
                     return _binary(self, other, "**")
                 if data - data == 0.0 and d_a - d_a == 0.0:
-                    return _node(data, "**", (self, d_a, c))
+                    out = _new(Value)  # `_slots`, written out: rmsnorm and softmax raise to powers
+                    out.data, out.grad, out._tag = data, 0.0, "**"
+                    out._a, out._da, out._b = self, d_a, None
+                    out._db = c
+                    if open_blocks[0] and not recording():
+                        _forget(out)
+                    return out
         return _binary(self, other, "**")
 
     def __rpow__(self, other: Number) -> Value:
@@ -290,7 +285,7 @@ class Value:
         data = -self.data
         if data - data != 0.0:
             _not_finite("neg", self, 0.0, data)
-        return _node(data, "neg", (self, -1.0))
+        return _slots(data, "neg", self, -1.0)
 
     def __pos__(self) -> Value:
         return self
@@ -364,8 +359,14 @@ class Value:
 
 # The node maker every operation calls (a module-level name: called once per operation, it
 # skips an attribute lookup); it reads the recording switch where that is cheapest.
-_node = node_maker(Value)
+_node, _slots = node_maker(Value)
 _new = object.__new__
+
+
+def _forget(out: Value) -> None:
+    """Make a node just built a leaf (inside no_grad), as `_slots` would have made it."""
+    out._tag = ""
+    out._a = out._da = out._b = out._db = None
 
 # A divisor in this range (and a constant exponent below _HUGE) takes the written-out path: its
 # derivatives can neither overflow nor underflow to nothing there; the table's rule takes the rest.
