@@ -11,7 +11,7 @@ A node keeps up to two children in its own slots, with no tuple: ``_a, _da, _b, 
 first child and ∂node/∂it, the second child and ∂node/∂it (``_b`` None for one child, when
 ``_db`` holds the constant, or None). A node with more children (the fused ones) keeps its
 edges tuple in ``_a``; a leaf has ``_a`` None. One object per node, not two, is what keeps a
-large graph cheap: half the memory of a node and its tuple, and half the objects the cyclic
+large graph cheap: less memory than a node and its tuple, and half the objects the cyclic
 garbage collector counts and walks while the graph is built. ``edges`` gives the tuple back.
 
 Backpropagation is then one generic loop over the graph in reverse topological order
@@ -154,9 +154,9 @@ class Value:
     # ------------------------------------------------------------------ arithmetic
 
     # The hot operations are written out: a Value operand is recognised by its exact type and a
-    # float constant taken as it is (anything else goes through `reals.constant_operand`), and the result is
-    # checked once: inf or nan there means an operand was not finite or the arithmetic overflowed
-    # (`_not_finite` says which). The numbers are those of the table's rules, bit for bit.
+    # float constant taken as it is (anything else goes through `reals.constant_operand`), and
+    # the result is checked once: inf or nan there means an operand was not finite or the
+    # arithmetic overflowed (`_not_finite` says which). The numbers are the table's, bit for bit.
 
     def __add__(self, other: Operand) -> Value:
         """a + b;  ∂/∂a = 1, ∂/∂b = 1."""
