@@ -490,9 +490,11 @@ def test_an_integer_beyond_a_float_names_value(big):
 def test_every_written_out_operation_makes_a_leaf_inside_no_grad():
     a, b = Value(2.0), Value(0.5)
     with no_grad():
-        results = [a + b, a * b, a - b, 1.5 - a, a / b, a / 4.0, a ** 3.0, -a, a + 1, 0 + a, 2.0 * a]
-    assert all(r.is_leaf and r.op == "" and r.label == "" for r in results)
-    assert [r.data for r in results] == [2.5, 1.0, 1.5, -0.5, 4.0, 0.5, 8.0, -2.0, 3.0, 2.0, 4.0]
+        results = [a + b, a * b, a - b, 1.5 - a, a / b, a / 4.0, a ** 3.0, -a, a + 1, 0 + a, 2.0 * a,
+                   a.relu(), b.exp(), a ** b, sum_values([a, b, a])]
+    assert all(r.is_leaf and r.op == "" and r.label == "" and r.edges == () for r in results)
+    assert [r.data for r in results] == [2.5, 1.0, 1.5, -0.5, 4.0, 0.5, 8.0, -2.0, 3.0, 2.0, 4.0,
+                                         2.0, math.exp(0.5), 2.0 ** 0.5, 4.5]
 
 
 def test_fused_nodes_name_a_non_finite_operand():
@@ -504,3 +506,75 @@ def test_fused_nodes_name_a_non_finite_operand():
         sum_values(xs)
     with pytest.raises(OverflowError, match="overflows"):
         sum_values([Value(1e308), Value(1e308)])
+
+
+def test_edges_read_back_as_the_operation_stored_them():
+    # a node keeps up to two children in its own slots and more as a tuple: `edges` is the same
+    # tuple whichever way, and so are the properties read from it
+    from autograd.core.value import _node
+
+    x, y = Value(2.0), Value(0.5)
+    cases = [
+        (x * y, "*", (x, 0.5, y, 2.0)), (x + 3, "+", (x, 1.0, 3.0)), (3 - x, "r-", (x, -1.0, 3.0)),
+        (x * 3, "*", (x, 3.0)), (x.exp(), "exp", (x, math.exp(2.0))), (-x, "neg", (x, -1.0)),
+        (x ** 2.0, "**", (x, 4.0, 2.0)), (sum_values([x, y, x]), "sum", (x, 1.0, y, 1.0, x, 1.0)),
+        (linear([x, y], [y, x]), "linear", None), (linear([x, y], [y, x], x), "linear", None),
+    ]
+    for node, op, edges in cases:
+        assert node.op == op
+        if edges is not None:
+            assert node.edges == edges
+        rebuilt = _node(node.data, node.op, node.edges)
+        assert rebuilt.edges == node.edges and rebuilt.op == node.op and rebuilt.children == node.children
+        node.label = "n"
+        assert (node.op, node.label, node.edges) == (op, "n", rebuilt.edges)
+    no_bias, with_bias = cases[-2][0], cases[-1][0]
+    assert len(no_bias.children) == len(with_bias.children) == 5  # w0, x0, w1, x1, b: one node each
+    assert no_bias.children[-1].is_leaf and no_bias.children[-1].data == 0.0
+    assert Value(1.0, label="leaf").edges == () and _node(1.0, "", ()).is_leaf
+
+
+def test_topological_order_is_the_recursive_depth_first_order():
+    # the order fixes the order in which gradients are added, so it must not change
+    import random
+
+    def recursive(root):
+        order, seen = [], set()
+
+        def visit(node):
+            if node not in seen:
+                seen.add(node)
+                for child in node.children:
+                    visit(child)
+                order.append(node)
+
+        visit(root)
+        return order
+
+    rng = random.Random(4)
+    for _ in range(30):
+        nodes = [Value(rng.uniform(-1, 1)) for _ in range(4)]
+        for _ in range(40):
+            a, b, c = (rng.choice(nodes) for _ in range(3))
+            nodes.append(rng.choice([a * b, a + b, a - 2.0, a.relu(), sum_values([a, b, c]), linear([a, b], [c, a])]))
+        root = sum_values(nodes[-6:])
+        assert topological_order(root) == recursive(root)
+
+
+def test_memory_per_operation_does_not_grow():
+    # one object per node (no tuple beside it): a chain of binary operations with a constant
+    import gc
+    import tracemalloc
+
+    gc.collect()
+    tracemalloc.start()
+    try:
+        v = x = Value(0.5)
+        for _ in range(5000):
+            v = v * 1.0000001 + 0.5
+        held, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert held / 10_000 <= 120, f"{held / 10_000:.0f} bytes per operation"
+    v.backward()
+    assert x.grad == pytest.approx(1.0000001 ** 5000)

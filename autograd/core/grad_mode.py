@@ -1,4 +1,5 @@
-"""Recording on and off: `no_grad()`, `is_grad_enabled()`, and the node maker that obeys them.
+"""Recording on and off: `no_grad()`, `is_grad_enabled()`, and the node maker that obeys them
+(with `edges_of`, which reads back what it stores).
 
 Inside a ``with no_grad():`` block operations record no graph: their results are leaves with no
 children (parameter updates, evaluation). The switch holds per thread and per asyncio task.
@@ -11,7 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-__all__ = ["no_grad", "is_grad_enabled", "node_maker", "open_blocks", "recording"]
+__all__ = ["no_grad", "is_grad_enabled", "node_maker", "edges_of", "open_blocks", "recording"]
 
 # Whether operations record a graph, per thread and per asyncio task. Reading a ContextVar on
 # every operation would slow every operation down, so a global count of open `no_grad()` blocks
@@ -52,9 +53,15 @@ def is_grad_enabled() -> bool:
     return open_blocks[0] == 0 or _recording.get()
 
 
-def node_maker(cls: type) -> Callable[[float, str, tuple], object]:
-    """The function every operation calls to make its result, a new ``cls`` (`Value`): with its op
-    and edges while recording, a leaf with no edges (and an empty label) inside `no_grad`.
+def node_maker(cls: type) -> tuple[Callable[..., object], Callable[..., object]]:
+    """The two functions every operation calls to make its result, a new ``cls`` (`Value`): with
+    its op and edges while recording, a leaf with no edges (and an empty label) inside `no_grad`.
+
+    ``node(data, op, edges)`` takes the edges ``(child₀, ∂₀, child₁, ∂₁, …[, constant])`` and
+    stores them the way `autograd.core.value` lays them out: up to two children (and a constant)
+    in the node's own slots, more as the tuple itself. ``slots(data, op, a, da, b=None, db=None)``
+    takes them laid out already (one child: ``b`` None and ``db`` the constant, or None), which
+    spares the operations with one or two children a tuple.
 
     It is built here, around the class, because it reads the switch on every operation: as a
     global of this module that read is as cheap as it can be (through an attribute of the module,
@@ -66,12 +73,49 @@ def node_maker(cls: type) -> Callable[[float, str, tuple], object]:
         out = new(cls)
         out.data = data
         out.grad = 0.0
-        if open_blocks[0] == 0 or _recording.get():
-            out._tag = op
-            out.edges = edges
-        else:
+        n = len(edges)
+        if not n or open_blocks[0] and not _recording.get():
             out._tag = ""  # a leaf: the slot holds its (empty) label
-            out.edges = ()
+            out._a = out._da = out._b = out._db = None
+            return out
+        out._tag = op
+        if n == 4:
+            out._a, out._da, out._b, out._db = edges
+        elif n == 2:
+            out._a, out._da = edges
+            out._b = out._db = None
+        elif n == 3:
+            out._a, out._da, out._db = edges  # the constant in the second child's derivative's place
+            out._b = None
+        else:
+            out._a = edges
+            out._da = out._b = out._db = None
         return out
 
-    return node
+    def slots(data: float, op: str, a: object, da: float, b: object = None, db: float | None = None,
+              new: Callable = object.__new__, cls: type = cls) -> object:
+        out = new(cls)
+        out.data = data
+        out.grad = 0.0
+        if open_blocks[0] and not _recording.get():
+            out._tag = ""
+            out._a = out._da = out._b = out._db = None
+        else:
+            out._tag, out._a, out._da = op, a, da
+            out._b, out._db = b, db
+        return out
+
+    return node, slots
+
+
+def edges_of(node: object) -> tuple:
+    """``node.edges``: the tuple ``(child₀, ∂₀, child₁, ∂₁, …[, constant])`` the node maker was
+    given (an equal one), read back from the node's slots; () for a leaf."""
+    a = node._a
+    if a is None:
+        return ()
+    if node._b is not None:
+        return (a, node._da, node._b, node._db)
+    if type(a) is tuple:
+        return a
+    return (a, node._da) if node._db is None else (a, node._da, node._db)

@@ -21,9 +21,10 @@ Everything that differentiates a graph goes through this module:
   the engine's hot path, writing into ``node.grad`` without a dict;
 - `forward_sweep(order, tangents)`: forward mode, ṫ(node) = Σ ∂node/∂child · ṫ(child).
 
-How a node stores its edges (one flat tuple ``(child₀, ∂₀, child₁, ∂₁, …[, constant])``) is
-known here and in `value` (which writes it) only; everyone else reads `layout` or the `Value`
-properties, which call the same four rules (`children_of`, `locals_of`, `constant_of`,
+A node's edges are one flat tuple ``(child₀, ∂₀, child₁, ∂₁, …[, constant])`` (``node.edges``);
+how a node keeps them in its slots is known in `value` (which writes them) and in the two hot
+loops here (`topological_order`, `sweep_into_nodes`) only; everyone else reads `layout` or the
+`Value` properties, which call the same four rules (`children_of`, `locals_of`, `constant_of`,
 `is_reflected`).
 """
 
@@ -60,7 +61,7 @@ def topological_order(root: Value) -> list[Value]:
     visited: set[Value] = set()
     seen, emit = visited.add, order.append
     stack: list = [root]
-    push, pop, extend = stack.append, stack.pop, stack.extend
+    pop, extend = stack.pop, stack.extend
     while stack:
         node = pop()
         if node is _EMIT:  # all of the node below the marker's children are done
@@ -69,15 +70,30 @@ def topological_order(root: Value) -> list[Value]:
         if node in visited:
             continue
         seen(node)
-        edges = node.edges
-        if edges:
-            push(node)
-            push(_EMIT)
-            # the children, last first, so the first comes out first ((len & ~1) skips an odd
-            # last constant); one that is already done is skipped when it comes out
-            extend(edges[(len(edges) & ~1) - 2::-2])
-        else:
+        # the children, last first, so the first comes out first (the node's slots: see
+        # `autograd.core.value`); one already done is not pushed, or skipped when it comes out
+        a = node._a
+        if a is None:
             emit(node)  # a leaf is done at once
+            continue
+        b = node._b
+        if b is not None:
+            if b in visited:
+                if a in visited:
+                    emit(node)
+                else:
+                    stack += (node, _EMIT, a)
+            elif a in visited:
+                stack += (node, _EMIT, b)
+            else:
+                stack += (node, _EMIT, b, a)
+        elif type(a) is tuple:  # more than two children: ((len & ~1) skips an odd last constant)
+            stack += (node, _EMIT)
+            extend(a[(len(a) & ~1) - 2::-2])
+        elif a in visited:
+            emit(node)
+        else:
+            stack += (node, _EMIT, a)
     return order
 
 
@@ -297,7 +313,7 @@ def sweep_into_nodes(order: list[Value], accumulate: bool) -> None:
     """
     if accumulate:
         for node in order:
-            if node.edges:
+            if node._a is not None:
                 node.grad = 0.0
     else:
         for node in order:
@@ -309,19 +325,19 @@ def sweep_into_nodes(order: list[Value], accumulate: bool) -> None:
         if g == 0.0:  # nothing to pass on; skipping also spares constant subgraphs
             continue
         seen += g
-        edges = node.edges
-        n = len(edges)
-        # the same rule for every node, written out for the common sizes (a binary node; a
-        # unary one or one with a constant, whose odd last item is no child)
-        if n == 4:
-            a, da, b, db = edges
-            a.grad += da * g
-            b.grad += db * g
-        elif n == 2 or n == 3:
-            edges[0].grad += edges[1] * g
-        elif n:
-            for i in range(0, n - 1, 2):
-                edges[i].grad += edges[i + 1] * g
+        # the same rule for every node, read from its slots (see `autograd.core.value`): two
+        # children, one, or more (the edges tuple, whose odd last item is no child), or a leaf
+        b = node._b
+        if b is not None:
+            node._a.grad += node._da * g
+            b.grad += node._db * g
+        else:
+            a = node._a
+            if type(a) is tuple:
+                for i in range(0, len(a) - 1, 2):
+                    a[i].grad += a[i + 1] * g
+            elif a is not None:
+                a.grad += node._da * g
     if seen - seen != 0.0:  # only then is the graph searched for where it began
         for node in reversed(order):
             if node.grad - node.grad != 0.0:

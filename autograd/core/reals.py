@@ -13,7 +13,7 @@ import numbers
 from autograd.core import ops
 from autograd.core.grad_mode import is_grad_enabled
 
-__all__ = ["as_real", "as_constant", "checked", "finite_or_raise", "apply_rule", "negative_base_error"]
+__all__ = ["as_real", "as_constant", "constant_operand", "checked", "finite_or_raise", "apply_rule", "negative_base_error"]
 
 
 def as_real(x: object, what: str) -> float:
@@ -53,6 +53,18 @@ def as_constant(x: object, op: str) -> float | None:
     if isinstance(x, numbers.Real):
         return as_real(x, op)
     return None
+
+
+def constant_operand(x: object, op: str) -> float:
+    """`as_constant` for an operator of `Value` given anything but a float (an int, most often:
+    converted at once): NotImplemented when it is no number, so that Python tries the other side."""
+    if type(x) is int:
+        try:
+            return float(x)
+        except OverflowError:
+            pass  # as_real says that it is too large
+    c = as_constant(x, op)
+    return NotImplemented if c is None else c
 
 
 def checked(result: float, op: str, *operands: float) -> float:

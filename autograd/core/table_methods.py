@@ -16,9 +16,9 @@ from collections.abc import Callable
 from typing import Union
 
 from autograd.core import ops
-from autograd.core.grad_mode import is_grad_enabled
+from autograd.core.grad_mode import is_grad_enabled, open_blocks, recording
 from autograd.core.reals import apply_rule, as_constant, finite_or_raise, negative_base_error
-from autograd.core.value import Value, _node
+from autograd.core.value import Value, _forget, _new, _node, _slots
 
 __all__: list[str] = []
 
@@ -35,7 +35,7 @@ def _unary(a: Value, op: ops.Op) -> Value:
         return _node(apply_rule(op, (x,))[0], "", ())  # inside no_grad: a value with no slope
     if value - value != 0.0 or local - local != 0.0 or x - x != 0.0:  # inf or nan
         finite_or_raise(op, value, (local,), (x,))
-    return _node(value, op.name, (a, local))
+    return _slots(value, op.name, a, local)
 
 
 def _binary(a: Value, other: Operand, name: str) -> Value:
@@ -83,7 +83,7 @@ def _function_method(op: ops.Op) -> Callable:
     if op.arity == 1:
         forward, name = op.forward, op.name
 
-        def method(self: Value) -> Value:  # _unary, inlined: activations are on the hot path
+        def method(self: Value) -> Value:  # _unary and `_slots`, inlined: activations are hot
             x = self.data
             try:
                 value, (local,) = forward(x)
@@ -91,7 +91,13 @@ def _function_method(op: ops.Op) -> Callable:
                 return _unary(self, op)
             if value - value != 0.0 or local - local != 0.0 or x - x != 0.0:  # inf or nan
                 finite_or_raise(op, value, (local,), (x,))
-            return _node(value, name, (self, local))
+            out = _new(Value)
+            out.data, out.grad, out._tag = value, 0.0, name
+            out._a, out._da, out._b = self, local, None
+            out._db = None
+            if open_blocks[0] and not recording():
+                _forget(out)
+            return out
     else:
         def method(self: Value, other: Operand) -> Value:
             if not isinstance(other, (Value, numbers.Real)):

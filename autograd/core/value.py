@@ -2,10 +2,17 @@
 
 Every operation on a `Value` returns a new `Value` that remembers its ``edges``: each node
 it was computed from (a *child*), in order, followed by the *local derivative* of the result
-with respect to that child, ∂out/∂child, evaluated in the forward pass. ``x * y`` stores
-``(x, y.data, y, x.data)``. One flat tuple is stored because it is the smallest and fastest
-layout; the properties ``children``, ``local_grads``, ``constant`` and ``reflected`` read it
-with the rules of `autograd.core.graph` (``graph.layout`` reads all of them at once).
+with respect to that child, ∂out/∂child, evaluated in the forward pass. ``x * y`` has the edges
+``(x, y.data, y, x.data)``; the properties ``children``, ``local_grads``, ``constant`` and
+``reflected`` read them with the rules of `autograd.core.graph` (``graph.layout`` reads all of
+them at once).
+
+A node keeps up to two children in its own slots, with no tuple: ``_a, _da, _b, _db`` are the
+first child and ∂node/∂it, the second child and ∂node/∂it (``_b`` None for one child, when
+``_db`` holds the constant, or None). A node with more children (the fused ones) keeps its
+edges tuple in ``_a``; a leaf has ``_a`` None. One object per node, not two, is what keeps a
+large graph cheap: less memory than a node and its tuple, and half the objects the cyclic
+garbage collector counts and walks while the graph is built. ``edges`` gives the tuple back.
 
 Backpropagation is then one generic loop over the graph in reverse topological order
 (the chain rule, `graph.sweep_into_nodes`)::
@@ -37,9 +44,9 @@ from __future__ import annotations
 from typing import Union
 
 from autograd.core import ops
-from autograd.core.grad_mode import is_grad_enabled, node_maker, open_blocks, recording
+from autograd.core.grad_mode import edges_of, is_grad_enabled, node_maker, open_blocks, recording
 from autograd.core.graph import children_of, constant_of, is_reflected, locals_of, sweep_into_nodes, topological_order
-from autograd.core.reals import as_constant, as_real, checked
+from autograd.core.reals import as_constant, as_real, checked, constant_operand
 
 __all__ = ["Value"]
 
@@ -56,18 +63,17 @@ class Value:
 
     # `op` and `label` share the slot `_tag`, which saves 8 bytes on every node: a leaf keeps
     # its label there (a leaf has no op); an inner node its op, or (op, label) once labelled.
-    __slots__ = ("data", "grad", "_tag", "edges")
+    __slots__ = ("data", "grad", "_tag", "_a", "_da", "_b", "_db")
 
     data: float  # a plain slot, read as fast as any attribute: see `set_data` for the checked write
     grad: float
-    edges: tuple  # (child₀, ∂self/∂child₀, child₁, ∂self/∂child₁, ...[, constant])
 
     def __init__(self, data: Number, label: str = "") -> None:
         if isinstance(data, Value):
             raise TypeError("Value: data must be a real number, got a Value (use it directly)")
         self.data = as_real(data, "Value")
         self.grad = 0.0
-        self.edges = ()
+        self._a = self._da = self._b = self._db = None
         self.label = label
 
     def set_data(self, value: Number) -> None:
@@ -83,7 +89,7 @@ class Value:
     @property
     def op(self) -> str:
         """The name of the operation in `autograd.core.ops` that made this node; "" for a leaf."""
-        if not self.edges:
+        if self._a is None:
             return ""
         tag = self._tag
         return tag if type(tag) is str else tag[0]
@@ -92,7 +98,7 @@ class Value:
     def label(self) -> str:
         """A name for display ("" when none was given)."""
         tag = self._tag
-        if not self.edges:
+        if self._a is None:
             return tag
         return "" if type(tag) is str else tag[1]
 
@@ -100,7 +106,7 @@ class Value:
     def label(self, label: str) -> None:
         if not isinstance(label, str):
             raise TypeError(f"Value: a label must be a str, got {type(label).__name__} {label!r}")
-        if not self.edges:
+        if self._a is None:
             self._tag = label
         else:
             self._tag = (self.op, label) if label else self.op
@@ -109,6 +115,9 @@ class Value:
         return repr(self.label) if self.label else (f"a {self.op} node" if self.op else "a Value")
 
     # ------------------------------------------------------------------ the graph around a node
+
+    # (child₀, ∂self/∂child₀, child₁, ∂self/∂child₁, ...[, constant]); () for a leaf
+    edges = property(edges_of, doc=edges_of.__doc__)
 
     @property
     def children(self) -> tuple[Value, ...]:
@@ -133,7 +142,7 @@ class Value:
     @property
     def is_leaf(self) -> bool:
         """True for inputs, parameters and constants: nodes computed from nothing."""
-        return not self.edges
+        return self._a is None
 
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
@@ -145,83 +154,85 @@ class Value:
     # ------------------------------------------------------------------ arithmetic
 
     # The hot operations are written out: a Value operand is recognised by its exact type and a
-    # float constant taken as it is (anything else goes through `_constant`), and the result is
-    # checked once: inf or nan there means an operand was not finite or the arithmetic overflowed
-    # (`_not_finite` says which). The numbers are those of the table's rules, bit for bit.
+    # float constant taken as it is (anything else goes through `reals.constant_operand`), and
+    # the result is checked once: inf or nan there means an operand was not finite or the
+    # arithmetic overflowed (`_not_finite` says which). The numbers are the table's, bit for bit.
 
     def __add__(self, other: Operand) -> Value:
         """a + b;  ∂/∂a = 1, ∂/∂b = 1."""
         if type(other) is Value:
-            data = self.data + other.data
-            if data - data != 0.0:  # inf or nan
-                _not_finite("+", self, other, data)
-            out = _new(Value)  # `_node`, written out: the hottest operation of all
-            out.data = data
-            out.grad = 0.0
-            if open_blocks[0] and not recording():  # inside no_grad: a leaf
-                out._tag, out.edges = "", ()
-            else:
-                out._tag, out.edges = "+", (self, 1.0, other, 1.0)
-            return out
-        c = other if type(other) is float else _constant(other, "+")
-        if c is NotImplemented:
-            return NotImplemented
-        data = self.data + c
-        if data - data != 0.0:
-            _not_finite("+", self, c, data)
-        return _node(data, "+", (self, 1.0, c))
+            x = other.data
+            c = 1.0  # ∂/∂b
+        else:  # a constant: kept where a second child's derivative would be
+            c = x = other if type(other) is float else constant_operand(other, "+")
+            if c is NotImplemented:
+                return NotImplemented
+            other = None
+        data = self.data + x
+        if data - data != 0.0:  # inf or nan
+            _not_finite("+", self, c if other is None else other, data)
+        out = _new(Value)  # `_slots`, written out: the hottest operations of all
+        out.data, out.grad, out._tag = data, 0.0, "+"  # (no more than three: no tuple is built)
+        out._a, out._da, out._b = self, 1.0, other
+        out._db = c
+        if open_blocks[0] and not recording():  # inside no_grad: a leaf
+            _forget(out)
+        return out
 
     __radd__ = __add__  # c + a is exactly a + c in floating point
 
     def __mul__(self, other: Operand) -> Value:
         """a · b;  ∂/∂a = b, ∂/∂b = a."""
         if type(other) is Value:
-            a, b = self.data, other.data
-            data = a * b
-            if data - data != 0.0:
-                _not_finite("*", self, other, data)
-            out = _new(Value)  # `_node`, written out, as in +
-            out.data = data
-            out.grad = 0.0
-            if open_blocks[0] and not recording():
-                out._tag, out.edges = "", ()
-            else:
-                out._tag, out.edges = "*", (self, b, other, a)
-            return out
-        c = other if type(other) is float else _constant(other, "*")
-        if c is NotImplemented:
-            return NotImplemented
-        data = self.data * c
+            b, a = other.data, self.data  # ∂/∂a, ∂/∂b
+        else:  # a constant c: ∂/∂a = c, and c is kept only there
+            b = other if type(other) is float else constant_operand(other, "*")
+            if b is NotImplemented:
+                return NotImplemented
+            other = a = None
+        data = self.data * b
         if data - data != 0.0:
-            _not_finite("*", self, c, data)
-        return _node(data, "*", (self, c))
+            _not_finite("*", self, b if other is None else other, data)
+        out = _new(Value)
+        out.data, out.grad, out._tag = data, 0.0, "*"
+        out._a, out._da, out._b = self, b, other
+        out._db = a
+        if open_blocks[0] and not recording():
+            _forget(out)
+        return out
 
     __rmul__ = __mul__
 
     def __sub__(self, other: Operand) -> Value:
         """a - b;  ∂/∂a = 1, ∂/∂b = -1."""
         if type(other) is Value:
-            data = self.data - other.data
-            if data - data != 0.0:
-                _not_finite("-", self, other, data)
-            return _node(data, "-", (self, 1.0, other, -1.0))
-        c = other if type(other) is float else _constant(other, "-")
-        if c is NotImplemented:
-            return NotImplemented
-        data = self.data - c
+            x = other.data
+            c = -1.0  # ∂/∂b
+        else:
+            c = x = other if type(other) is float else constant_operand(other, "-")
+            if c is NotImplemented:
+                return NotImplemented
+            other = None
+        data = self.data - x
         if data - data != 0.0:
-            _not_finite("-", self, c, data)
-        return _node(data, "-", (self, 1.0, c))
+            _not_finite("-", self, c if other is None else other, data)
+        out = _new(Value)
+        out.data, out.grad, out._tag = data, 0.0, "-"
+        out._a, out._da, out._b = self, 1.0, other
+        out._db = c
+        if open_blocks[0] and not recording():
+            _forget(out)
+        return out
 
     def __rsub__(self, other: Number) -> Value:
         """c - a;  ∂/∂a = -1."""
-        c = other if type(other) is float else _constant(other, "-")
+        c = other if type(other) is float else constant_operand(other, "-")
         if c is NotImplemented:
             return NotImplemented
         data = c - self.data
         if data - data != 0.0:
             _not_finite("-", self, c, data)
-        return _node(data, "r-", (self, -1.0, c))
+        return _slots(data, "r-", self, -1.0, None, c)
 
     def __truediv__(self, other: Operand) -> Value:
         """a / b;  ∂/∂a = 1 / b, ∂/∂b = -a / b²."""
@@ -231,16 +242,16 @@ class Value:
                 a = self.data
                 data, d_b = a / b, -a / b**2
                 if data - data == 0.0 and d_b - d_b == 0.0:
-                    return _node(data, "/", (self, 1 / b, other, d_b))
+                    return _slots(data, "/", self, 1 / b, other, d_b)
         else:
-            c = other if type(other) is float else _constant(other, "/")
+            c = other if type(other) is float else constant_operand(other, "/")
             if c is NotImplemented:
                 return NotImplemented
             if _SAFE_DIVISOR < c < _HUGE or -_HUGE < c < -_SAFE_DIVISOR:
                 data = self.data / c
                 if data - data != 0.0:
                     _not_finite("/", self, c, data)
-                return _node(data, "/", (self, 1 / c, c))
+                return _slots(data, "/", self, 1 / c, None, c)
         return _binary(self, other, "/")  # a zero, tiny or huge divisor, an int: the table's rule
 
     def __rtruediv__(self, other: Number) -> Value:
@@ -249,7 +260,7 @@ class Value:
     def __pow__(self, other: Operand) -> Value:
         """a ** c;  ∂/∂a = c · a^(c - 1) (a Value exponent, or a base ≤ 0: the table's rule)."""
         if type(other) is not Value:
-            c = other if type(other) is float else _constant(other, "**")
+            c = other if type(other) is float else constant_operand(other, "**")
             a = self.data
             if c is not NotImplemented and a > 0.0 and c != 0.0 and -_HUGE < c < _HUGE:
                 try:
@@ -257,7 +268,13 @@ class Value:
                 except OverflowError:  # the table's rule says so, with its own message
                     return _binary(self, other, "**")
                 if data - data == 0.0 and d_a - d_a == 0.0:
-                    return _node(data, "**", (self, d_a, c))
+                    out = _new(Value)  # `_slots`, written out: rmsnorm and softmax raise to powers
+                    out.data, out.grad, out._tag = data, 0.0, "**"
+                    out._a, out._da, out._b = self, d_a, None
+                    out._db = c
+                    if open_blocks[0] and not recording():
+                        _forget(out)
+                    return out
         return _binary(self, other, "**")
 
     def __rpow__(self, other: Number) -> Value:
@@ -268,7 +285,7 @@ class Value:
         data = -self.data
         if data - data != 0.0:
             _not_finite("neg", self, 0.0, data)
-        return _node(data, "neg", (self, -1.0))
+        return _slots(data, "neg", self, -1.0)
 
     def __pos__(self) -> Value:
         return self
@@ -342,23 +359,18 @@ class Value:
 
 # The node maker every operation calls (a module-level name: called once per operation, it
 # skips an attribute lookup); it reads the recording switch where that is cheapest.
-_node = node_maker(Value)
+_node, _slots = node_maker(Value)
 _new = object.__new__
+
+
+def _forget(out: Value) -> None:
+    """Make a node just built a leaf (inside no_grad), as `_slots` would have made it."""
+    out._tag = ""
+    out._a = out._da = out._b = out._db = None
 
 # A divisor in this range (and a constant exponent below _HUGE) takes the written-out path: its
 # derivatives can neither overflow nor underflow to nothing there; the table's rule takes the rest.
 _SAFE_DIVISOR, _HUGE = 1e-150, 1e150
-
-
-def _constant(other: object, op: str) -> float:
-    """A plain-number operand other than a float, as a float; NotImplemented when it is no number."""
-    if type(other) is int:
-        try:
-            return float(other)
-        except OverflowError:
-            pass  # as_constant says that it is too large
-    c = as_constant(other, op)
-    return NotImplemented if c is None else c
 
 
 def _not_finite(op: str, a: Value, b: Value | float, result: float) -> None:
