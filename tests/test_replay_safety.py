@@ -195,3 +195,27 @@ def test_indices_that_change_every_call_stop_the_recording_with_one_warning():
             assert step(i, j) == (table[i] * table[j] + table[i]).data
     assert len(caught) == 1 and "dropped unused" in str(caught[0].message)
     assert step.stats["recordings"] == 2 * MAX_RECORDINGS
+
+
+def test_another_leaf_with_the_recorded_leaf_s_data_is_a_mismatch_not_a_constant():
+    # the known gap: a leaf read from outside the arguments whose data equals the recorded one
+    a, b = Value(2.0), Value(2.0)
+    chosen = [a]
+    step = compile(lambda: chosen[0] * chosen[0] + 1.0)
+    assert step() == 5.0 and a.grad == 4.0
+    chosen[0] = b  # another Value, same data: its gradient must not land on a
+    a.grad = 0.0
+    with pytest.raises(ReplayMismatch, match="another leaf"):
+        step()
+    # the checked call ran the plain engine first: b has its gradient, a was left alone
+    assert b.grad == 4.0 and a.grad == 0.0
+
+
+def test_a_fresh_constant_in_the_function_stays_a_constant_and_an_outside_one_must_be_the_same():
+    x = Value(1.5)
+    kept = Value(2.0)
+    step = compile(lambda: x * Value(2.0) * kept)
+    for call in range(20):
+        x.data = 0.5 + call
+        assert step() == (0.5 + call) * 4.0 and x.grad == 4.0 and kept.grad == 2.0 * x.data
+    assert step.stats["replays"] == 19

@@ -17,8 +17,9 @@ such as ``max(z.data for z in row)``) are not seen: the recording keeps what the
 first call. So are Values created inside ``fn`` (``Value(x)`` there is read once, a constant).
 Operations that decide by value (relu, max, abs, ...) are fine: they are replayed.
 Every recording is checked against the plain engine on its first replay and after 4, 16, 64, …
-replays, and a difference raises `ReplayMismatch` (never a wrong number returned for long: see
-`step`); ``compile(fn, check=N)`` adds a full check every N calls, which catches a broken rule too.
+replays (the plain engine's numbers are that call's), and a difference raises `ReplayMismatch`
+(never a wrong number returned for long: see `step`); leaves are told apart by identity, not
+data. ``compile(fn, check=N)`` adds a check every N calls, which catches a broken rule too.
 A graph that changes in a way the arguments do not show (a model given a new layer) needs
 ``step.reset()``: the next call then records afresh.
 

@@ -25,7 +25,7 @@ from autograd.core import Value
 from autograd.core.graph import Layout, layout, topological_order
 from autograd.ml.replay import backward as bw
 from autograd.ml.replay.forward import Group, fused_group, reordered_group, scalar_group, vector_group
-from autograd.ml.replay.nodes import joint_root, make_node, stored_tail
+from autograd.ml.replay.nodes import joint_root, made_inside, make_node, stored_tail, uses_of
 from autograd.ml.replay.rules import FUSED, OTHER_FACTOR, VECTOR_RULES, pattern, replay_rule
 
 __all__ = ["Recording"]
@@ -122,15 +122,16 @@ class Recording:
         eparent = np.repeat(np.arange(n, dtype=np.intp), edges.counts)
         levels = self._lay_out(edges, echild, eparent)
         self.groups = self._forward_groups(edges, echild)
-        self._leaves(order, arguments, len(flat_args))
-        self.levels = bw.with_sources(levels, self.partner, n, () if argument_grads else self.arg_idx)
-        self.root = int(self.new[n - 1])
         self.outputs = self.new[[edges.position[o] for o in outputs]]
         # what `rebuild` needs: op names, what the engine stored after the pairs, labels
         self.ops = [node.op for node in order]
         self.tails = {i: tail for i, node in enumerate(order) if (tail := stored_tail(node, edges.counts[i]))}
         self.labels = {i: node.label for i, node in enumerate(order) if node.label}
         self.first, self.topo_child = edges.first, echild
+        del edges  # its decoded nodes refer to every child: gone before the leaves are counted
+        self._leaves(order, arguments, len(flat_args), np.bincount(echild, minlength=n))
+        self.levels = bw.with_sources(levels, self.partner, n, () if argument_grads else self.arg_idx)
+        self.root = int(self.new[n - 1])
 
     def _lay_out(self, edges: _Edges, echild: np.ndarray, eparent: np.ndarray) -> list[bw.Level]:
         """Renumber the nodes by backward level and place the buffers (module docstring)."""
@@ -182,16 +183,21 @@ class Recording:
             self.partner[places[:, 1:k - 1:2]] = kids[:, 0:k - 1:2]
         return (fused_group if self.exact else reordered_group)(op, out, kids, places, self.loc)
 
-    def _leaves(self, order: list[Value], arguments: dict[Value, int], n_args: int) -> None:
-        """Captured leaves (parameters) and arguments (inputs): read on every replay."""
+    def _leaves(self, order: list[Value], arguments: dict[Value, int], n_args: int, uses: np.ndarray) -> None:
+        """Captured leaves (parameters) and arguments (inputs): read on every replay. A captured
+        leaf nothing else refers to was made inside the function: a constant (`nodes.made_inside`)."""
         leaves = [i for i, node in enumerate(order) if node.is_leaf]
         captured = [i for i in leaves if order[i] not in arguments]
         passed = [i for i in leaves if order[i] in arguments]
         self.captured = [order[i] for i in captured]
         self.captured_idx = self.new[captured]
         self.arg_pos = [arguments[order[i]] for i in passed]
-        # each leaf in topological order: the captured Value itself, or -1 - the argument's position
+        # each leaf in topological order: the captured Value itself, or the argument's position
         self._leaf_order = [arguments[order[i]] if order[i] in arguments else order[i] for i in leaves]
+        self.leaf_slots = self.new[leaves]  # each leaf's slot, in topological order
+        # held by order, self.captured and self._leaf_order (three lists)
+        inside = made_inside(self.captured, uses[captured].tolist(), 3)
+        self.constants = {id(leaf) for leaf, fresh in zip(self.captured, inside) if fresh}
         self.arg_idx = self.new[passed]
         # where each argument's data goes: its node, or the scratch slot past the end when the
         # graph does not use it (so that one C-speed read covers all arguments)
@@ -245,22 +251,36 @@ class Recording:
         """The graph's leaves in topological order, with this call's arguments in their places."""
         return [flat_args[x] if type(x) is int else x for x in self._leaf_order]
 
+    def reads_other_leaves(self, order: list[Value], plain_leaves: list[Value], flat_args: list[Value]) -> bool:
+        """True when a plain run's graph (``order``, its leaves ``plain_leaves``) reads other leaves
+        than the recording. A leaf is the same when it is the same object; a constant made inside
+        the function (`nodes.made_inside`) may be a new one, with the same data, made inside too."""
+        recorded = self.leaves(flat_args)
+        if len(recorded) != len(plain_leaves):
+            return True
+        where = [i for i, (a, b) in enumerate(zip(plain_leaves, recorded)) if a is not b]
+        if not where:
+            return False
+        if any(id(recorded[i]) not in self.constants or plain_leaves[i].data != recorded[i].data for i in where):
+            return True
+        suspects = [plain_leaves[i] for i in where]
+        return not all(made_inside(suspects, uses_of(order, suspects), 3))  # order, plain_leaves, suspects
+
     def matches_value(self, replayed: float, plain: float) -> bool:
         """The replay's output against the plain engine's (bit for bit, or close with exact=False)."""
         return replayed == plain if self.exact else _close(replayed, plain)
 
-    def matches(self, out: Value, flat_args: list[Value], arguments: bool = True) -> bool:
-        """True when the last replay equals a plain run: the output and every leaf's gradient
-        (the arguments' too unless ``arguments`` is False); bit for bit, or with ``exact=False``
-        within `REORDERED` relative (and as much absolute, for numbers near 0)."""
+    def matches(self, value: float, plain_leaves: list[Value], arguments: bool = True) -> bool:
+        """True when the last replay equals a plain run: its output ``value`` and the gradient of
+        every leaf of its graph (``plain_leaves``, in topological order; the arguments' too unless
+        ``arguments`` is False); bit for bit, or with ``exact=False`` within `REORDERED` relative
+        (and as much absolute, for numbers near 0)."""
         same = operator.eq if self.exact else _close
-        if not same(float(self.val[self.root]), out.data):
+        if not same(float(self.val[self.root]), value):
             return False
-        g = self.g
-        if not all(map(same, map(_grad, self.captured), g[self.captured_idx].tolist())):
-            return False
-        passed = self.arg_pos if arguments else ()
-        return all(same(flat_args[p].grad, grad) for p, grad in zip(passed, g[self.arg_idx].tolist()))
+        grads = self.g[self.leaf_slots].tolist()
+        return all(same(leaf.grad, grad) for leaf, grad, x in zip(plain_leaves, grads, self._leaf_order)
+                   if arguments or type(x) is not int)
 
     def rebuild(self, flat_args: list[Value]) -> Value:
         """Value nodes holding the last replay's values, derivatives and gradients."""

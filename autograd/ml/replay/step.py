@@ -12,9 +12,12 @@ with the reason, as a RuntimeWarning.
 reads anything else that changes (a Python list of token ids, a ``.data`` turned into a constant)
 would replay its first call's choices; so every recording is checked against the plain engine on
 its first replay (the step's second call with those arguments) and again after 4, 16, 64, …
-replays (a forward pass: the output, the graph's size and which leaves it reads), and any
-difference raises `ReplayMismatch`, which says what to pass as an argument instead.
-``check=N`` adds a full check (every gradient too) every N calls.
+replays: the plain engine runs first (its numbers are that call's), then the replay on the same
+data, and any difference in the output, the graph's size, a gradient, or which leaves it reads
+raises `ReplayMismatch`, which says what to pass as an argument instead. Leaves are recorded by
+identity, not by value: another Value with the same data at a recorded leaf's place is a
+mismatch, except a constant made inside the function (which nothing else can read or change).
+``check=N`` adds the same check every N calls.
 """
 
 from __future__ import annotations
@@ -78,6 +81,12 @@ class CompiledStep:
         recording = self.recordings.get(key)
         if recording is None or recording.reason:
             return self._plain(args, flat, key, record=recording is None and not self._recording_off)
+        recording.replays += 1
+        due = recording.replays >= recording.next_check
+        if due:
+            recording.next_check *= 4
+        if due or (self.check and self.stats["calls"] % self.check == 0):
+            return self._checked(recording, args, flat)
         try:
             value = recording.run(flat)
         except (ArithmeticError, ValueError):  # a forward rule refused: the engine says why
@@ -87,26 +96,23 @@ class CompiledStep:
         recording.write_grads(flat, self.argument_grads)
         self.stats["replays"] += 1
         self._last = (recording, flat)
-        recording.replays += 1
-        due = recording.replays >= recording.next_check
-        if due:
-            recording.next_check *= 4
-        if self.check and self.stats["calls"] % self.check == 0:
-            self._verify(recording, args, flat, value, gradients=True)
-        elif due:
-            self._verify(recording, args, flat, value, gradients=False)
         return value
+
+    def _run(self, args: tuple) -> tuple[Value, list[Value]]:
+        """``out = fn(*args); out.backward()`` on the plain engine: the output and its graph."""
+        out = self.fn(*args)
+        if not isinstance(out, Value):
+            raise TypeError(f"compile: the function must return a Value, got {type(out).__name__}")
+        order = topological_order(out)
+        sweep_into_nodes(order, False)  # out.backward(), keeping the order for the recording
+        return out, order
 
     def _plain(self, args: tuple, flat: list[Value], key: tuple, record: bool) -> float:
         collecting = record and gc.isenabled()
         if collecting:
             gc.disable()
         try:
-            out = self.fn(*args)
-            if not isinstance(out, Value):
-                raise TypeError(f"compile: the function must return a Value, got {type(out).__name__}")
-            order = topological_order(out)
-            sweep_into_nodes(order, False)  # out.backward(), keeping the order for the recording
+            out, order = self._run(args)
             self.stats["plain"] += 1
             self._last = (out, flat)
             if record:
@@ -123,7 +129,8 @@ class CompiledStep:
             # Replay once on the data just used and compare with the plain run: a recording
             # that does not reproduce it exactly is never used.
             try:
-                ok = recording.run(flat) is not None and recording.matches(out, flat, self.argument_grads)
+                leaves = [node for node in order if not node.edges]
+                ok = recording.run(flat) is not None and recording.matches(out.data, leaves, self.argument_grads)
             except (ArithmeticError, ValueError):
                 ok = False
             if not ok:
@@ -143,32 +150,35 @@ class CompiledStep:
             warnings.warn(f"autograd.compile: {reason}; this graph runs on the plain engine", RuntimeWarning,
                           stacklevel=5)
 
-    def _verify(self, recording: Recording, args: tuple, flat: list[Value], value: float, gradients: bool) -> None:
-        """Run the plain engine and compare: the output, the graph's size and leaves, and with
-        ``gradients`` (``check=N``) every gradient too (the plain run's are then the ones left)."""
+    def _checked(self, recording: Recording, args: tuple, flat: list[Value]) -> float:
+        """A call that checks the replay: the plain engine runs first, and its numbers are the
+        call's; then the replay runs on the same data, and any difference (the output, the
+        graph's size, which leaves it reads, a gradient) raises `ReplayMismatch`."""
         kept = None if self.argument_grads else [x.grad for x in flat]  # the check leaves them alone too
-        out = self.fn(*args)
-        if not isinstance(out, Value):
-            raise TypeError(f"compile: the function must return a Value, got {type(out).__name__}")
-        order = topological_order(out)
-        if gradients:
-            sweep_into_nodes(order, False)
-            if kept is not None:
-                for x, grad in zip(flat, kept):
-                    x.grad = grad
-        leaves = [node for node in order if node.is_leaf]
-        recorded = recording.leaves(flat)
+        out, order = self._run(args)
+        if kept is not None:
+            for x, grad in zip(flat, kept):
+                x.grad = grad
+        self._last = (out, flat)
+        try:
+            value = recording.run(flat)
+        except (ArithmeticError, ValueError):
+            value = None
+        if value is None:  # the replay cannot run on this data: the plain run's numbers stand
+            self.stats["plain"] += 1
+            return out.data
+        self.stats["replays"] += 1
+        leaves = [node for node in order if not node.edges]
         if not recording.matches_value(value, out.data):
             found = f"the replay gave {value!r}, the plain engine {out.data!r}"
         elif len(order) != recording.size:
             found = f"the plain engine built {len(order)} nodes, the recording has {recording.size}"
-        elif len(leaves) != len(recorded) or any(a is not b and a.data != b.data for a, b in zip(leaves, recorded)):
-            # another leaf with the same data is a constant made inside the function: the same numbers
-            found = "the graph reads other leaves (Values) than the recording"
-        elif gradients and not recording.matches(out, flat, self.argument_grads):
+        elif recording.reads_other_leaves(order, leaves, flat):
+            found = "the graph reads another leaf (Value) than the recording at the same place"
+        elif not recording.matches(out.data, leaves, self.argument_grads):
             found = "a gradient differs"
         else:
-            return
+            return out.data
         raise ReplayMismatch(f"compile: call {self.stats['calls']}: {found}: {_mismatch_advice()}")
 
     def graph(self) -> Value:
