@@ -25,6 +25,7 @@ from autograd.core import Value
 from autograd.core.graph import Layout, layout, topological_order
 from autograd.ml.replay import backward as bw
 from autograd.ml.replay.forward import Group, fused_group, reordered_group, scalar_group, vector_group
+from autograd.ml.replay.gathers import GATHER, Slot
 from autograd.ml.replay.nodes import joint_root, made_inside, make_node, stored_tail, uses_of
 from autograd.ml.replay.rules import FUSED, OTHER_FACTOR, VECTOR_RULES, pattern, replay_rule
 
@@ -49,8 +50,12 @@ class _Edges:
     """The graph read once through `layout`: edges in topological order, per node its kind
     (operation, pattern) and forward level (one more than its deepest operand's)."""
 
-    def __init__(self, order: list[Value], arguments: dict[Value, int]) -> None:
+    def __init__(self, order: list[Value], arguments: dict[Value, int], rewired: dict | None = None) -> None:
         self.layouts = [_decoded(node, arguments) for node in order]
+        for (i, e), slot in (rewired or {}).items():  # the operands an integer picks (`gathers`)
+            children = list(self.layouts[i].children)
+            children[e] = slot
+            self.layouts[i] = self.layouts[i]._replace(children=tuple(children))
         self.position = {node: i for i, node in enumerate(order)}  # Values hash by identity
         position = self.position
         self.counts = [len(d.children) for d in self.layouts]
@@ -64,6 +69,11 @@ class _Edges:
         for i, decoded in enumerate(self.layouts):
             if decoded.op is None:
                 continue
+            if decoded.op is GATHER:
+                self.kinds[i] = ("gather", "g")
+                lo = self.first[i]
+                flevel[i] = max(map(level_of, self.child[lo:lo + self.counts[i]])) + 1
+                continue
             kind = (decoded.op.name, pattern(decoded))
             ok = replayable.get(kind)
             if ok is None:
@@ -76,6 +86,8 @@ class _Edges:
 
 
 def _decoded(node: Value, arguments: dict[Value, int]) -> Layout:
+    if type(node) is Slot:
+        return Layout(GATHER, tuple(node.candidates), (0.0,) * len(node.candidates), None, False)
     try:
         decoded = layout(node)
     except KeyError:  # an operation the table does not know
@@ -97,6 +109,8 @@ def _argument_slots(flat_args: list[Value]) -> dict[Value, int]:
 class Recording:
     """One recorded graph (see the module docstring); ``reason`` is "" when it can be replayed."""
 
+    rewired: dict | None = None  # (parent, edge) -> `gathers.Slot`, in a `gathered.GatheredRecording`
+
     def __init__(self, out: Value | list[Value], flat_args: list[Value], argument_grads: bool = True,
                  exact: bool = True, order: list[Value] | None = None) -> None:
         self.reason = ""
@@ -116,7 +130,7 @@ class Recording:
         if order is None or isinstance(out, list):
             order = topological_order(joint_root(outputs) if isinstance(out, list) else out)
         arguments = _argument_slots(flat_args)
-        edges = _Edges(order, arguments)
+        edges = _Edges(order, arguments, self.rewired)
         n = self.size = len(order)
         echild = np.array(edges.child, dtype=np.intp)
         eparent = np.repeat(np.arange(n, dtype=np.intp), edges.counts)
@@ -162,6 +176,9 @@ class Recording:
             if op in FUSED:
                 groups.append(self._fused(op, int(pat[1:]), out, starts, echild))
                 continue
+            if op == "gather":
+                groups.append(self._gather(members, out, starts, np.array([edges.counts[i] for i in members]), echild))
+                continue
             constants = np.array([edges.layouts[i].constant for i in members]) if "c" in pat else None
             node_edges = [pos[starts + j] for j in range(pat.count("v"))]
             operands = [new[echild[starts + j]] for j in range(pat.count("v"))]
@@ -182,6 +199,10 @@ class Recording:
             self.partner[places[:, 0:k - 1:2]] = kids[:, 1:k - 1:2]
             self.partner[places[:, 1:k - 1:2]] = kids[:, 0:k - 1:2]
         return (fused_group if self.exact else reordered_group)(op, out, kids, places, self.loc)
+
+    def _gather(self, members: list[int], out: np.ndarray, starts: np.ndarray, counts: np.ndarray,
+                echild: np.ndarray) -> Group:
+        raise _CannotReplay("an operand picked by an integer")  # only a GatheredRecording has slots
 
     def _leaves(self, order: list[Value], arguments: dict[Value, int], n_args: int, uses: np.ndarray) -> None:
         """Captured leaves (parameters) and arguments (inputs): read on every replay. A captured
@@ -265,6 +286,20 @@ class Recording:
             return True
         suspects = [plain_leaves[i] for i in where]
         return not all(made_inside(suspects, uses_of(order, suspects), 3))  # order, plain_leaves, suspects
+
+    def difference(self, value: float, plain: float, order: list[Value], plain_leaves: list[Value],
+                   flat_args: list[Value], arguments: bool) -> str:
+        """What differs between the last replay (its output ``value``) and a plain run on the same
+        data (its output ``plain``, graph ``order`` and leaves ``plain_leaves``), or ""."""
+        if not self.matches_value(value, plain):
+            return f"the replay gave {value!r}, the plain engine {plain!r}"
+        if len(order) != self.size:
+            return f"the plain engine built {len(order)} nodes, the recording has {self.size}"
+        if self.reads_other_leaves(order, plain_leaves, flat_args):
+            return "the graph reads another leaf (Value) than the recording at the same place"
+        if not self.matches(plain, plain_leaves, arguments):
+            return "a gradient differs"
+        return ""
 
     def matches_value(self, replayed: float, plain: float) -> bool:
         """The replay's output against the plain engine's (bit for bit, or close with exact=False)."""

@@ -29,7 +29,10 @@ from typing import Any
 
 from autograd.core import Value, is_grad_enabled
 from autograd.core.graph import sweep_into_nodes, topological_order
-from autograd.ml.replay.arguments import MAX_RECORDINGS, arguments, remember
+from autograd.ml.replay.arguments import MAX_RECORDINGS, arguments, remember, traced
+from autograd.ml.replay.gathered import GatheredRecording
+from autograd.ml.replay.gathers import gathered
+from autograd.ml.replay.indices import IndexLog, probe_values
 from autograd.ml.replay.recording import Recording
 
 __all__ = ["compile", "CompiledStep", "ReplayMismatch"]
@@ -65,10 +68,11 @@ class CompiledStep:
         self.fn, self.check, self.argument_grads, self.exact = fn, check, argument_grads, exact
         self.recordings: dict[tuple, Recording] = {}
         self.stats = {"calls": 0, "replays": 0, "recordings": 0, "plain": 0}
-        self._last: tuple[Any, list[Value]] | None = None  # (recording or plain output, arguments)
+        self._last: tuple | None = None  # (recording or plain output, the Values passed[, the arguments])
         self._reported: set[str] = set()  # the reasons for running plain already warned about
         self._unused = 0  # recordings dropped without ever being replayed
         self._recording_off = False  # set when recording does not pay: then every call runs plain
+        self._by_value: dict[tuple, str] = {}  # shapes whose integers cannot be gathers: why
 
     def __call__(self, *args: Any) -> float:
         if not is_grad_enabled():
@@ -76,8 +80,16 @@ class CompiledStep:
                 "compile: a compiled step computes gradients, and it was called inside no_grad(), which "
                 "switches them off: call the step outside the no_grad() block"
             )
-        flat, key = arguments(args)
+        flat, key, indices = arguments(args)
         self.stats["calls"] += 1
+        if indices and self._by_value.get(key, self._recording_off):
+            key += (tuple(indices),)  # one recording per value of the integers
+        elif indices:
+            recording = self.recordings.get(key)
+            if recording is None:
+                return self._record_gathered(args, flat, key, indices)
+            if not recording.reason and not recording.select(indices):
+                return self._plain(args, flat, key, record=False)
         recording = self.recordings.get(key)
         if recording is None or recording.reason:
             return self._plain(args, flat, key, record=recording is None and not self._recording_off)
@@ -95,7 +107,7 @@ class CompiledStep:
             return self._plain(args, flat, key, record=False)
         recording.write_grads(flat, self.argument_grads)
         self.stats["replays"] += 1
-        self._last = (recording, flat)
+        self._last = (recording, flat, args)
         return value
 
     def _run(self, args: tuple) -> tuple[Value, list[Value]]:
@@ -144,6 +156,65 @@ class CompiledStep:
                 self._recording_off = True
                 self._report(WASTED)
 
+    def _record_gathered(self, args: tuple, flat: list[Value], key: tuple, indices: list[int]) -> float:
+        """The first call with this shape of integer arguments: a plain run (the call's numbers),
+        then a recording for every value of the integers (`gathered`), or else one for these."""
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            log = IndexLog()
+            out, order = self._run(traced(args, indices, log))
+            self.stats["plain"] += 1
+            self._last = (out, flat)
+            recording = self._gathered(args, flat, indices, log, out, order)
+            if isinstance(recording, str):
+                self._by_value[key] = recording
+                warnings.warn(f"autograd.compile: the integer arguments are recorded one value at a time: "
+                              f"{recording}", RuntimeWarning, stacklevel=3)
+                self._record(out, flat, key + (tuple(indices),), order)
+            else:
+                self.stats["recordings"] += 1
+                remember(self.recordings, key, recording)
+        finally:
+            if collecting:
+                gc.enable()
+        return out.data
+
+    def _gathered(self, args: tuple, flat: list[Value], indices: list[int], log: IndexLog, out: Value,
+                  order: list[Value]) -> GatheredRecording | str:
+        """A second run with other values tells which edges the integers pick (`gathers`); the
+        recording is kept only if it replays the first run (``out``, ``order``) exactly."""
+        if log.by_value or not log.events:
+            return "they are used otherwise than as list indices (arithmetic, comparisons, range(), …)"
+        if self.exact and any(isinstance(t[v], Value) and t[v].edges for _, t, v in log.events):
+            return ("an integer picks a Value the function computed (such as probs[target]): the plain engine "
+                    "then adds gradients in an order that depends on the value; compile(fn, exact=False) "
+                    "replays one recording for every value")
+        probe = probe_values(indices, log.events)
+        if probe is None:
+            return "the lists they index are too short to tell the picks apart"
+        second = IndexLog()
+        try:
+            other = self.fn(*traced(args, probe, second))
+        except Exception as error:  # noqa: BLE001 (any error: the values then matter to the function)
+            return f"the function fails with other values ({type(error).__name__})"
+        if second.by_value or [(k, len(t)) for k, t, _ in second.events] != [(k, len(t)) for k, t, _ in log.events]:
+            return "other values take the function another way"
+        gathers = gathered(topological_order(other), second.events)
+        if isinstance(gathers, str):
+            return gathers
+        recording = GatheredRecording(other, flat, gathers, self.argument_grads, self.exact)
+        if recording.reason:
+            return recording.reason
+        try:
+            value = recording.run(flat) if recording.select(indices) else None
+        except (ArithmeticError, ValueError):
+            value = None
+        leaves = [node for node in order if not node.edges]
+        if value is None or recording.difference(value, out.data, order, leaves, flat, self.argument_grads):
+            return "a replay for other values did not reproduce the plain engine"
+        return recording
+
     def _report(self, reason: str) -> None:
         if reason not in self._reported:
             self._reported.add(reason)
@@ -169,15 +240,8 @@ class CompiledStep:
             return out.data
         self.stats["replays"] += 1
         leaves = [node for node in order if not node.edges]
-        if not recording.matches_value(value, out.data):
-            found = f"the replay gave {value!r}, the plain engine {out.data!r}"
-        elif len(order) != recording.size:
-            found = f"the plain engine built {len(order)} nodes, the recording has {recording.size}"
-        elif recording.reads_other_leaves(order, leaves, flat):
-            found = "the graph reads another leaf (Value) than the recording at the same place"
-        elif not recording.matches(out.data, leaves, self.argument_grads):
-            found = "a gradient differs"
-        else:
+        found = recording.difference(value, out.data, order, leaves, flat, self.argument_grads)
+        if not found:
             return out.data
         raise ReplayMismatch(f"compile: call {self.stats['calls']}: {found}: {_mismatch_advice()}")
 
@@ -189,12 +253,16 @@ class CompiledStep:
         """
         if self._last is None:
             raise RuntimeError("compile: graph() needs one call of the step first")
-        last, flat = self._last
+        last, flat, *args = self._last
+        if isinstance(last, GatheredRecording):  # the plain engine, which gives the same numbers
+            out, _ = self._run(args[0])
+            return out
         return last if isinstance(last, Value) else last.rebuild(flat)
 
     def reset(self) -> None:
         """Forget every recording: the next call records afresh."""
         self.recordings.clear()
+        self._by_value.clear()
 
 
 def compile(fn: Callable[..., Value], *, check: int = 0,  # noqa: A001 (the issue's name)
