@@ -20,16 +20,8 @@ from __future__ import annotations
 from autograd.core import Value
 from autograd.core.graph import children_of
 
-__all__ = ["Slot", "Gathers", "gathered", "GATHER"]
+__all__ = ["Slot", "Gathers", "gathered"]
 
-
-class _Gather:
-    """The operation of a `Slot`, as its decoded `Layout` names it (not in the table: no scalar rule)."""
-
-    name = "gather"
-
-
-GATHER = _Gather()
 
 
 class Slot:

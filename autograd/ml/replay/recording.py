@@ -22,10 +22,10 @@ from collections import deque
 import numpy as np
 
 from autograd.core import Value
-from autograd.core.graph import Layout, layout, topological_order
+from autograd.core.graph import children_of, constant_of, layout, locals_of, topological_order
 from autograd.ml.replay import backward as bw
 from autograd.ml.replay.forward import Group, fused_group, reordered_group, scalar_group, vector_group
-from autograd.ml.replay.gathers import GATHER, Slot
+from autograd.ml.replay.gathers import Slot
 from autograd.ml.replay.nodes import joint_root, made_inside, make_node, stored_tail, uses_of
 from autograd.ml.replay.rules import FUSED, OTHER_FACTOR, VECTOR_RULES, pattern, replay_rule
 
@@ -47,54 +47,64 @@ class _CannotReplay(Exception):
 
 
 class _Edges:
-    """The graph read once through `layout`: edges in topological order, per node its kind
-    (operation, pattern) and forward level (one more than its deepest operand's)."""
+    """The graph read once: edges in topological order, per node its kind (operation, pattern)
+    and forward level (one more than its deepest operand's). Nodes are read in bulk through the
+    edge rules of `autograd.core.graph` (children, locals, constant); each kind of node (its
+    operation and number of edges) is decoded once with `layout`."""
 
     def __init__(self, order: list[Value], arguments: dict[Value, int], rewired: dict | None = None) -> None:
-        self.layouts = [_decoded(node, arguments) for node in order]
-        for (i, e), slot in (rewired or {}).items():  # the operands an integer picks (`gathers`)
-            children = list(self.layouts[i].children)
-            children[e] = slot
-            self.layouts[i] = self.layouts[i]._replace(children=tuple(children))
-        self.position = {node: i for i, node in enumerate(order)}  # Values hash by identity
-        position = self.position
-        self.counts = [len(d.children) for d in self.layouts]
-        self.child = [position[k] for d in self.layouts for k in d.children]
-        self.local = [x for d in self.layouts for x in d.locals]
-        self.first = list(itertools.accumulate(self.counts, initial=0))[:-1]
+        if any(a.edges for a in arguments):
+            raise _CannotReplay("an argument is a computed Value, not a leaf")
+        self.edges = list(map(_EDGES, order))
+        self.names = names = list(map(_OP, order))
+        children = list(map(children_of, self.edges))
+        local = list(map(locals_of, self.edges))
+        if rewired:  # the operands an integer picks (`gathers`): slots, and edges to them
+            for i, node in enumerate(order):
+                if type(node) is Slot:
+                    children[i], local[i] = tuple(node.candidates), (0.0,) * len(node.candidates)
+            for (i, e), slot in rewired.items():
+                children[i] = (*children[i][:e], slot, *children[i][e + 1:])
+        self.position = position = {node: i for i, node in enumerate(order)}  # Values hash by identity
+        self.counts = counts = list(map(len, children))
+        self.child = child = list(map(position.__getitem__, itertools.chain.from_iterable(children)))
+        self.local = list(itertools.chain.from_iterable(local))
+        self.first = first = list(itertools.accumulate(counts, initial=0))[:-1]
         self.kinds: list[tuple[str, str] | None] = [None] * len(order)
         self.flevel = flevel = [0] * len(order)
         level_of = flevel.__getitem__
-        replayable: dict[tuple, bool] = {}  # per kind: few kinds, many nodes
-        for i, decoded in enumerate(self.layouts):
-            if decoded.op is None:
-                continue
-            if decoded.op is GATHER:
-                self.kinds[i] = ("gather", "g")
-                lo = self.first[i]
-                flevel[i] = max(map(level_of, self.child[lo:lo + self.counts[i]])) + 1
-                continue
-            kind = (decoded.op.name, pattern(decoded))
-            ok = replayable.get(kind)
-            if ok is None:
-                ok = replayable[kind] = kind[1] is not None and replay_rule(*kind) is not None
-            if not ok:
-                raise _CannotReplay(f"no replay rule for the operation {order[i].op!r}")
+        known: dict[tuple, tuple[str, str]] = {}  # (operation, number of edges) -> kind: few kinds, many nodes
+        for i, name in enumerate(names):
+            if not name:
+                continue  # a leaf
+            kind = known.get((name, len(self.edges[i])))
+            if kind is None:
+                kind = known[(name, len(self.edges[i]))] = _kind(order[i])
             self.kinds[i] = kind
-            lo = self.first[i]
-            flevel[i] = max(map(level_of, self.child[lo:lo + self.counts[i]])) + 1
+            lo = first[i]
+            flevel[i] = max(map(level_of, child[lo:lo + counts[i]])) + 1
+
+    def constant(self, i: int) -> float | None:
+        """Node i's plain-number operand, or None."""
+        return constant_of(self.edges[i], self.names[i])
 
 
-def _decoded(node: Value, arguments: dict[Value, int]) -> Layout:
+_EDGES = operator.attrgetter("edges")
+_OP = operator.attrgetter("op")
+
+
+def _kind(node: Value) -> tuple[str, str]:
+    """(operation, pattern) of a node, decoded with `layout`; `_CannotReplay` when no rule takes it."""
     if type(node) is Slot:
-        return Layout(GATHER, tuple(node.candidates), (0.0,) * len(node.candidates), None, False)
+        return ("gather", "g")
     try:
         decoded = layout(node)
     except KeyError:  # an operation the table does not know
         raise _CannotReplay(f"no replay rule for the operation {node.op!r}") from None
-    if decoded.children and node in arguments:
-        raise _CannotReplay("an argument is a computed Value, not a leaf")
-    return decoded
+    kind = (decoded.op.name, pattern(decoded))
+    if kind[1] is None or replay_rule(*kind) is None:
+        raise _CannotReplay(f"no replay rule for the operation {node.op!r}")
+    return kind
 
 
 def _argument_slots(flat_args: list[Value]) -> dict[Value, int]:
@@ -138,7 +148,7 @@ class Recording:
         self.groups = self._forward_groups(edges, echild)
         self.outputs = self.new[[edges.position[o] for o in outputs]]
         # what `rebuild` needs: op names, what the engine stored after the pairs, labels
-        self.ops = [node.op for node in order]
+        self.ops = edges.names
         self.tails = {i: tail for i, node in enumerate(order) if (tail := stored_tail(node, edges.counts[i]))}
         self.labels = {i: node.label for i, node in enumerate(order) if node.label}
         self.first, self.topo_child = edges.first, echild
@@ -179,7 +189,7 @@ class Recording:
             if op == "gather":
                 groups.append(self._gather(members, out, starts, np.array([edges.counts[i] for i in members]), echild))
                 continue
-            constants = np.array([edges.layouts[i].constant for i in members]) if "c" in pat else None
+            constants = np.array([edges.constant(i) for i in members]) if "c" in pat else None
             node_edges = [pos[starts + j] for j in range(pat.count("v"))]
             operands = [new[echild[starts + j]] for j in range(pat.count("v"))]
             if replay_rule(op, pat) == "scalar":
