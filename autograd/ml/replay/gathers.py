@@ -17,10 +17,17 @@ assumed: a step keeps a gathered recording only when it replays another run exac
 
 from __future__ import annotations
 
+import itertools
+import operator
+
+import numpy as np
+
 from autograd.core import Value
 from autograd.core.graph import children_of
 
 __all__ = ["Slot", "Gathers", "gathered"]
+
+_EDGES = operator.attrgetter("edges")
 
 
 
@@ -28,7 +35,7 @@ class Slot:
     """A gathered operand: the node ``candidates[i]``, where i is the step's integer number
     ``element`` on each call; ``row`` is the element's place in a picked row (None: a Value)."""
 
-    __slots__ = ("element", "candidates", "row")
+    __slots__ = ("element", "candidates", "row", "at")
     edges = ()
     op = "gather"
     label = ""
@@ -36,6 +43,7 @@ class Slot:
 
     def __init__(self, element: int, candidates: list[Value], row: int | None) -> None:
         self.element, self.candidates, self.row = element, candidates, row
+        self.at = -1  # its place in the recorded order
 
 
 class Gathers:
@@ -66,8 +74,7 @@ def _picks(events: list) -> dict[int, tuple[int, list, int | None]] | str:
         else:
             return "a list indexed by an integer holds other things than Values"
         for x, j in items:
-            entry = (element, table, j)
-            if picked.setdefault(id(x), entry) != entry and picked[id(x)][0] != element:
+            if picked.setdefault(id(x), (element, table, j))[0] != element:
                 return "two integers picked the same Value"
     return picked
 
@@ -77,17 +84,34 @@ def _outside(starts: list[Value], inside: dict[int, int]) -> list[Value]:
     before parents: the candidates the run did not compute (a walk that stops at the run's
     graph, which `topological_order` cannot do)."""
     order: list[Value] = []
-    done: set[int] = set(inside)
+    done: set[int] = set()
     stack = [(x, False) for x in reversed(starts)]
     while stack:
         node, ready = stack.pop()
         if ready:
             order.append(node)
-        elif id(node) not in done:
+        elif id(node) not in done and id(node) not in inside:
             done.add(id(node))
             stack.append((node, True))
             stack.extend((c, False) for c in reversed(children_of(node.edges)))
     return order
+
+
+def _edges_to(order: list[Value], picked: dict, leaves: set[int]) -> tuple[list, dict, dict]:
+    """The edges whose child was picked, as (parent, edge number, pick), and per candidate
+    leaf its number of parents, all and through picked edges: one pass over the edges in C."""
+    children = list(map(children_of, map(_EDGES, order)))
+    counts = np.fromiter(map(len, children), np.intp, len(children))
+    ids = np.fromiter(map(id, itertools.chain.from_iterable(children)), np.int64, int(counts.sum()))
+    hits = np.flatnonzero(np.isin(ids, np.fromiter(picked, np.int64, len(picked))))
+    parents = np.repeat(np.arange(len(order)), counts)[hits]
+    first = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    found = [(p, e, picked[c]) for p, e, c in zip(parents.tolist(), (hits - first[parents]).tolist(), ids[hits].tolist())]
+    leaf_ids = np.fromiter(leaves, np.int64, len(leaves))
+    uses = dict(zip(*(a.tolist() for a in np.unique(ids[np.isin(ids, leaf_ids)], return_counts=True))))
+    through = ids[hits]
+    picked_uses = dict(zip(*(a.tolist() for a in np.unique(through[np.isin(through, leaf_ids)], return_counts=True))))
+    return found, uses, picked_uses
 
 
 def gathered(order: list[Value], events: list) -> Gathers | str:
@@ -95,45 +119,40 @@ def gathered(order: list[Value], events: list) -> Gathers | str:
     picked = _picks(events)
     if isinstance(picked, str):
         return picked
-    position = {id(node): i for i, node in enumerate(order)}
     tables = {(id(t), j): (t, j) for _, t, j in picked.values()}.values()
     leaves = {id(x) for t, j in tables for x in (t if j is None else (r[j] for r in t)) if not x.edges}
-    found, uses, gathered_uses = [], dict.fromkeys(leaves, 0), dict.fromkeys(leaves, 0)
-    for i, node in enumerate(order):
-        edges = node.edges
-        if not edges:
-            continue
-        for e, child in enumerate(children_of(edges)):
-            c = id(child)
-            if c in leaves:
-                uses[c] += 1
-            if c in picked:
-                found.append((i, e, picked[c]))
-                if c in leaves:
-                    gathered_uses[c] += 1
+    found, uses, picked_uses = _edges_to(order, picked, leaves)
     if not found:
         return "no integer picked a Value the output depends on"
     slots = [Slot(k, [t[u] for u in range(len(t))] if j is None else [r[j] for r in t], j) for _, _, (k, t, j) in found]
+    position = dict(zip(map(id, order), itertools.count()))
     extra = _outside([c for s in slots for c in s.candidates], position)
     # a leaf may stand anywhere before its parents: all go first, so that any can be a candidate
-    anchor = {i: -1 if not order[p].edges else p for i, p in position.items()}
+    anchor = {id(x): -1 for x in extra if not x.edges}
     for node in extra:
-        anchor[id(node)] = max((anchor[id(c)] for c in children_of(node.edges)), default=-1)
+        if node.edges:
+            anchor[id(node)] = max((anchor[id(c)] if id(c) in anchor else (position[id(c)] if c.edges else -1))
+                                   for c in children_of(node.edges))
     after: dict[int, list] = {}
     for node in extra:
         after.setdefault(anchor[id(node)], []).append(node)
     for (parent, _, _), slot in zip(found, slots):
-        if max(anchor[id(c)] for c in slot.candidates) >= parent:
+        latest = max((anchor[id(c)] if id(c) in anchor else (position[id(c)] if c.edges else -1))
+                     for c in slot.candidates)
+        if latest >= parent:
             return "a candidate of a gather comes after the node that uses it"
         after.setdefault(parent - 1, []).append(slot)
-    union = [node for node in order if not node.edges]
-    union += after.get(-1, ())
-    for i, node in enumerate(order):
-        if node.edges:
-            union.append(node)
-        union += after.get(i, ())
-    where = {id(node): i for i, node in enumerate(union)}
+    inner = list(map(bool, map(_EDGES, order)))
+    union = list(itertools.compress(order, [not x for x in inner])) + after.pop(-1, [])
+    start = 0
+    for at in sorted(after):
+        union += itertools.compress(order[start:at + 1], inner[start:at + 1])
+        union += after[at]
+        start = at + 1
+    union += itertools.compress(order[start:], inner[start:])
+    where = dict(zip(map(id, union), itertools.count()))
     rewired = {(where[id(order[parent])], e): slot for (parent, e, _), slot in zip(found, slots)}
-    chosen = {c for c in leaves if uses[c] == gathered_uses[c]}  # leaves that only gathers reach
+    for slot in slots:
+        slot.at = where[id(slot)]
+    chosen = {c for c in leaves if uses.get(c, 0) == picked_uses.get(c, 0)}  # leaves that only gathers reach
     return Gathers(union, rewired, slots, chosen)
-

@@ -15,7 +15,7 @@ import sys
 from autograd.core import Value
 from autograd.core.value import _node  # the engine's own node maker (no operation is run)
 
-__all__ = ["joint_root", "stored_tail", "make_node", "made_inside", "uses_of"]
+__all__ = ["joint_root", "stored_tails", "make_node", "made_inside", "uses_of"]
 
 
 def joint_root(outputs: list[Value]) -> Value:
@@ -24,15 +24,16 @@ def joint_root(outputs: list[Value]) -> Value:
     return _node(0.0, "sum", tuple(x for o in outputs for x in (o, 1.0)))
 
 
-def stored_tail(node: Value, children: int) -> tuple:
-    """What the engine stores after the node's (child, local derivative) pairs (its constant,
-    when it keeps one there): kept as it is, to rebuild the node the way the engine built it."""
-    return node.edges[2 * children:]
+def stored_tails(edges: list[tuple], counts: list[int]) -> dict[int, tuple]:
+    """What the engine stores after each node's (child, local derivative) pairs (its constant,
+    when it keeps one there), for the nodes that store something (given their ``edges`` and
+    numbers of children): kept as it is, to rebuild a node the way the engine built it."""
+    return {i: e[2 * c:] for i, e, c in zip(range(len(edges)), edges, counts) if len(e) > 2 * c}
 
 
 def make_node(data: float, op: str, pairs: list, tail: tuple, label: str = "") -> Value:
     """A node with value ``data`` made from (child, local derivative) ``pairs`` flattened, then
-    ``tail`` (from `stored_tail`), as the engine would have built it."""
+    ``tail`` (from `stored_tails`), as the engine would have built it."""
     node = _node(data, op, (*pairs, *tail))
     if label:
         node.label = label

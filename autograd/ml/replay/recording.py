@@ -26,7 +26,7 @@ from autograd.core.graph import children_of, constant_of, layout, locals_of, top
 from autograd.ml.replay import backward as bw
 from autograd.ml.replay.forward import Group, fused_group, reordered_group, scalar_group, vector_group
 from autograd.ml.replay.gathers import Slot
-from autograd.ml.replay.nodes import joint_root, made_inside, make_node, stored_tail, uses_of
+from autograd.ml.replay.nodes import joint_root, made_inside, make_node, stored_tails, uses_of
 from autograd.ml.replay.rules import FUSED, OTHER_FACTOR, VECTOR_RULES, pattern, replay_rule
 
 __all__ = ["Recording"]
@@ -60,27 +60,23 @@ class _Edges:
         children = list(map(children_of, self.edges))
         local = list(map(locals_of, self.edges))
         if rewired:  # the operands an integer picks (`gathers`): slots, and edges to them
-            for i, node in enumerate(order):
-                if type(node) is Slot:
-                    children[i], local[i] = tuple(node.candidates), (0.0,) * len(node.candidates)
             for (i, e), slot in rewired.items():
                 children[i] = (*children[i][:e], slot, *children[i][e + 1:])
+                j = slot.at
+                children[j], local[j] = tuple(slot.candidates), (0.0,) * len(slot.candidates)
         self.position = position = {node: i for i, node in enumerate(order)}  # Values hash by identity
         self.counts = counts = list(map(len, children))
         self.child = child = list(map(position.__getitem__, itertools.chain.from_iterable(children)))
         self.local = list(itertools.chain.from_iterable(local))
         self.first = first = list(itertools.accumulate(counts, initial=0))[:-1]
-        self.kinds: list[tuple[str, str] | None] = [None] * len(order)
+        # each kind of node (operation, number of edges) decoded once: few kinds, many nodes
+        keys = list(zip(names, map(len, self.edges)))
+        where = dict(zip(keys, range(len(keys))))
+        known = {key: _kind(order[i]) if key[0] else None for key, i in where.items()}
+        self.kinds: list[tuple[str, str] | None] = list(map(known.__getitem__, keys))
         self.flevel = flevel = [0] * len(order)
         level_of = flevel.__getitem__
-        known: dict[tuple, tuple[str, str]] = {}  # (operation, number of edges) -> kind: few kinds, many nodes
-        for i, name in enumerate(names):
-            if not name:
-                continue  # a leaf
-            kind = known.get((name, len(self.edges[i])))
-            if kind is None:
-                kind = known[(name, len(self.edges[i]))] = _kind(order[i])
-            self.kinds[i] = kind
+        for i in itertools.compress(range(len(order)), names):
             lo = first[i]
             flevel[i] = max(map(level_of, child[lo:lo + counts[i]])) + 1
 
@@ -91,6 +87,7 @@ class _Edges:
 
 _EDGES = operator.attrgetter("edges")
 _OP = operator.attrgetter("op")
+_LABEL = operator.attrgetter("label")
 
 
 def _kind(node: Value) -> tuple[str, str]:
@@ -149,8 +146,8 @@ class Recording:
         self.outputs = self.new[[edges.position[o] for o in outputs]]
         # what `rebuild` needs: op names, what the engine stored after the pairs, labels
         self.ops = edges.names
-        self.tails = {i: tail for i, node in enumerate(order) if (tail := stored_tail(node, edges.counts[i]))}
-        self.labels = {i: node.label for i, node in enumerate(order) if node.label}
+        self.tails = stored_tails(edges.edges, edges.counts)
+        self.labels = {i: label for i, label in enumerate(map(_LABEL, order)) if label}
         self.first, self.topo_child = edges.first, echild
         del edges  # its decoded nodes refer to every child: gone before the leaves are counted
         self._leaves(order, arguments, len(flat_args), np.bincount(echild, minlength=n))
