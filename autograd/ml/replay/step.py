@@ -226,7 +226,13 @@ class CompiledStep:
         call's; then the replay runs on the same data, and any difference (the output, the
         graph's size, which leaves it reads, a gradient) raises `ReplayMismatch`."""
         kept = None if self.argument_grads else [x.grad for x in flat]  # the check leaves them alone too
-        out, order = self._run(args)
+        collecting = gc.isenabled()
+        gc.disable()  # as while recording: the plain run makes many objects and frees none
+        try:
+            out, order = self._run(args)
+        finally:
+            if collecting:
+                gc.enable()
         if kept is not None:
             for x, grad in zip(flat, kept):
                 x.grad = grad
