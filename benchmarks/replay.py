@@ -209,22 +209,27 @@ def mnist_sized(batches: int) -> list[str]:
         step(xs, ys)
         t[f"{name} record"] = _clock() - start
         step(xs, ys)  # the first replay is checked against the plain engine
-        start = _clock()
-        for i in range(batches):
+        times = []
+        for i in range(batches):  # replays 2 on: the ones after 4 and 16 are checked (a plain run each)
             load(i)
+            start = _clock()
             step(xs, ys)
+            times.append(_clock() - start)
             for p in params:
                 p.data -= 0.01 * p.grad
-        t[name] = (_clock() - start) / batches
+        t[name], t[f"{name} median"] = sum(times) / batches, statistics.median(times)
     t["torch"] = torch_mlp(data, batches)
-    lines = [f"### 784-100-10 network, mini-batch 32, {batches} batches (after recording)", "",
-             "| engine | ms per mini-batch | ÷ PyTorch |", "|---|---|---|"]
-    for name, title in (("plain", "autograd plain (one step)"), ("exact record", "autograd compiled, recording"),
-                        ("exact", "autograd compiled (exact), replay"),
-                        ("loose", "autograd compiled exact=False, replay"), ("torch", "PyTorch, tensors")):
+    lines = [f"### 784-100-10 network, mini-batch 32, {batches} batches after the recording and its first check",
+             "", "| engine | ms per mini-batch | ÷ PyTorch |", "|---|---|---|"]
+    for name, title in (("plain", "autograd plain (one step, collector on)"),
+                        ("exact record", "autograd compiled, the recording call"),
+                        ("exact", "autograd compiled (exact), mean (checks included)"),
+                        ("exact median", "autograd compiled (exact), median replay"),
+                        ("loose", "autograd compiled exact=False, mean (checks included)"),
+                        ("loose median", "autograd compiled exact=False, median replay"), ("torch", "PyTorch, tensors")):
         lines.append(f"| {title} | {t[name] * 1e3:.1f} | {t[name] / t['torch']:.1f}× |")
-    lines += ["", f"- exact ÷ PyTorch **{t['exact'] / t['torch']:.1f}×** (target ≤ 10×); exact=False "
-              f"**{t['loose'] / t['torch']:.1f}×** (target ≤ 2×).", ""]
+    lines += ["", f"- median replay ÷ PyTorch: exact **{t['exact median'] / t['torch']:.1f}×** (target ≤ 10×), "
+              f"exact=False **{t['loose median'] / t['torch']:.1f}×** (target ≤ 2×).", ""]
     return lines
 
 
