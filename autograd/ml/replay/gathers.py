@@ -7,12 +7,17 @@ node whose value is ``candidates[index]``, the index read on every replay, and w
 derivatives are 1 for the candidate picked and 0 for the others. Every candidate joins the
 graph, so the replay computes them all (``probs[u]`` for every u) and picks.
 
-**Bit for bit.** Adding a 0 to a gradient changes no sum that starts at +0.0, so the zeros
-sent to the candidates not picked change nothing; the slot sits just before its parent in the
-order, so the picked candidate receives its gradient where the plain engine's edge would have
-given it. Candidates the run did not compute (``probs[u]`` for other u) are placed right after
-their last child in the run's order. Whether all of this reproduces the plain engine is not
-assumed: a step keeps a gathered recording only when it replays another run exactly (`step`).
+**Bit for bit, when leaves are picked.** Adding a 0 to a gradient changes no sum that starts
+at +0.0, so the zeros sent to the candidates not picked change nothing; the slot sits just
+before its parent in the order, so the picked candidate receives its gradient where the plain
+engine's edge would have given it. A leaf has no children, so which leaf is picked changes
+nothing else in the plain engine's order: rows picked by tokens replay bit for bit. A computed
+Value picked (``probs[target]``) is different: the plain engine's depth-first order visits the
+picked one's operands first, so the order in which gradients are added, and their last bits,
+depend on the value; such a step is gathered only with ``exact=False`` (`step`). Candidates the
+run did not compute (``probs[u]`` for other u) are placed right after their last child in the
+run's order. Whether all of this reproduces the plain engine is not assumed: a step keeps a
+gathered recording only when it replays another run exactly (or, with ``exact=False``, closely).
 """
 
 from __future__ import annotations
