@@ -462,6 +462,15 @@ def microgpt_section(quick: bool) -> list[str]:
             *microgpt.run(10 if quick else 40, quick), ""]
 
 
+def replay_section(quick: bool) -> list[str]:
+    """The compiled replay against PyTorch on tensors (benchmarks/replay.py)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from benchmarks import replay
+
+    gc.collect()
+    return [*replay.run(quick), ""]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="smaller sizes, for a fast look")
@@ -472,7 +481,7 @@ def main() -> None:
     lines = ["# Benchmark results", "", f"Machine: {machine()}; produced by `python benchmarks/run.py`.", ""]
 
     def work() -> None:
-        for section in (run_chain_benchmarks, run_training_benchmarks, microgpt_section):
+        for section in (run_chain_benchmarks, run_training_benchmarks, microgpt_section, replay_section):
             part = section(args.quick)
             print("\n".join(part), flush=True)  # as each section finishes: the whole run takes minutes
             lines.extend(part)

@@ -17,8 +17,9 @@ such as ``max(z.data for z in row)``) are not seen: the recording keeps what the
 first call. So are Values created inside ``fn`` (``Value(x)`` there is read once, a constant).
 Operations that decide by value (relu, max, abs, ...) are fine: they are replayed.
 Every recording is checked against the plain engine on its first replay and after 4, 16, 64, …
-replays, and a difference raises `ReplayMismatch` (never a wrong number returned for long: see
-`step`); ``compile(fn, check=N)`` adds a full check every N calls, which catches a broken rule too.
+replays (the plain engine's numbers are that call's), and a difference raises `ReplayMismatch`
+(never a wrong number returned for long: see `step`); leaves are told apart by identity, not
+data. ``compile(fn, check=N)`` adds a check every N calls, which catches a broken rule too.
 A graph that changes in a way the arguments do not show (a model given a new layer) needs
 ``step.reset()``: the next call then records afresh.
 
@@ -27,7 +28,11 @@ A graph that changes in a way the arguments do not show (a model given a new lay
 Their *positions* are recorded, so the next call may pass other Values in the same places. One
 recording is kept per shape of the arguments (a short last batch gets its own); a new shape
 runs the plain engine once and records. An argument may also be an integer index or a list of
-them (a token, a label): each choice of indices is its own recording (`arguments`).
+them (a token, a label, a document): one recording serves every value, the integers replayed as
+gathers (`indices` finds the list each one indexes, `gathers` makes the picked operands slots,
+`gathered` replays them). When an integer picks a Value the function computed (``probs[target]``)
+the plain engine's order of additions depends on the value, so only ``exact=False`` gathers it;
+an integer used as a number (arithmetic, comparisons) is recorded per value (`arguments`).
 
 **Replay.** Forward (`forward`): node groups level by level, one numpy operation per group where
 the operation is plain IEEE arithmetic that numpy computes exactly as Python does (`rules`), the

@@ -20,7 +20,7 @@ import numpy as np
 from autograd.core import ops
 from autograd.ml.replay.rules import OTHER_FACTOR, VECTOR_RULES
 
-__all__ = ["vector_group", "scalar_group", "fused_group", "reordered_group", "Group"]
+__all__ = ["vector_group", "scalar_group", "fused_group", "reordered_group", "gather_group", "Group"]
 
 Group = Callable[[np.ndarray, "np.ndarray | None"], None]  # (values, local derivatives or None)
 
@@ -151,3 +151,17 @@ def fused_group(op: str, out, kids, edges, loc_template) -> Group:
         buf[-1] = val[b]
         val[out] = rows_left_to_right(buf)
     return run_linear
+
+
+def gather_group(out, candidates, edges, starts, which, choice) -> Group:
+    """Slots (`gathers.Slot`): ``val[out] = val[candidates[choice]]``, with local derivatives 1
+    for the candidate picked and 0 for the others. ``candidates`` and ``edges`` list every
+    slot's candidates and their places in ``loc`` one slot after another, each slot's from
+    ``starts``; ``choice[which]`` is what the integers picked on this call (set before the run)."""
+    def run(val, loc):
+        picked = starts + choice[which]
+        val[out] = val[candidates[picked]]
+        if loc is not None:
+            loc[edges] = 0.0
+            loc[edges[picked]] = 1.0
+    return run

@@ -22,10 +22,11 @@ from collections import deque
 import numpy as np
 
 from autograd.core import Value
-from autograd.core.graph import Layout, layout, topological_order
+from autograd.core.graph import children_of, constant_of, layout, locals_of, topological_order
 from autograd.ml.replay import backward as bw
 from autograd.ml.replay.forward import Group, fused_group, reordered_group, scalar_group, vector_group
-from autograd.ml.replay.nodes import joint_root, make_node, stored_tail
+from autograd.ml.replay.gathers import Slot
+from autograd.ml.replay.nodes import joint_root, made_inside, make_node, stored_tails, uses_of
 from autograd.ml.replay.rules import FUSED, OTHER_FACTOR, VECTOR_RULES, pattern, replay_rule
 
 __all__ = ["Recording"]
@@ -46,43 +47,61 @@ class _CannotReplay(Exception):
 
 
 class _Edges:
-    """The graph read once through `layout`: edges in topological order, per node its kind
-    (operation, pattern) and forward level (one more than its deepest operand's)."""
+    """The graph read once: edges in topological order, per node its kind (operation, pattern)
+    and forward level (one more than its deepest operand's). Nodes are read in bulk through the
+    edge rules of `autograd.core.graph` (children, locals, constant); each kind of node (its
+    operation and number of edges) is decoded once with `layout`."""
 
-    def __init__(self, order: list[Value], arguments: dict[Value, int]) -> None:
-        self.layouts = [_decoded(node, arguments) for node in order]
-        self.position = {node: i for i, node in enumerate(order)}  # Values hash by identity
-        position = self.position
-        self.counts = [len(d.children) for d in self.layouts]
-        self.child = [position[k] for d in self.layouts for k in d.children]
-        self.local = [x for d in self.layouts for x in d.locals]
-        self.first = list(itertools.accumulate(self.counts, initial=0))[:-1]
-        self.kinds: list[tuple[str, str] | None] = [None] * len(order)
+    def __init__(self, order: list[Value], arguments: dict[Value, int], rewired: dict | None = None) -> None:
+        if any(a.edges for a in arguments):
+            raise _CannotReplay("an argument is a computed Value, not a leaf")
+        self.edges = list(map(_EDGES, order))
+        self.names = names = list(map(_OP, order))
+        children = list(map(children_of, self.edges))
+        local = list(map(locals_of, self.edges))
+        if rewired:  # the operands an integer picks (`gathers`): slots, and edges to them
+            for (i, e), slot in rewired.items():
+                children[i] = (*children[i][:e], slot, *children[i][e + 1:])
+                j = slot.at
+                children[j], local[j] = tuple(slot.candidates), (0.0,) * len(slot.candidates)
+        self.position = position = {node: i for i, node in enumerate(order)}  # Values hash by identity
+        self.counts = counts = list(map(len, children))
+        self.child = child = list(map(position.__getitem__, itertools.chain.from_iterable(children)))
+        self.local = list(itertools.chain.from_iterable(local))
+        self.first = first = list(itertools.accumulate(counts, initial=0))[:-1]
+        # each kind of node (operation, number of edges) decoded once: few kinds, many nodes
+        keys = list(zip(names, map(len, self.edges)))
+        where = dict(zip(keys, range(len(keys))))
+        known = {key: _kind(order[i]) if key[0] else None for key, i in where.items()}
+        self.kinds: list[tuple[str, str] | None] = list(map(known.__getitem__, keys))
         self.flevel = flevel = [0] * len(order)
         level_of = flevel.__getitem__
-        replayable: dict[tuple, bool] = {}  # per kind: few kinds, many nodes
-        for i, decoded in enumerate(self.layouts):
-            if decoded.op is None:
-                continue
-            kind = (decoded.op.name, pattern(decoded))
-            ok = replayable.get(kind)
-            if ok is None:
-                ok = replayable[kind] = kind[1] is not None and replay_rule(*kind) is not None
-            if not ok:
-                raise _CannotReplay(f"no replay rule for the operation {order[i].op!r}")
-            self.kinds[i] = kind
-            lo = self.first[i]
-            flevel[i] = max(map(level_of, self.child[lo:lo + self.counts[i]])) + 1
+        for i in itertools.compress(range(len(order)), names):
+            lo = first[i]
+            flevel[i] = max(map(level_of, child[lo:lo + counts[i]])) + 1
+
+    def constant(self, i: int) -> float | None:
+        """Node i's plain-number operand, or None."""
+        return constant_of(self.edges[i], self.names[i])
 
 
-def _decoded(node: Value, arguments: dict[Value, int]) -> Layout:
+_EDGES = operator.attrgetter("edges")
+_OP = operator.attrgetter("op")
+_LABEL = operator.attrgetter("label")
+
+
+def _kind(node: Value) -> tuple[str, str]:
+    """(operation, pattern) of a node, decoded with `layout`; `_CannotReplay` when no rule takes it."""
+    if type(node) is Slot:
+        return ("gather", "g")
     try:
         decoded = layout(node)
     except KeyError:  # an operation the table does not know
         raise _CannotReplay(f"no replay rule for the operation {node.op!r}") from None
-    if decoded.children and node in arguments:
-        raise _CannotReplay("an argument is a computed Value, not a leaf")
-    return decoded
+    kind = (decoded.op.name, pattern(decoded))
+    if kind[1] is None or replay_rule(*kind) is None:
+        raise _CannotReplay(f"no replay rule for the operation {node.op!r}")
+    return kind
 
 
 def _argument_slots(flat_args: list[Value]) -> dict[Value, int]:
@@ -96,6 +115,8 @@ def _argument_slots(flat_args: list[Value]) -> dict[Value, int]:
 
 class Recording:
     """One recorded graph (see the module docstring); ``reason`` is "" when it can be replayed."""
+
+    rewired: dict | None = None  # (parent, edge) -> `gathers.Slot`, in a `gathered.GatheredRecording`
 
     def __init__(self, out: Value | list[Value], flat_args: list[Value], argument_grads: bool = True,
                  exact: bool = True, order: list[Value] | None = None) -> None:
@@ -116,21 +137,22 @@ class Recording:
         if order is None or isinstance(out, list):
             order = topological_order(joint_root(outputs) if isinstance(out, list) else out)
         arguments = _argument_slots(flat_args)
-        edges = _Edges(order, arguments)
+        edges = _Edges(order, arguments, self.rewired)
         n = self.size = len(order)
         echild = np.array(edges.child, dtype=np.intp)
         eparent = np.repeat(np.arange(n, dtype=np.intp), edges.counts)
         levels = self._lay_out(edges, echild, eparent)
         self.groups = self._forward_groups(edges, echild)
-        self._leaves(order, arguments, len(flat_args))
-        self.levels = bw.with_sources(levels, self.partner, n, () if argument_grads else self.arg_idx)
-        self.root = int(self.new[n - 1])
         self.outputs = self.new[[edges.position[o] for o in outputs]]
         # what `rebuild` needs: op names, what the engine stored after the pairs, labels
-        self.ops = [node.op for node in order]
-        self.tails = {i: tail for i, node in enumerate(order) if (tail := stored_tail(node, edges.counts[i]))}
-        self.labels = {i: node.label for i, node in enumerate(order) if node.label}
+        self.ops = edges.names
+        self.tails = stored_tails(edges.edges, edges.counts)
+        self.labels = {i: label for i, label in enumerate(map(_LABEL, order)) if label}
         self.first, self.topo_child = edges.first, echild
+        del edges  # its decoded nodes refer to every child: gone before the leaves are counted
+        self._leaves(order, arguments, len(flat_args), np.bincount(echild, minlength=n))
+        self.levels = bw.with_sources(levels, self.partner, n, () if argument_grads else self.arg_idx)
+        self.root = int(self.new[n - 1])
 
     def _lay_out(self, edges: _Edges, echild: np.ndarray, eparent: np.ndarray) -> list[bw.Level]:
         """Renumber the nodes by backward level and place the buffers (module docstring)."""
@@ -161,7 +183,10 @@ class Recording:
             if op in FUSED:
                 groups.append(self._fused(op, int(pat[1:]), out, starts, echild))
                 continue
-            constants = np.array([edges.layouts[i].constant for i in members]) if "c" in pat else None
+            if op == "gather":
+                groups.append(self._gather(members, out, starts, np.array([edges.counts[i] for i in members]), echild))
+                continue
+            constants = np.array([edges.constant(i) for i in members]) if "c" in pat else None
             node_edges = [pos[starts + j] for j in range(pat.count("v"))]
             operands = [new[echild[starts + j]] for j in range(pat.count("v"))]
             if replay_rule(op, pat) == "scalar":
@@ -182,16 +207,25 @@ class Recording:
             self.partner[places[:, 1:k - 1:2]] = kids[:, 0:k - 1:2]
         return (fused_group if self.exact else reordered_group)(op, out, kids, places, self.loc)
 
-    def _leaves(self, order: list[Value], arguments: dict[Value, int], n_args: int) -> None:
-        """Captured leaves (parameters) and arguments (inputs): read on every replay."""
+    def _gather(self, members: list[int], out: np.ndarray, starts: np.ndarray, counts: np.ndarray,
+                echild: np.ndarray) -> Group:
+        raise _CannotReplay("an operand picked by an integer")  # only a GatheredRecording has slots
+
+    def _leaves(self, order: list[Value], arguments: dict[Value, int], n_args: int, uses: np.ndarray) -> None:
+        """Captured leaves (parameters) and arguments (inputs): read on every replay. A captured
+        leaf nothing else refers to was made inside the function: a constant (`nodes.made_inside`)."""
         leaves = [i for i, node in enumerate(order) if node.is_leaf]
         captured = [i for i in leaves if order[i] not in arguments]
         passed = [i for i in leaves if order[i] in arguments]
         self.captured = [order[i] for i in captured]
         self.captured_idx = self.new[captured]
         self.arg_pos = [arguments[order[i]] for i in passed]
-        # each leaf in topological order: the captured Value itself, or -1 - the argument's position
+        # each leaf in topological order: the captured Value itself, or the argument's position
         self._leaf_order = [arguments[order[i]] if order[i] in arguments else order[i] for i in leaves]
+        self.leaf_slots = self.new[leaves]  # each leaf's slot, in topological order
+        # held by order, self.captured and self._leaf_order (three lists)
+        inside = made_inside(self.captured, uses[captured].tolist(), 3)
+        self.constants = {id(leaf) for leaf, fresh in zip(self.captured, inside) if fresh}
         self.arg_idx = self.new[passed]
         # where each argument's data goes: its node, or the scratch slot past the end when the
         # graph does not use it (so that one C-speed read covers all arguments)
@@ -245,22 +279,50 @@ class Recording:
         """The graph's leaves in topological order, with this call's arguments in their places."""
         return [flat_args[x] if type(x) is int else x for x in self._leaf_order]
 
+    def reads_other_leaves(self, order: list[Value], plain_leaves: list[Value], flat_args: list[Value]) -> bool:
+        """True when a plain run's graph (``order``, its leaves ``plain_leaves``) reads other leaves
+        than the recording. A leaf is the same when it is the same object; a constant made inside
+        the function (`nodes.made_inside`) may be a new one, with the same data, made inside too."""
+        recorded = self.leaves(flat_args)
+        if len(recorded) != len(plain_leaves):
+            return True
+        where = [i for i, (a, b) in enumerate(zip(plain_leaves, recorded)) if a is not b]
+        if not where:
+            return False
+        if any(id(recorded[i]) not in self.constants or plain_leaves[i].data != recorded[i].data for i in where):
+            return True
+        suspects = [plain_leaves[i] for i in where]
+        return not all(made_inside(suspects, uses_of(order, suspects), 3))  # order, plain_leaves, suspects
+
+    def difference(self, value: float, plain: float, order: list[Value], plain_leaves: list[Value],
+                   flat_args: list[Value], arguments: bool) -> str:
+        """What differs between the last replay (its output ``value``) and a plain run on the same
+        data (its output ``plain``, graph ``order`` and leaves ``plain_leaves``), or ""."""
+        if not self.matches_value(value, plain):
+            return f"the replay gave {value!r}, the plain engine {plain!r}"
+        if len(order) != self.size:
+            return f"the plain engine built {len(order)} nodes, the recording has {self.size}"
+        if self.reads_other_leaves(order, plain_leaves, flat_args):
+            return "the graph reads another leaf (Value) than the recording at the same place"
+        if not self.matches(plain, plain_leaves, arguments):
+            return "a gradient differs"
+        return ""
+
     def matches_value(self, replayed: float, plain: float) -> bool:
         """The replay's output against the plain engine's (bit for bit, or close with exact=False)."""
         return replayed == plain if self.exact else _close(replayed, plain)
 
-    def matches(self, out: Value, flat_args: list[Value], arguments: bool = True) -> bool:
-        """True when the last replay equals a plain run: the output and every leaf's gradient
-        (the arguments' too unless ``arguments`` is False); bit for bit, or with ``exact=False``
-        within `REORDERED` relative (and as much absolute, for numbers near 0)."""
+    def matches(self, value: float, plain_leaves: list[Value], arguments: bool = True) -> bool:
+        """True when the last replay equals a plain run: its output ``value`` and the gradient of
+        every leaf of its graph (``plain_leaves``, in topological order; the arguments' too unless
+        ``arguments`` is False); bit for bit, or with ``exact=False`` within `REORDERED` relative
+        (and as much absolute, for numbers near 0)."""
         same = operator.eq if self.exact else _close
-        if not same(float(self.val[self.root]), out.data):
+        if not same(float(self.val[self.root]), value):
             return False
-        g = self.g
-        if not all(map(same, map(_grad, self.captured), g[self.captured_idx].tolist())):
-            return False
-        passed = self.arg_pos if arguments else ()
-        return all(same(flat_args[p].grad, grad) for p, grad in zip(passed, g[self.arg_idx].tolist()))
+        grads = self.g[self.leaf_slots].tolist()
+        return all(same(leaf.grad, grad) for leaf, grad, x in zip(plain_leaves, grads, self._leaf_order)
+                   if arguments or type(x) is not int)
 
     def rebuild(self, flat_args: list[Value]) -> Value:
         """Value nodes holding the last replay's values, derivatives and gradients."""
