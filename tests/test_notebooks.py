@@ -7,9 +7,9 @@ import pytest
 NOTEBOOKS = sorted((Path(__file__).parent.parent / "notebooks").glob("*.ipynb"))
 
 
-def test_there_are_seven_notebooks():
-    # 01-05, 06 problem sets, 07 forward and reverse mode
-    assert len(NOTEBOOKS) == 7
+def test_there_are_eight_notebooks():
+    # 01-05, 06 problem sets, 07 forward and reverse mode, 08 the seed article's network on MNIST
+    assert len(NOTEBOOKS) == 8
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
