@@ -7,9 +7,9 @@
 Runs `autograd train mnist --json` in this process, as a user's command runs, and reports the
 held-out accuracy (1,000 digits, 100 per class, never trained on), the training accuracy, the
 command's training seconds, the whole command's seconds (loading the digits and measuring the
-held-out accuracy included), its CPU seconds and its peak memory. The machine is shared when
-this runs on a build host: the CPU seconds are the figure least disturbed by other work, and the
-load average at the start is printed beside them. Prints a Markdown section for
+held-out accuracy included), its CPU seconds (every thread's: numpy's matrix products may use both
+cores, so they can exceed the seconds) and its peak memory. Other work on a shared machine slows
+the run: the load average at the start is printed beside the figures. Prints a Markdown section for
 benchmarks/RESULTS.md; needs the mnist extra (`pip install 'scalar-autograd[mnist]'`).
 Target (issue 21): at least 93% held out (goal 95%) in under 60 s on a 2-core machine.
 """
