@@ -177,3 +177,20 @@ def test_an_adam_run_through_settings_is_the_hand_built_one():
     assert isinstance(optimizer, Adam) and optimizer.lr == 0.004
     optimizer.steps = 3 * 125
     assert optimizer.lr == pytest.approx(0.0004)
+
+
+def test_evaluate_holds_out_the_digits_training_held_out(run_cli, tmp_path):
+    """`autograd evaluate MODEL mnist` splits as `autograd train mnist` did: the same 1,000 digits."""
+    import json
+
+    model = MLP(784, [2, 10], init="he", seed=3)
+    model.describe(loss="softmax", training={**settings_for("mnist", seed=9), "test_fraction": 0.2})
+    path = tmp_path / "tiny.json"
+    model.save(path)
+    code, out, err = run_cli("evaluate", str(path), "mnist", "--json")
+    assert code == 0, err
+    result = json.loads(out)
+    X, y = mnist()
+    _, Xte, _, yte = held_out(settings_for("mnist"), X, y)
+    assert result["accuracy"] == pytest.approx(train.accuracy(model, Xte, yte))
+    assert sum(map(sum, result["confusion"])) == 1000
