@@ -163,10 +163,8 @@ def fit(model: MLP, X, y, loss: str = "hinge", optimizer=None, epochs: int = 100
     gc.disable()
     try:
         for epoch in bar:
-            epoch_losses = []
-            for index in batches(len(rows), batch_size, rng if batch_size else None):
-                epoch_losses.append(guard.step(step, optimizer, [rows[i] for i in index],
-                                               _targets(loss, [labels[i] for i in index]), epoch))
+            epoch_losses = _epoch(bar, guard, step, optimizer, rows, labels, loss, epoch,
+                                  batches(len(rows), batch_size, rng if batch_size else None))
             history.loss.append(float(np.mean(epoch_losses)))
             history.accuracy.append(measure(rows, labels) if compile else accuracy(model, X, y))
             shown = {"loss": loss_text(history.loss[-1]), "acc": f"{history.accuracy[-1]:.3f}"}
@@ -187,6 +185,20 @@ def fit(model: MLP, X, y, loss: str = "hinge", optimizer=None, epochs: int = 100
         for p, value in zip(params, best[2]):
             p.data = value
     return history
+
+
+def _epoch(bar, guard: "_Guard", step, optimizer, rows: list, labels: list, loss: str, epoch: int,
+           indices) -> list[float]:
+    """One pass over the batches: each batch's loss; with many batches the bar shows the batch
+    reached (a large model's epoch takes seconds)."""
+    indices = list(indices)
+    losses_seen = []
+    for k, index in enumerate(indices):
+        losses_seen.append(guard.step(step, optimizer, [rows[i] for i in index],
+                                      _targets(loss, [labels[i] for i in index]), epoch))
+        if len(indices) > 1:
+            bar.set_postfix_str(f"batch {k + 1}/{len(indices)}, loss {loss_text(losses_seen[-1])}")
+    return losses_seen
 
 
 class _Guard:
