@@ -17,7 +17,7 @@ def _weights(model) -> list[float]:
 def test_settings_are_the_dataset_defaults_then_the_overrides():
     s = settings_for("moons")
     assert s == {"dataset": "moons", **DEFAULTS["moons"], "activation": "relu", "init": "uniform", "seed": 1337,
-                 "schedule": "linear_decay"}
+                 "schedule": "linear_decay", "exact": True}
     s = settings_for("moons", lr=0.5, hidden=(4, 3), epochs=None, optimizer="adam", seed=7)
     assert (s["lr"], s["hidden"], s["epochs"], s["optimizer"], s["seed"]) == (0.5, [4, 3], 100, "adam", 7)
     assert s["schedule"] == "constant"  # Adam's default, decided after the overrides
@@ -112,6 +112,24 @@ def test_training_from_settings_is_the_hand_built_run():
     expected = train.fit(reference, Xtr2, ytr2, loss="hinge", optimizer=adam, epochs=3, batch_size=32, l2=0.0,
                          seed=5, progress=False)
     assert history.loss == expected.loss and _weights(model) == _weights(reference)
+
+
+def test_held_out_is_the_seeded_fraction_unless_the_dataset_fixes_its_own():
+    s = settings_for("xor", seed=5)
+    X, y = load_data(s)
+    parts = ms.held_out(s, X, y)
+    assert all(a.tolist() == b.tolist() for a, b in zip(parts, train_test_split(X, y, ms.TEST_FRACTION, seed=5)))
+    assert len(ms.held_out(s, X, y, 0.5)[1]) == 100
+    assert ms.HELD_OUT == {"mnist": 1000}
+
+
+def test_a_dataset_may_set_its_own_init_schedule_and_exactness():
+    s = settings_for("mnist")
+    assert (s["init"], s["schedule"], s["exact"]) == ("he", "linear_decay", False)
+    s = settings_for("mnist", schedule="constant", exact=True, init="xavier")
+    assert (s["init"], s["schedule"], s["exact"]) == ("xavier", "constant", True)
+    with pytest.raises(ValueError, match="exact must be True or False, got 'no'"):
+        settings_for("moons", exact="no")
 
 
 def test_digits_has_its_own_size():

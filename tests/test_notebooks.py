@@ -18,9 +18,9 @@ SHORTER = {  # notebook → what the suite runs instead of its parameters cell's
 }
 
 
-def test_there_are_seven_notebooks():
-    # 01-05, 06 problem sets, 07 forward and reverse mode
-    assert len(NOTEBOOKS) == 7
+def test_there_are_eight_notebooks():
+    # 01-05, 06 problem sets, 07 forward and reverse mode, 08 the seed article's network on MNIST
+    assert len(NOTEBOOKS) == 8
 
 
 def shown(cell) -> set[str]:

