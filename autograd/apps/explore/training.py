@@ -43,10 +43,13 @@ MAX_NEURONS = 32  # per hidden layer
 MAX_HIDDEN = 64  # hidden neurons in all: bounds the pictures each answer carries
 MAX_STEPS = 500  # per request
 # Work per request, counted as samples × parameters (one sample's forward and backward through
-# every weight): a request does as many steps as fit, so an answer comes in about a second or two
+# every weight): a request does as many steps as fit, so an answer comes in about a second
 # whatever the network and batch size, well within the server's deadline. Counted, not timed, so
 # that the same requests give the same answers.
-MAX_WORK = 600_000
+MAX_WORK = 400_000
+# A step that takes a weight beyond this is undone and training stops: gradient descent is diverging.
+# Below it no forward pass overflows (inputs are at most 1e3, at most 6 layers of 32).
+MAX_WEIGHT = 1e6
 MAX_SESSIONS = 8  # sessions kept; the oldest is dropped
 MAX_HISTORY = 2000  # loss records kept per session (the oldest are thinned out)
 DEFAULTS = dict(dataset="moons", classes=3, n=100, noise=0.1, test=0.3, seed=1, hidden=[8, 8],
@@ -201,7 +204,8 @@ def measure(session: Session) -> dict:
 
 
 def step(session: Session, run: dict) -> None:
-    """One mini-batch step of plain gradient descent (the next ``batch`` points of this epoch's shuffle)."""
+    """One mini-batch step of plain gradient descent (the next ``batch`` points of this epoch's shuffle);
+    OverflowError, with every weight as it was, when the step fails or diverges."""
     if not session.order:
         session.order = list(range(len(session.train)))
         session.rng.shuffle(session.order)
@@ -213,7 +217,15 @@ def step(session: Session, run: dict) -> None:
         loss = loss + run["rate"] * penalty(weights_of(session.model))
     session.model.zero_grad()
     loss.backward()
+    parameters = session.model.parameters()
+    before = [p.data for p in parameters]
     SGD(session.model.named_parameters(), lr=run["lr"]).step()  # no state: a new rate takes effect at once
+    largest = max(abs(p.data) for p in parameters)
+    if largest > MAX_WEIGHT:
+        for p, value in zip(parameters, before):
+            p.data = value
+        raise OverflowError(f"a weight would become {largest:.3g}: the steps grow without bound "
+                            "(gradient descent diverges)")
     session.steps += 1
 
 
