@@ -72,7 +72,7 @@
           if (left > 0 && answer.data.done > 0 && !answer.data.stopped) return more();
         });
       }
-      return more().then(refreshSample);
+      return more().then(loadSample);   // inside this queued task: queueing it would wait for itself
     });
   }
 
@@ -381,7 +381,7 @@
     $("sample-index").value = index;
     return queued(loadSample);
   }
-  function refreshSample() { return training.sample === null ? null : queued(loadSample); }
+  function refreshSample() { return training.sample === null ? null : queued(loadSample); }   // never from a queued task
   function loadSample() {
     if (training.sample === null || !training.session) return null;
     return api("/api/train/sample", { session: training.session, index: training.sample }).then(function (answer) {
