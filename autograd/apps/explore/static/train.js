@@ -128,7 +128,7 @@
 
   function classOptions(k) {
     var select = $("add-class"), wanted = kind() === "regression" ? 0 : k;
-    select.disabled = kind() === "regression";
+    select.parentNode.hidden = kind() === "regression";   // a regression point is (x, t): no class
     if (select.options.length === wanted) return;
     select.textContent = "";
     for (var c = 0; c < wanted; c++) {
@@ -239,7 +239,12 @@
     var m = last ? pic.size : pic.neuron_size, cells = document.createElement("canvas");
     cells.width = cells.height = m;
     var cctx = cells.getContext("2d"), image = cctx.createImageData(m, m);
-    if (last) {
+    if (last && data.classes > 2) {   // output j of a softmax: p_j over the plane, in class j's colour
+      pic.output.forEach(function (p, i) {
+        var colour = CLASS_RGB[j];
+        image.data.set([colour[0], colour[1], colour[2], Math.round(255 * p[j])], 4 * i);
+      });
+    } else if (last) {
       drawOutputInto(image, pic, data.classes);
     } else {
       values = c > 0 ? pic.neurons[c - 1][j] : inputRamp(m, j);
@@ -394,8 +399,9 @@
       training.sampleKey = key;
       if (!same) sampleRows(model);
       sampleStepper.load(model, same);
-      if (!same) sampleStepper.view.fit();   // a network's graph is larger than the view at actual size
-      var where = training.data.kind === "regression" ? "x = " + show(p[0]) + ", t = " + show(p[1])
+      // a network's graph is far larger than the view: open it at actual size, on the loss
+      if (!same) { sampleStepper.view.reset(); sampleStepper.view.follow([model.nodes.length - 1]); }
+      var where = training.data.kind === "regression" ? "x = " + show(p[0]) + ", t = " + show(p[1]) + ", predicted " + show(data.prediction)
         : "x1 = " + show(p[0]) + ", x2 = " + show(p[1]) + ", class " + p[2] + ", predicted " + data.prediction;
       $("sample-title").textContent = "Sample " + data.index + " (" + (data.test ? "test" : "training") + " point): " + where +
         "; its loss L = " + show(data.loss, 6) + " at step " + data.step;
