@@ -625,3 +625,47 @@ def test_the_training_tab_works_from_the_keyboard_alone(page):
         assert tab.get_by_test_id("sample-table").locator("tbody tr").count() > 10
     finally:
         tab.close()
+
+
+def test_points_added_and_removed_by_clicks_a_csv_loaded_and_play_then_pause(page, tmp_path):
+    training_tab(page)
+    page.get_by_test_id("npoints").fill("40")
+    page.get_by_test_id("npoints").dispatch_event("change")
+    new_network(page, "d.points.length === 40")
+    box = page.get_by_test_id("boundary").bounding_box()
+    page.get_by_test_id("click-mode").select_option("add")
+    page.get_by_test_id("add-class").select_option("1")
+    corner = page.evaluate("() => window.autogradExplore.training.box")
+    page.mouse.click(box["x"] + 1, box["y"] + 1)  # the top-left corner, far from every point
+    page.wait_for_function("() => window.autogradExplore.training.points.length === 41")
+    added = page.evaluate("() => window.autogradExplore.training.points[window.autogradExplore.training.ntrain - 1]")
+    assert added[2] == 1 and added[0] == pytest.approx(corner[0], abs=0.01 * (corner[1] - corner[0]))
+    assert added[1] == pytest.approx(corner[3], abs=0.01 * (corner[3] - corner[2]))
+    # the picture now spans the new point too: click where it is drawn to remove it
+    x, y = page.evaluate(f"""() => {{ const t = window.autogradExplore.training, b = t.box, r = document.querySelector('[data-testid=boundary]').getBoundingClientRect();
+        return [r.left + ({added[0]} - b[0]) / (b[1] - b[0]) * r.width, r.top + (b[3] - {added[1]}) / (b[3] - b[2]) * r.height]; }}""")
+    page.get_by_test_id("click-mode").select_option("remove")
+    page.mouse.click(x, y)
+    page.wait_for_function("() => window.autogradExplore.training.points.length === 40")
+    assert "your own data" in text(page, "data-note")
+    page.get_by_test_id("click-mode").select_option("select")
+    (tmp_path / "mine.csv").write_text("x1,x2,label\n0,0,0\n1,1,1\n0,1,2\n1,0,0\n0.5,0.5,1\n")
+    page.get_by_test_id("csv-file").set_input_files(str(tmp_path / "mine.csv"))
+    page.wait_for_function("() => window.autogradExplore.training.points.length === 5")
+    assert page.evaluate("() => window.autogradExplore.training.data.classes") == 3 and "mine.csv" in text(page, "data-note")
+    (tmp_path / "bad.csv").write_text("x1,x2,label\n0,0,0\n1,one,1\n")
+    page.get_by_test_id("csv-file").set_input_files(str(tmp_path / "bad.csv"))
+    page.get_by_test_id("train-error").wait_for(state="visible")
+    assert "CSV line 3: 'one' is not a number" in text(page, "train-error")
+    page.get_by_test_id("train-play").click()
+    page.wait_for_function("() => Number(document.querySelector('[data-testid=train-step]').textContent) >= 10")
+    assert page.get_by_test_id("train-play").get_attribute("aria-pressed") == "true"
+    page.get_by_test_id("train-play").click()
+    # the request under way ends; no other follows
+    stopped = page.evaluate("() => window.autogradExplore.training.queue.then(() => "
+                            "document.querySelector('[data-testid=train-step]').textContent)")
+    page.wait_for_timeout(300)
+    assert text(page, "train-step") == stopped and text(page, "train-play") == "play"
+    page.get_by_test_id("npoints").fill("100")
+    page.get_by_test_id("npoints").dispatch_event("change")
+    new_network(page, "d.points.length === 100 && d.classes === 2")
