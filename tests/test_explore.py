@@ -472,6 +472,13 @@ def test_switching_to_blobs_or_the_regression_draws_only_the_new_points(page):
     page.get_by_test_id("dataset").select_option("moons")
     new_network(page, "d.settings.dataset === 'moons'")
     assert page.get_by_test_id("train-lr").input_value() == "0.3"
+    before = page.evaluate("() => window.autogradExplore.training.points")
+    page.get_by_test_id("regenerate").click()  # the next seed: other moons
+    new_network(page, "d.settings.seed === 2")
+    assert page.evaluate("() => window.autogradExplore.training.points") != before
+    assert page.evaluate(STRAY_PIXELS)[0] == 0
+    set_value(page, "seed", "1")
+    new_network(page, "d.settings.seed === 1")
 
 
 def test_three_blobs_and_the_regression_train_to_a_low_loss_on_the_page(page):

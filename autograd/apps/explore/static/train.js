@@ -552,6 +552,10 @@
   });
   ["train-lr", "batch", "reg", "reg-rate"].forEach(function (id) { $(id).addEventListener("change", saveLink); });
   $("train-new").addEventListener("click", newNetwork);
+  $("regenerate").addEventListener("click", function () {
+    $("seed").value = (Number($("seed").value) || 0) + 1;
+    newData();
+  });
   $("train-play").addEventListener("click", function () { setPlaying(!training.playing); });
   [1, 10, 50].forEach(function (n) { $("train-" + n).addEventListener("click", function () { trainSteps(n); }); });
   $("add-point").addEventListener("click", function () {
