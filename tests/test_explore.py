@@ -545,12 +545,29 @@ def test_clicking_a_point_steps_through_its_graph_with_the_gradients_autograd_gr
     assert text(page, "sample-grad-L1_n1_w1") == "?" and text(page, "sample-grad-L") == "1"
     pushes = page.get_by_test_id("sample-pushes").locator("tbody tr")
     assert pushes.count() > 0 and "/10" in page.get_by_test_id("sample-pushes").locator("th").last.text_content()
+    # the network picture marks the five weights it pushes most: the largest |∂L/∂w| among the weights
+    weights = sorted((p for p in paths_all(model)), key=lambda p: -abs(grads_all(model, loss)[p]))[:5]
+    marked = page.get_by_test_id("network").get_attribute("data-pushed").split()
+    assert marked == [".".join(p.split(".")[i] for i in (1, 3, 5)) for p in weights]
     # a training step redraws the sample's graph from the new weights
     page.get_by_test_id("train-1").click()
     page.wait_for_function("() => document.querySelector('[data-testid=sample-title]').textContent.includes('at step 11')")
     page.get_by_test_id("sample-close").click()
+    assert page.get_by_test_id("network").get_attribute("data-pushed") == ""
     set_value(page, "hidden", "8,8")
     new_network(page, "d.weights.length === 3")
+
+
+def paths_all(model):
+    """The names of a model's weights (not its biases)."""
+    return [name for name, _ in model.named_parameters() if ".w." in name]
+
+
+def grads_all(model, loss):
+    import autograd
+
+    named = dict(model.named_parameters())
+    return dict(zip(named, (g.data for g in autograd.grad(loss, list(named.values())))))
 
 
 def test_a_copied_training_link_reopens_the_same_data_network_and_settings(page):

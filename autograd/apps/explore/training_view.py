@@ -13,8 +13,6 @@ plane, every weight, and one sample's loss graph.
 
 from __future__ import annotations
 
-import math
-
 from autograd.core import Value, no_grad
 from autograd.core.graph import backward_pass, topological_order
 
@@ -27,13 +25,13 @@ MARGIN = 0.15  # of the data's extent, on each side
 
 def probabilities(outputs) -> list[float]:
     """Class probabilities from the network's outputs: [1 − σ(z), σ(z)] for one logit z, else
-    softmax(z) (shifted by max z, so no exp overflows). For the picture only: the loss is a graph."""
+    softmax(z) = e^(z − max z) / Σ e^(z − max z) (shifted, so no exp overflows), computed by the
+    engine's own sigmoid and exp (call it under `no_grad`)."""
     if isinstance(outputs, Value):
-        z = outputs.data
-        p = 1 / (1 + math.exp(-z)) if z >= 0 else math.exp(z) / (1 + math.exp(z))
+        p = outputs.sigmoid().data
         return [1 - p, p]
     top = max(o.data for o in outputs)
-    exps = [math.exp(o.data - top) for o in outputs]
+    exps = [(o - top).exp().data for o in outputs]
     total = sum(exps)
     return [e / total for e in exps]
 

@@ -213,6 +213,12 @@
         });
       });
     });
+    var pushed = pushedMost();
+    canvas.setAttribute("data-pushed", pushed.map(function (w) { return w.l + "." + w.j + "." + w.i; }).join(" "));
+    pushed.forEach(function (w) {   // the open sample's strongest pushes, over their lines
+      ctx.beginPath(); ctx.moveTo(cx(w.l) + S / 2, cy(w.l, w.i)); ctx.lineTo(cx(w.l + 1) - S / 2, cy(w.l + 1, w.j));
+      ctx.setLineDash([6, 4]); ctx.strokeStyle = "#c0391b"; ctx.lineWidth = 2.5; ctx.stroke(); ctx.setLineDash([]);
+    });
     ctx.fillStyle = "#333"; ctx.font = "12px system-ui, sans-serif"; ctx.textAlign = "center";
     sizes.forEach(function (size, c) {
       var title = c === 0 ? "inputs" : c === sizes.length - 1 ? "output" : "layer " + c;
@@ -225,6 +231,14 @@
       }
     });
     canvas.setAttribute("data-layers", sizes.join(","));
+  }
+
+  /* The weights (not biases) the open sample pushes most: {l, j, i} = layer, neuron, input. */
+  function pushedMost() {
+    var data = training.sampleData;
+    if (training.sample === null || !data) return [];
+    return data.pushes.map(function (p) { return /^layers\.(\d+)\.neurons\.(\d+)\.w\.(\d+)$/.exec(p.path); })
+      .filter(Boolean).slice(0, 5).map(function (m) { return { l: Number(m[1]), j: Number(m[2]), i: Number(m[3]) }; });
   }
 
   /* One neuron's output over the plane (blue above 0, orange below), or over x for the regression. */
@@ -412,6 +426,7 @@
   function drawPictureAgain() {
     var data = training.data;
     if (data.kind === "regression") drawCurve($("boundary"), data); else drawOutput($("boundary"), data);
+    drawNetwork($("network"), data);
   }
 
   function sampleRows(model) {
