@@ -415,3 +415,281 @@ def test_switching_datasets_clears_the_old_points_and_boundary(page):
         drawn = int(page.get_by_test_id("boundary").get_attribute("data-points"))
         assert drawn > 0 and stray[1] > drawn and stray[0] == 0
     page.get_by_test_id("tab-program").click()
+
+
+# ---------------------------------------------------------------- the training tab (train.js, training.py)
+
+STRAY_PIXELS = """() => { const c = document.querySelector('[data-testid=boundary]');
+    const t = window.autogradExplore.training, box = t.box, W = c.width, H = c.height;
+    const at = t.points.map(p => [(p[0] - box[0]) / (box[1] - box[0]) * W, (box[3] - p[1]) / (box[3] - box[2]) * H]);
+    const d = c.getContext('2d').getImageData(0, 0, W, H).data; let stray = 0, opaque = 0;
+    for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
+      if (d[(y * W + x) * 4 + 3] < 250) continue;
+      opaque++;
+      if (!at.some(q => Math.hypot(q[0] - x - 0.5, q[1] - y - 0.5) < 7)) stray++;
+    }
+    return [stray, opaque]; }"""
+
+
+def training_tab(page):
+    page.get_by_test_id("tab-train").click()
+    page.wait_for_function("() => window.autogradExplore.training.data !== null")
+
+
+def new_network(page, check):
+    """Wait until the network the page shows satisfies ``check`` (JS over ``d``, the last answer) at step 0."""
+    page.wait_for_function(f"() => {{ const d = window.autogradExplore.training.data; return d && d.step === 0 && ({check}); }}",
+                           timeout=10000)
+
+
+def set_value(page, testid, value):
+    field = page.get_by_test_id(testid)
+    field.fill(str(value))
+    field.dispatch_event("change")
+
+
+def test_switching_to_blobs_or_the_regression_draws_only_the_new_points(page):
+    training_tab(page)
+    page.get_by_test_id("dataset").select_option("blobs")
+    new_network(page, "d.classes === 3 && d.settings.dataset === 'blobs'")
+    page.get_by_test_id("classes").select_option("4")
+    new_network(page, "d.classes === 4")
+    stray, opaque = page.evaluate(STRAY_PIXELS)
+    assert stray == 0 and opaque > 100
+    # each point is drawn in its own class's colour: four colours for four classes
+    colours = page.evaluate("""() => { const c = document.querySelector('[data-testid=boundary]'), t = window.autogradExplore.training;
+        const ctx = c.getContext('2d'), box = t.box, seen = {};
+        t.points.forEach(p => { const x = Math.round((p[0] - box[0]) / (box[1] - box[0]) * c.width),
+            y = Math.round((box[3] - p[1]) / (box[3] - box[2]) * c.height);
+            seen[p[2]] = Array.from(ctx.getImageData(x, y, 1, 1).data).join(','); });
+        return seen; }""")
+    assert len(set(colours.values())) == 4
+    page.get_by_test_id("dataset").select_option("regression")
+    new_network(page, "d.kind === 'regression'")
+    assert page.get_by_test_id("train-lr").input_value() == "0.05"  # the regression's own default rate
+    assert page.evaluate(STRAY_PIXELS)[0] == 0
+    assert page.get_by_test_id("boundary").get_attribute("data-points") == "100"
+    page.get_by_test_id("dataset").select_option("moons")
+    new_network(page, "d.settings.dataset === 'moons'")
+    assert page.get_by_test_id("train-lr").input_value() == "0.3"
+    before = page.evaluate("() => window.autogradExplore.training.points")
+    page.get_by_test_id("regenerate").click()  # the next seed: other moons
+    new_network(page, "d.settings.seed === 2")
+    assert page.evaluate("() => window.autogradExplore.training.points") != before
+    assert page.evaluate(STRAY_PIXELS)[0] == 0
+    set_value(page, "seed", "1")
+    new_network(page, "d.settings.seed === 1")
+
+
+def test_three_blobs_and_the_regression_train_to_a_low_loss_on_the_page(page):
+    training_tab(page)
+    page.get_by_test_id("dataset").select_option("blobs")
+    page.get_by_test_id("classes").select_option("3")
+    new_network(page, "d.classes === 3 && d.settings.dataset === 'blobs'")
+    page.get_by_test_id("train-50").click()
+    page.wait_for_function("() => document.querySelector('[data-testid=train-step]').textContent === '50'", timeout=10000)
+    assert float(text(page, "train-loss")) < 0.05 and float(text(page, "test-loss")) < 0.05
+    assert text(page, "test-accuracy") == "100%"
+    assert page.get_by_test_id("network").get_attribute("data-layers") == "2,8,8,3"
+    page.get_by_test_id("dataset").select_option("regression")
+    new_network(page, "d.kind === 'regression'")
+    before = float(text(page, "train-loss"))
+    for steps in ("50", "100"):
+        page.get_by_test_id("train-50").click()
+        page.wait_for_function(f"() => document.querySelector('[data-testid=train-step]').textContent === '{steps}'",
+                               timeout=10000)
+    assert float(text(page, "train-loss")) < 0.1 < before and float(text(page, "test-loss")) < 0.1
+    page.get_by_test_id("dataset").select_option("moons")
+    new_network(page, "d.settings.dataset === 'moons'")
+
+
+def test_clicking_a_point_steps_through_its_graph_with_the_gradients_autograd_grad_gives(page, server, tmp_path):
+    import autograd
+    from autograd import Value
+    from autograd.ml import losses
+    from autograd.nn import load
+
+    training_tab(page)
+    set_value(page, "hidden", "3")
+    new_network(page, "d.weights.length === 2 && d.weights[0].length === 3")
+    page.get_by_test_id("train-10").click()
+    page.wait_for_function("() => document.querySelector('[data-testid=train-step]').textContent === '10'")
+    x, y = page.evaluate("""() => { const c = document.querySelector('[data-testid=boundary]'), t = window.autogradExplore.training;
+        const r = c.getBoundingClientRect(), p = t.points[5], box = t.box;
+        return [r.left + (p[0] - box[0]) / (box[1] - box[0]) * r.width, r.top + (box[3] - p[1]) / (box[3] - box[2]) * r.height]; }""")
+    page.mouse.click(x, y)
+    page.get_by_test_id("sample").wait_for(state="visible")
+    index = page.evaluate("() => window.autogradExplore.training.sample")
+    assert f"Sample {index} " in text(page, "sample-title") and "at step 10" in text(page, "sample-title")
+    # the engine's own gradients for this sample, from the model the page is training
+    session = page.evaluate("() => window.autogradExplore.training.session")
+    (tmp_path / "model.json").write_text(json.dumps(server.api.handle("/api/train/export", {"session": session})[1]["model"]))
+    model = load(tmp_path / "model.json")
+    x1, x2, label = page.evaluate(f"() => window.autogradExplore.training.points[{index}]")
+    loss = losses.bce_with_logits([model([Value(x1), Value(x2)])], [float(label)])
+    names = ["L1_n1_w1", "L1_n2_w2", "L1_n3_b", "L2_n1_w3", "L2_n1_b"]
+    paths = ["layers.0.neurons.0.w.0", "layers.0.neurons.1.w.1", "layers.0.neurons.2.b", "layers.1.neurons.0.w.2",
+             "layers.1.neurons.0.b"]
+    params = dict(model.named_parameters())
+    expected = [g.data for g in autograd.grad(loss, [params[p] for p in paths])]
+    # from "all shown" one step back is the last step of the backward pass: every gradient is known
+    page.get_by_test_id("sample-back").click()
+    steps = int(text(page, "sample-counter").split(" of ")[1])
+    assert text(page, "sample-counter") == f"step {steps} of {steps}"
+    shown = [float(text(page, f"sample-grad-{name}")) for name in names]
+    assert shown == pytest.approx(expected, rel=1e-5, abs=1e-12)
+    assert float(text(page, "sample-value-L")) == pytest.approx(loss.data, rel=1e-5)
+    # stepping back undoes the backward pass: the first layer's gradients are the last found
+    for _ in range(6):
+        page.get_by_test_id("sample-back").click()
+    assert text(page, "sample-grad-L1_n1_w1") == "?" and text(page, "sample-grad-L") == "1"
+    pushes = page.get_by_test_id("sample-pushes").locator("tbody tr")
+    assert pushes.count() > 0 and "/10" in page.get_by_test_id("sample-pushes").locator("th").last.text_content()
+    # the network picture marks the five weights it pushes most: the largest |∂L/∂w| among the weights
+    weights = sorted((p for p in paths_all(model)), key=lambda p: -abs(grads_all(model, loss)[p]))[:5]
+    marked = page.get_by_test_id("network").get_attribute("data-pushed").split()
+    assert marked == [".".join(p.split(".")[i] for i in (1, 3, 5)) for p in weights]
+    # a training step redraws the sample's graph from the new weights
+    page.get_by_test_id("train-1").click()
+    page.wait_for_function("() => document.querySelector('[data-testid=sample-title]').textContent.includes('at step 11')")
+    page.get_by_test_id("sample-close").click()
+    assert page.get_by_test_id("network").get_attribute("data-pushed") == ""
+    set_value(page, "hidden", "8,8")
+    new_network(page, "d.weights.length === 3")
+
+
+def paths_all(model):
+    """The names of a model's weights (not its biases)."""
+    return [name for name, _ in model.named_parameters() if ".w." in name]
+
+
+def grads_all(model, loss):
+    import autograd
+
+    named = dict(model.named_parameters())
+    return dict(zip(named, (g.data for g in autograd.grad(loss, list(named.values())))))
+
+
+def test_a_copied_training_link_reopens_the_same_data_network_and_settings(page):
+    first, other = page.context.browser.new_page(), page.context.browser.new_page()
+    try:
+        first.goto(page.url.split("#")[0] + "#tab=train&dataset=blobs&classes=4")
+        new_network(first, "d.classes === 4")
+        first.get_by_test_id("remove-layer").click()
+        first.get_by_test_id("layer-1-fewer").click()
+        first.get_by_test_id("add-layer").click()
+        new_network(first, "d.weights.length === 3 && d.weights[0].length === 7 && d.weights[1].length === 4")
+        first.get_by_test_id("activation").select_option("relu")
+        set_value(first, "train-lr", "0.1")
+        first.get_by_test_id("reg").select_option("l2")
+        set_value(first, "seed", "9")
+        new_network(first, "d.settings.seed === 9 && d.settings.activation === 'relu'")
+        first.get_by_test_id("train-copy-link").click()
+        link = first.get_by_test_id("train-link").input_value()
+        assert "#tab=train" in link and "hidden=7%2C4" in link
+        other.goto(link)
+        other.wait_for_function("() => window.autogradExplore.training.data !== null")
+        assert other.locator("#train-mode").is_visible() and other.locator("#program-mode").is_hidden()
+        for testid, value in [("dataset", "blobs"), ("classes", "4"), ("hidden", "7,4"), ("activation", "relu"),
+                              ("train-lr", "0.1"), ("reg", "l2"), ("seed", "9")]:
+            assert other.get_by_test_id(testid).input_value() == value, testid
+        same = "() => JSON.stringify([window.autogradExplore.training.points, window.autogradExplore.training.data.weights])"
+        assert other.evaluate(same) == first.evaluate(same)
+    finally:
+        first.close()
+        other.close()
+
+
+def test_export_downloads_the_model_load_reads_and_the_data_csv(page, tmp_path):
+    from autograd.ml import toy_data
+    from autograd.nn import load
+
+    training_tab(page)
+    with page.expect_download() as download:
+        page.get_by_test_id("export-model").click()
+    download.value.save_as(tmp_path / "model.json")
+    model = load(tmp_path / "model.json")
+    assert model.nouts == [8, 8, 1] and model.inputs == ["x1", "x2"]
+    weights = page.evaluate("() => window.autogradExplore.training.data.weights")
+    assert [[n["w"] for n in layer] for layer in weights] == [[[w.data for w in n.w] for n in layer.neurons] for layer in model.layers]
+    with page.expect_download() as download:
+        page.get_by_test_id("save-csv").click()
+    download.value.save_as(tmp_path / "data.csv")
+    points = toy_data.read_csv((tmp_path / "data.csv").read_text(), regression=False)
+    assert [list(p) for p in points] == page.evaluate("() => window.autogradExplore.training.points")
+
+
+def test_the_training_tab_works_from_the_keyboard_alone(page):
+    tab = page.context.browser.new_page()
+    try:
+        tab.goto(page.url.split("#")[0])
+        tab.wait_for_selector("[data-testid=value-L]")
+
+        def tab_to(testid):
+            for _ in range(80):
+                tab.keyboard.press("Tab")
+                if tab.evaluate("() => document.activeElement.dataset.testid") == testid:
+                    outline = tab.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
+                    assert outline != "none", f"{testid} shows no focus"
+                    return
+            raise AssertionError(f"Tab never reached {testid}")
+
+        tab_to("tab-train")
+        tab.keyboard.press("Enter")
+        tab.wait_for_function("() => window.autogradExplore.training.data !== null")
+        tab_to("train-10")
+        tab.keyboard.press("Enter")
+        tab.wait_for_function("() => document.querySelector('[data-testid=train-step]').textContent === '10'")
+        tab_to("sample-show")
+        tab.keyboard.press("Enter")
+        tab.get_by_test_id("sample").wait_for(state="visible")
+        tab_to("sample-next")
+        tab.keyboard.press("Enter")
+        assert tab.get_by_test_id("sample-counter").text_content().startswith("step 1 of ")
+        assert tab.get_by_test_id("sample-table").locator("tbody tr").count() > 10
+    finally:
+        tab.close()
+
+
+def test_points_added_and_removed_by_clicks_a_csv_loaded_and_play_then_pause(page, tmp_path):
+    training_tab(page)
+    page.get_by_test_id("npoints").fill("40")
+    page.get_by_test_id("npoints").dispatch_event("change")
+    new_network(page, "d.points.length === 40")
+    box = page.get_by_test_id("boundary").bounding_box()
+    page.get_by_test_id("click-mode").select_option("add")
+    page.get_by_test_id("add-class").select_option("1")
+    corner = page.evaluate("() => window.autogradExplore.training.box")
+    page.mouse.click(box["x"] + 1, box["y"] + 1)  # the top-left corner, far from every point
+    page.wait_for_function("() => window.autogradExplore.training.points.length === 41")
+    added = page.evaluate("() => window.autogradExplore.training.points[window.autogradExplore.training.ntrain - 1]")
+    assert added[2] == 1 and added[0] == pytest.approx(corner[0], abs=0.01 * (corner[1] - corner[0]))
+    assert added[1] == pytest.approx(corner[3], abs=0.01 * (corner[3] - corner[2]))
+    # the picture now spans the new point too: click where it is drawn to remove it
+    x, y = page.evaluate(f"""() => {{ const t = window.autogradExplore.training, b = t.box, r = document.querySelector('[data-testid=boundary]').getBoundingClientRect();
+        return [r.left + ({added[0]} - b[0]) / (b[1] - b[0]) * r.width, r.top + (b[3] - {added[1]}) / (b[3] - b[2]) * r.height]; }}""")
+    page.get_by_test_id("click-mode").select_option("remove")
+    page.mouse.click(x, y)
+    page.wait_for_function("() => window.autogradExplore.training.points.length === 40")
+    assert "your own data" in text(page, "data-note")
+    page.get_by_test_id("click-mode").select_option("select")
+    (tmp_path / "mine.csv").write_text("x1,x2,label\n0,0,0\n1,1,1\n0,1,2\n1,0,0\n0.5,0.5,1\n")
+    page.get_by_test_id("csv-file").set_input_files(str(tmp_path / "mine.csv"))
+    page.wait_for_function("() => window.autogradExplore.training.points.length === 5")
+    assert page.evaluate("() => window.autogradExplore.training.data.classes") == 3 and "mine.csv" in text(page, "data-note")
+    (tmp_path / "bad.csv").write_text("x1,x2,label\n0,0,0\n1,one,1\n")
+    page.get_by_test_id("csv-file").set_input_files(str(tmp_path / "bad.csv"))
+    page.get_by_test_id("train-error").wait_for(state="visible")
+    assert "CSV line 3: 'one' is not a number" in text(page, "train-error")
+    page.get_by_test_id("train-play").click()
+    page.wait_for_function("() => Number(document.querySelector('[data-testid=train-step]').textContent) >= 10")
+    assert page.get_by_test_id("train-play").get_attribute("aria-pressed") == "true"
+    page.get_by_test_id("train-play").click()
+    # the request under way ends; no other follows
+    stopped = page.evaluate("() => window.autogradExplore.training.queue.then(() => "
+                            "document.querySelector('[data-testid=train-step]').textContent)")
+    page.wait_for_timeout(300)
+    assert text(page, "train-step") == stopped and text(page, "train-play") == "play"
+    page.get_by_test_id("npoints").fill("100")
+    page.get_by_test_id("npoints").dispatch_event("change")
+    new_network(page, "d.points.length === 100 && d.classes === 2")

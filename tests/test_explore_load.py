@@ -49,7 +49,8 @@ def test_good_requests_stay_fast_while_five_heavy_ones_run(serving):
     now light requests take no lock, and each network trains under its own."""
     server = serving()
     expected = post(server, "/api/grad", PROGRAM)[1]
-    sessions = [post(server, "/api/train/new", {"dataset": "moons", "hidden": "24,24", "seed": 3})[1]["session"]
+    sessions = [post(server, "/api/train/new", {"dataset": "moons", "hidden": "24,24", "seed": 3,
+                                                     "batch": 100})[1]["session"]
                 for _ in range(5)]
     heavy_answers, latencies = [], []
 

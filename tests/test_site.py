@@ -227,10 +227,14 @@ def test_a_shared_link_opens_on_the_same_state(tab):
     tab.get_by_test_id("show-all").check()
 
 
-def test_training_says_it_needs_numpy(tab):
+def test_training_runs_in_the_browser_without_numpy(tab):
+    """The training tab's engine (autograd.apps.explore.training) is plain Python: it trains in Pyodide."""
     tab.get_by_test_id("tab-train").click()
-    tab.get_by_test_id("train-error").wait_for(state="visible", timeout=5000)
-    assert "numpy" in text(tab, "train-error")
+    tab.wait_for_function("() => document.querySelector('[data-testid=accuracy]').dataset.value !== undefined",
+                          timeout=60000)
+    tab.get_by_test_id("train-10").click()
+    tab.wait_for_function("() => document.querySelector('[data-testid=train-step]').textContent === '10'", timeout=60000)
+    assert tab.get_by_test_id("train-error").is_hidden()
     tab.get_by_test_id("tab-program").click()
 
 

@@ -136,9 +136,13 @@ class Module:
         """Write the parameters as JSON (no pickle) through `autograd.util.files`: the path is checked
         first, then written atomically (temporary file, fsync, rename; an existing file's mode is
         kept; a symbolic link is written through to its target)."""
-        payload = json.dumps({"format": MODEL_FORMAT, "version": MODEL_VERSION, "architecture": self.architecture(),
-                              **self.description(), "parameters": self.state_dict()})
-        files.atomic_write(path, payload)
+        files.atomic_write(path, json.dumps(self.saved()))
+
+    def saved(self) -> dict:
+        """The JSON object `save` writes (and `load` reads): format, version, architecture,
+        description and parameters."""
+        return {"format": MODEL_FORMAT, "version": MODEL_VERSION, "architecture": self.architecture(),
+                **self.description(), "parameters": self.state_dict()}
 
     def load(self, path: str | Path) -> None:
         """Read parameters saved by `save`, or raise and change nothing.

@@ -8,8 +8,7 @@ nothing a request sends can raise out of `Api.handle`.
     POST /api/graph        {"program", "at", "parameters"} → {"report", "model"} for the page's graph
     POST /api/step         ... + {"lr"}                   → one gradient-descent step on the parameters
     POST /api/check        ... + {"claims": TEXT}         → right/wrong per claim, never the true value
-    POST /api/train/new    {"dataset", "hidden", "lr", "seed"} → a small MLP and its data
-    POST /api/train/step   {"session", "steps"}           → trained further: loss, accuracy, boundary
+    POST /api/train/...                                   → the training tab (autograd.apps.explore.training)
 """
 
 from __future__ import annotations
@@ -17,28 +16,21 @@ from __future__ import annotations
 import contextlib
 import math
 import re
-import secrets
 import threading
-from collections import OrderedDict
-from dataclasses import dataclass, field
 
+from autograd.apps.explore import training
 from autograd.checking import check_claims
 from autograd.util import validate
 from autograd.lang import Evaluation, ExprError, Program, is_name, parse
 from autograd.explain import Trace, fmt, grad_report, trace
 
-__all__ = ["Api", "ApiError", "TRAIN_DATASETS", "starting_point", "program_error"]
+__all__ = ["Api", "ApiError", "starting_point", "program_error"]
 
-TRAIN_DATASETS = ("moons", "circles", "xor", "spirals")
 MAX_INPUTS = 200  # more than any program of MAX_PROGRAM_LENGTH characters can use
-MAX_TRAIN_STEPS = 100  # per request: a request answers within seconds
-MAX_SESSIONS = 8  # training sessions kept; the oldest is dropped
-MAX_HIDDEN = 32
-GRID = 36  # the decision boundary is sampled on GRID × GRID points
 # Heavy requests (training, and programs longer than HEAVY_PROGRAM characters) compute one at a
 # time, in their own lane: under the GIL, CPU-bound threads running at once finish no sooner
 # together than one after another, but each one more makes every light request's turns rarer.
-HEAVY_ROUTES = frozenset({"/api/train/new", "/api/train/step"})
+HEAVY_ROUTES = frozenset(training.ROUTES)
 HEAVY_PROGRAM = 1_000
 HEAVY_AT_ONCE = 1
 HEAVY_WAITING = 6  # heavy requests waiting for the lane; more are answered 503, so that waiting
@@ -139,38 +131,21 @@ def starting_point(source: str | None, at: dict[str, float]) -> tuple[str, dict[
     return source, at, parameters
 
 
-@dataclass
-class Session:
-    """A network in training: its data, its optimiser, its history."""
-
-    model: object
-    optimizer: object
-    X: list
-    y: list
-    loss: str
-    l2: float
-    steps: int = 0
-    losses: list[float] = field(default_factory=list)
-    accuracy: list[float] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
-
-
 class Api:
     """The routes. The program routes compute from the request alone (each builds its own graph;
     `no_grad` holds per thread), so they take no lock: a heavy request never makes a light one
-    wait for it. Heavy requests wait for one another in their own lane (``heavy``). A training
-    session is changed in place, under its own lock; the table of sessions under a short one
-    (``lock``), never held while computing."""
+    wait for it. Heavy requests wait for one another in their own lane (``heavy``). The training
+    routes are `autograd.apps.explore.training.Trainer`'s, registered here."""
 
     def __init__(self, program: str = "", at: dict[str, float] | None = None, parameters=()) -> None:
         self.start = {"program": program, "at": dict(at or {}), "parameters": list(parameters)}
         self.lock = threading.Lock()
         self.heavy = threading.Semaphore(HEAVY_AT_ONCE)
         self.heavy_waiting = 0  # under ``lock``
-        self.sessions: OrderedDict[str, Session] = OrderedDict()
+        self.trainer = training.Trainer()
         self.routes = {
             "/api/grad": self.grad, "/api/graph": self.graph, "/api/step": self.step,
-            "/api/check": self.check, "/api/train/new": self.train_new, "/api/train/step": self.train_step,
+            "/api/check": self.check, **self.trainer.routes(),
         }
 
     def handle(self, path: str, payload) -> tuple[int, dict]:
@@ -275,84 +250,3 @@ class Api:
         keep = ("claim", "quantity", "verdict")
         return {"claims": [{key: item[key] for key in keep} for item in report["claims"]],
                 **{key: report[key] for key in ("right", "wrong", "imprecise")}}
-
-    # ------------------------------------------------------------------ training a small network
-
-    def train_new(self, payload: dict) -> dict:
-        from autograd.ml.settings import DEFAULTS, build, load_data, settings_for
-
-        name = payload.get("dataset", "moons")
-        if name not in TRAIN_DATASETS:
-            raise ApiError(f"dataset must be one of {', '.join(TRAIN_DATASETS)}, got {str(name)[:40]!r}")
-        hidden = _hidden(payload.get("hidden", "8,8"))
-        seed = validate.in_range(validate.whole(payload.get("seed", 1), "seed"), "seed", 0, 2**32 - 1)
-        lr = validate.finite(payload.get("lr", DEFAULTS[name]["lr"]), "the learning rate")
-        validate.in_range(lr, "the learning rate", 0, 10, low_open=True)
-        # the page's network: 100 points, one hinge score, the dataset's optimiser at a constant rate
-        settings = settings_for(name, hidden=hidden, seed=seed, lr=lr, n=100, loss="hinge", schedule="constant")
-        X, y = load_data(settings)
-        model, optimizer = build(settings, inputs=2, classes=2)
-        session = Session(model, optimizer, X.tolist(), [int(v) for v in y], settings["loss"], settings["l2"])
-        session.accuracy.append(_accuracy(session))
-        key = secrets.token_hex(8)
-        with self.lock:
-            self.sessions[key] = session
-            while len(self.sessions) > MAX_SESSIONS:
-                self.sessions.popitem(last=False)
-        return {"session": key, "points": [[*row, label] for row, label in zip(session.X, session.y)],
-                **_progress(session, [])}
-
-    def train_step(self, payload: dict) -> dict:
-        from autograd.ml.train import fit
-
-        key = payload.get("session")
-        with self.lock:
-            session = self.sessions.get(key) if isinstance(key, str) else None
-        if session is None:
-            raise ApiError("no such training session (the server keeps the newest few): start a new network")
-        steps = payload.get("steps", 1)
-        validate.in_range(validate.whole(steps, "steps"), "steps", 1, MAX_TRAIN_STEPS)
-        with session.lock:  # one request at a time trains a given network
-            history = fit(session.model, session.X, session.y, loss=session.loss, optimizer=session.optimizer,
-                          epochs=steps, l2=session.l2, progress=False)  # full batch: one epoch is one step
-            session.steps += steps
-            session.losses += history.loss
-            session.accuracy += history.accuracy
-            return _progress(session, history.loss)
-
-
-def _hidden(text) -> list[int]:
-    if not isinstance(text, str) or not re.fullmatch(r"\s*\d+\s*(,\s*\d+\s*){0,2}", text):
-        raise ApiError(f"hidden layers are up to three sizes like 8,8, got {str(text)[:40]!r}")
-    sizes = [int(s) for s in text.split(",")]
-    if not all(1 <= s <= MAX_HIDDEN for s in sizes):
-        raise ApiError(f"each hidden layer has 1 to {MAX_HIDDEN} neurons, got {text!r}")
-    return sizes
-
-
-def _accuracy(session: Session) -> float:
-    from autograd.ml.train import accuracy
-
-    return accuracy(session.model, session.X, session.y)
-
-
-def _progress(session: Session, new_losses: list[float]) -> dict:
-    return {"step": session.steps, "losses": new_losses, "loss": session.losses[-1] if session.losses else None,
-            "accuracy": session.accuracy[-1], "boundary": _boundary(session)}
-
-
-def _boundary(session: Session) -> dict:
-    """The network's score on a GRID × GRID lattice over the data (with a margin): > 0 is class 1."""
-    from autograd.core import no_grad
-
-    xs, ys = [p[0] for p in session.X], [p[1] for p in session.X]
-    margin_x, margin_y = 0.15 * (max(xs) - min(xs)), 0.15 * (max(ys) - min(ys))
-    box = [min(xs) - margin_x, max(xs) + margin_x, min(ys) - margin_y, max(ys) + margin_y]
-    scores = []
-    with no_grad():
-        for j in range(GRID):
-            y = box[3] - (box[3] - box[2]) * (j + 0.5) / GRID
-            for i in range(GRID):
-                x = box[0] + (box[1] - box[0]) * (i + 0.5) / GRID
-                scores.append(round(session.model([x, y]).data, 4))
-    return {"box": box, "size": GRID, "scores": scores}

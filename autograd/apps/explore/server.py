@@ -50,6 +50,8 @@ STATIC = {  # the only files served: name → (the package whose static/ folder 
     "index.html": ("autograd.apps.explore", "text/html; charset=utf-8"),
     "explore.js": ("autograd.apps.explore", "text/javascript; charset=utf-8"),
     "explore.css": ("autograd.apps.explore", "text/css; charset=utf-8"),
+    "train.js": ("autograd.apps.explore", "text/javascript; charset=utf-8"),
+    "train.css": ("autograd.apps.explore", "text/css; charset=utf-8"),
     # the graph's drawing script and style belong to autograd.viz, which the step-through page uses too
     "graph.js": ("autograd.viz", "text/javascript; charset=utf-8"),
     "graph.css": ("autograd.viz", "text/css; charset=utf-8"),

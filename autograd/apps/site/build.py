@@ -40,6 +40,7 @@ PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_s
 STAMP = ".autograd-site-stamp"
 PAGE_STATIC = {  # file name → the package whose static/ folder holds it
     "explore.js": "autograd.apps.explore", "explore.css": "autograd.apps.explore",
+    "train.js": "autograd.apps.explore", "train.css": "autograd.apps.explore",
     "graph.js": "autograd.viz", "graph.css": "autograd.viz", "site.js": "autograd.apps.site",
     "check.js": "autograd.apps.site", "check.css": "autograd.apps.site",
 }

@@ -242,79 +242,11 @@
     });
   });
 
-  /* ------------------------------------------------------------------ training a small network */
-
-  var training = { session: null, losses: [], points: [], busy: false };
-
-  function trainNew() {
-    var body = { dataset: $("dataset").value, hidden: $("hidden").value };
-    var lr = parseFloat($("train-lr").value);
-    if (isFinite(lr)) body.lr = lr;
-    return api("/api/train/new", body).then(function (answer) {
-      if (!answer.ok) { trainError(answer.data.error); return; }
-      trainError("");
-      training.session = answer.data.session; training.points = answer.data.points; training.losses = [];
-      showTraining(answer.data);
-    });
-  }
-
-  function trainSteps(n) {
-    if (training.busy) return Promise.resolve();
-    if (!training.session) return trainNew().then(function () { return trainSteps(n); });
-    training.busy = true;
-    return api("/api/train/step", { session: training.session, steps: n }).then(function (answer) {
-      training.busy = false;
-      if (!answer.ok) { trainError(answer.data.error); return; }
-      training.losses = training.losses.concat(answer.data.losses);
-      showTraining(answer.data);
-    }, function () { training.busy = false; });
-  }
-
-  function trainError(text) { $("train-error").hidden = !text; $("train-error").textContent = text; }
-
-  function showTraining(data) {
-    $("train-step").textContent = data.step;
-    $("train-loss").textContent = data.loss === null ? "–" : data.loss.toPrecision(4);
-    $("accuracy").textContent = (100 * data.accuracy).toFixed(0) + "%";
-    $("accuracy").setAttribute("data-value", data.accuracy);
-    drawHistory($("train-history"), training.losses, "loss");
-    drawBoundary($("boundary"), data.boundary, training.points);
-  }
-
-  function drawBoundary(canvas, b, points) {
-    var ctx = canvas.getContext("2d"), W = canvas.width, H = canvas.height, cell = W / b.size;
-    // the cells are semi-transparent: without clearing, the last dataset's points and boundary show through
-    ctx.clearRect(0, 0, W, H);
-    for (var j = 0; j < b.size; j++) {
-      for (var i = 0; i < b.size; i++) {
-        var s = b.scores[j * b.size + i], a = 0.15 + 0.45 * Math.min(1, Math.abs(s));
-        ctx.fillStyle = s > 0 ? "rgba(255,140,40," + a + ")" : "rgba(50,120,220," + a + ")";
-        ctx.fillRect(Math.floor(i * cell), Math.floor(j * H / b.size), Math.ceil(cell), Math.ceil(H / b.size));
-      }
-    }
-    var box = b.box;
-    training.box = box;
-    points.forEach(function (p) {
-      var x = (p[0] - box[0]) / (box[1] - box[0]) * W, y = (box[3] - p[1]) / (box[3] - box[2]) * H;
-      ctx.beginPath(); ctx.arc(x, y, 4.5, 0, 2 * Math.PI);
-      ctx.fillStyle = p[2] ? "#d35400" : "#1f4e9c"; ctx.fill();
-      ctx.lineWidth = 1.5; ctx.strokeStyle = "#fff"; ctx.stroke();
-    });
-    canvas.setAttribute("data-points", points.length);
-  }
-
-  $("train-new").addEventListener("click", trainNew);
-  $("train-1").addEventListener("click", function () { trainSteps(1); });
-  $("train-10").addEventListener("click", function () { trainSteps(10); });
-  $("train-50").addEventListener("click", function () { trainSteps(50); });
-  $("dataset").addEventListener("change", trainNew);
-
   function tab(which) {
     $("program-mode").hidden = which !== "program";
     $("train-mode").hidden = which !== "train";
     $("tab-program").classList.toggle("on", which === "program");
     $("tab-train").classList.toggle("on", which === "train");
-    if (which === "train" && !training.session) trainNew();
     if (which === "program" && state.model) stepper.load(state.model, true);
   }
   $("tab-program").addEventListener("click", function () { tab("program"); });
@@ -323,7 +255,8 @@
   /* ------------------------------------------------------------------ the state in the link: #program=…&at=…&step=… */
 
   function saveLink() {
-    if (!state.model || !state.report) return;
+    // the training tab keeps its own state in the link (train.js) while it is shown
+    if (!state.model || !state.report || $("program-mode").hidden) return;
     var values = {};
     state.inputs.forEach(function (n) { values[n] = state.values[n]; });
     var fragment = new URLSearchParams({ program: state.program, at: JSON.stringify(values),
@@ -361,5 +294,5 @@
       document.body.setAttribute("data-ready", "1");
     });
   });
-  window.autogradExplore = { state: state, refresh: refresh, stepper: stepper, training: training };
+  window.autogradExplore = { state: state, refresh: refresh, stepper: stepper, api: api };
 })();
