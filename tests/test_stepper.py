@@ -207,3 +207,16 @@ def test_an_unlabelled_output_is_called_out_in_the_chain_rule_lines():
     taken = Value(1.0, label="out")
     texts = [s["text"] for s in page_model(taken * 2)["steps"] if s["phase"] == "backward"]
     assert texts[0].startswith("∂out2/∂out2 = 1")
+
+
+def test_a_compound_quantity_in_brackets_of_its_own_is_bracketed_whole():
+    """(x + 1) * (y + 2) starts with ( and ends with ): the lines read ∂out/∂(x + 1) * (y + 2)."""
+    from autograd.explain import wrap
+
+    assert wrap("(x + 1) * (y + 2)") == "((x + 1) * (y + 2))"
+    assert wrap("(x + 1)") == "(x + 1)" and wrap("(a + (b))") == "(a + (b))" and wrap("w1") == "w1"
+    x, y = Value(2.0, label="x"), Value(0.5, label="y")
+    texts = [s["text"] for s in page_model(((x + 1) * (y + 2)).exp())["steps"] if s["phase"] == "backward"]
+    assert texts[1] == "∂out/∂((x + 1) * (y + 2)) = exp((x + 1) * (y + 2)) = 1808.04"
+    assert texts[2].startswith("∂out/∂(x + 1) = ∂out/∂((x + 1) * (y + 2)) · ∂((x + 1) * (y + 2))/∂(x + 1) = ")
+    assert not any(re.search(r"∂\(x \+ 1\) \* \(y", t) for t in texts)
