@@ -10,6 +10,7 @@
   "use strict";
   var SVG = "http://www.w3.org/2000/svg";
   var CHAR = 7.9;      // px per character of 13 px monospace
+  var LABEL_CHAR = 7.3; // px per character of an edge label (12 px monospace)
   var LINE = 18;       // px between text lines in a node
   var PAD = 8;
   var GAP_X = 96;      // room for an edge's local-derivative label
@@ -239,6 +240,9 @@
       var t = 0.35, u = 1 - t;
       var lx = u * u * u * x1 + 3 * u * u * t * (x1 + dx) + 3 * u * t * t * (x2 - dx) + t * t * t * x2;
       var ly = u * u * u * y1 + 3 * u * u * t * y1 + 3 * u * t * t * y2 + t * t * t * y2;
+      // but clear of both boxes: a long number centred there would start over the child
+      var half = (e.local || "").length * LABEL_CHAR / 2, lo = x1 + 4 + half, hi = x2 - 12 - half;
+      lx = lo <= hi ? Math.min(Math.max(lx, lo), hi) : (x1 + x2 - 8) / 2;
       var label = make("text", { x: lx, y: ly - 4, "text-anchor": "middle" }, group);
       return { group: group, label: label };
     });
