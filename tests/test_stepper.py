@@ -345,3 +345,23 @@ def test_the_graph_has_a_table_a_screen_reader_reads_with_the_true_gradients(bro
     assert page.get_by_role("table", name=re.compile("The graph as a table")).is_visible()
     assert not page.get_by_test_id("graph-picture").is_visible()
     page.close()
+
+
+def test_every_edge_label_is_clear_of_every_box(browser, pages, tmp_path):
+    """A long local derivative centred a third of the way along its edge started over the child."""
+    a, b = Value(-0.000123456789, label="a"), Value(2.5e-7, label="b")
+    long_labels = tmp_path / "long.html"
+    long_labels.write_text(stepper_html((a * b).exp() * a), encoding="utf-8")
+    for which in [*pages, "long"]:
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        page.goto(pages[which] if which in pages else long_labels.as_uri())
+        page.check("#show-all")
+        covered = page.evaluate("""() => {
+          const boxes = [...document.querySelectorAll('.gnode rect')].map(r => r.getBoundingClientRect());
+          return [...document.querySelectorAll('.gedge text')].filter(t => t.textContent).filter(t => {
+            const a = t.getBoundingClientRect();
+            return boxes.some(b => !(a.right <= b.left || a.left >= b.right || a.bottom <= b.top || a.top >= b.bottom));
+          }).map(t => t.textContent); }""")
+        labels = page.locator(".gedge text").count()
+        assert labels >= 4 and covered == [], (which, covered)
+        page.close()

@@ -236,13 +236,20 @@
       var group = make("g", { "class": "gedge", id: "e_v" + e.child + "_v" + e.node + "_" + e.position }, edgeLayer);
       make("path", { d: "M" + x1 + "," + y1 + " C" + (x1 + dx) + "," + y1 + " " + (x2 - dx) + "," + y2 + " " + x2 + "," + y2 }, group);
       make("path", { d: "M" + (x2 - 7) + "," + (y2 - 4) + " L" + x2 + "," + y2 + " L" + (x2 - 7) + "," + (y2 + 4) }, group);
-      // the label a third of the way from the child: where edges into one node are still apart
-      var t = 0.35, u = 1 - t;
-      var lx = u * u * u * x1 + 3 * u * u * t * (x1 + dx) + 3 * u * t * t * (x2 - dx) + t * t * t * x2;
-      var ly = u * u * u * y1 + 3 * u * u * t * y1 + 3 * u * t * t * y2 + t * t * t * y2;
-      // but clear of both boxes: a long number centred there would start over the child
-      var half = (e.local || "").length * LABEL_CHAR / 2, lo = x1 + 4 + half, hi = x2 - 12 - half;
-      lx = lo <= hi ? Math.min(Math.max(lx, lo), hi) : (x1 + x2 - 8) / 2;
+      // the label a third of the way from the child (where edges into one node are still apart),
+      // but within the last gap before the node (an edge across columns passes over their boxes)
+      // and clear of the boxes on both sides of it (a long number there would start over the child)
+      var bez = function (t, a, b, c, d) { var u = 1 - t; return u * u * u * a + 3 * u * u * t * b + 3 * u * t * t * c + t * t * t * d; };
+      var half = (e.local || "").length * LABEL_CHAR / 2;
+      var lo = Math.max(x1, x2 - GAP_X) + 4 + half, hi = x2 - 12 - half;
+      var lx = bez(0.35, x1, x1 + dx, x2 - dx, x2);
+      lx = lo <= hi ? Math.min(Math.max(lx, lo), hi) : (Math.max(x1, x2 - GAP_X) + x2 - 8) / 2;
+      var t0 = 0, t1 = 1;   // the curve's x grows with t: find where it reaches lx
+      for (var step = 0; step < 30; step++) {
+        var mid = (t0 + t1) / 2;
+        if (bez(mid, x1, x1 + dx, x2 - dx, x2) < lx) t0 = mid; else t1 = mid;
+      }
+      var ly = bez(t0, y1, y1, y2, y2);
       var label = make("text", { x: lx, y: ly - 4, "text-anchor": "middle" }, group);
       return { group: group, label: label };
     });
