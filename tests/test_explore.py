@@ -693,3 +693,87 @@ def test_points_added_and_removed_by_clicks_a_csv_loaded_and_play_then_pause(pag
     page.get_by_test_id("npoints").fill("100")
     page.get_by_test_id("npoints").dispatch_event("change")
     new_network(page, "d.points.length === 100 && d.classes === 2")
+
+
+# ---------------------------------------------------------------- the program tab: first view, keyboard, text alternative
+
+
+def program_tab(server, page, width=1280, height=860):
+    """A fresh tab of the explorer at the starting program (the worked example), of this size."""
+    tab = page.context.browser.new_page(viewport={"width": width, "height": height})
+    tab.set_default_timeout(5000)
+    tab.goto(server.url)
+    tab.wait_for_selector("[data-testid=value-L]")
+    return tab
+
+
+def test_the_program_tabs_first_view_fits_the_whole_graph_at_any_window_size(server, page):
+    """At 1400×900 the output node was off the right edge of the first view."""
+    from graph_checks import NODES, OUTSIDE
+
+    for width, height in [(1400, 900), (800, 600), (390, 844)]:
+        tab = program_tab(server, page, width, height)
+        assert tab.evaluate(NODES) == 11 and tab.evaluate(OUTSIDE) == [], (width, height)
+        tab.get_by_test_id("tab-train").click()  # hidden, then shown again: still the whole graph
+        tab.get_by_test_id("tab-program").click()
+        tab.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+        assert tab.evaluate(OUTSIDE) == [], ("shown again", width, height)
+        tab.close()
+
+
+def test_the_program_tab_from_the_keyboard_alone(server, page):
+    """Type a program, move an input, step backward and take a descent step, without the mouse;
+    every control of the tab is reached by Tab and shows that it has the focus."""
+    from graph_checks import CONTROLS, tab_to
+
+    tab = program_tab(server, page)
+    passed = tab_to(tab, "program")
+    tab.keyboard.press("Control+a")
+    tab.keyboard.type("L = (w - 3)**2 + (b + 1)**2")
+    tab.wait_for_selector("[data-testid=slider-b]")
+    tab.wait_for_function("() => document.querySelector('[data-testid=loss]').textContent === '8'")  # w, b start at 1
+    controls = set(tab.evaluate(CONTROLS, "#program-mode"))  # this program's inputs
+    passed += tab_to(tab, "input-w")
+    tab.keyboard.press("Control+a")
+    tab.keyboard.type("0")
+    passed += tab_to(tab, "slider-b")
+    tab.keyboard.press("ArrowRight")  # the slider moves b by 0.01
+    tab.wait_for_function("() => document.querySelector('[data-testid=loss]').textContent === '13.0401'")
+    assert tab.get_by_test_id("input-b").input_value() == "1.01"
+    passed += tab_to(tab, "step-backward")
+    count = int(tab.evaluate("autogradExplore.stepper.model.steps.length"))
+    tab.keyboard.press("Enter")  # from all shown: the last step
+    tab.keyboard.press("Enter")
+    assert text(tab, "counter") == f"step {count - 1} of {count}"
+    assert not tab.get_by_test_id("show-all").is_checked()
+    passed += tab_to(tab, "take-step")
+    tab.keyboard.press("Enter")
+    tab.wait_for_function("() => Number(document.querySelector('[data-testid=loss]').textContent) < 13.0401")
+    assert tab.evaluate("autogradExplore.state.history.length") == 2
+    passed += tab_to(tab, "graph-picture")
+    tab.keyboard.press("End")
+    assert text(tab, "counter") == f"step {count} of {count}"
+    reached = {p["id"] for p in passed}
+    assert controls <= reached, controls - reached
+    assert {"learn-w", "input-b", "lr", "claims", "check", "show-all", "copy-link", "zoom in"} <= reached
+    assert all(p["visible"] for p in passed), [p["id"] for p in passed if not p["visible"]]
+    tab.close()
+
+
+def test_the_program_tabs_graph_has_a_table_with_the_gradients_the_api_gives(server, page):
+    """The picture's text alternative (its aria-describedby): every value and gradient, as computed."""
+    from autograd.explain import fmt
+    from graph_checks import TABLE
+
+    tab = program_tab(server, page)
+    shown = tab.evaluate(TABLE)
+    assert (shown["tag"], shown["role"], shown["display"]) == ("TABLE", "img", "table")
+    status, answer = request(server, "POST", "/api/grad", {"program": tab.get_by_test_id("program").input_value(),
+                                                           "at": tab.evaluate("autogradExplore.state.values")})
+    assert status == 200 and set(answer["grads"]) <= set(shown["rows"])
+    for name, grad in answer["grads"].items():
+        assert shown["rows"][name] == [fmt(answer["values"][name]), fmt(grad)], name
+    assert shown["rows"]["w1"][1] == "-0.0331113"
+    for name in ("input-w1", "slider-w1", "learn-w1"):  # each input's controls have a name a screen reader says
+        assert tab.get_by_test_id(name).evaluate("e => e.labels.length || e.getAttribute('aria-label')"), name
+    tab.close()

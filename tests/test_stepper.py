@@ -15,6 +15,7 @@ from autograd.ml.nn import MLP
 from autograd.explain import fmt
 from autograd.viz import page_model, readable_parameter_name, stepper, stepper_html
 from chromium_browser import launch
+from graph_checks import CONTROLS, FOCUSED, NODES, OUTSIDE, TABLE, tab_to
 
 
 def walkthrough_model():
@@ -177,10 +178,12 @@ def test_page_reveals_gradients_step_by_step(browser, tmp_path):
     assert all(t == "grad ?" for t in grads.all_text_contents())
     page.check("#show-all")
     assert "grad -0.0331113" in grads.all_text_contents()
-    # readable at the default zoom: actual size, no text under 12 px
+    # the first view fits the graph, never above actual size; at actual size no text is under 12 px
     smallest = page.evaluate("""Math.min(...[...document.querySelectorAll('#graph svg text')]
         .map(t => parseFloat(getComputedStyle(t).fontSize)))""")
     assert smallest >= 12
+    assert float(re.search(r"scale\(([\d.]+)\)", page.locator("#graph svg > g").get_attribute("transform"))[1]) <= 1
+    page.click(".zoom button[title='actual size']")
     assert "scale(1)" in page.locator("#graph svg > g").get_attribute("transform")
     page.click(".zoom button[title='zoom in']")
     assert "scale(1.25)" in page.locator("#graph svg > g").get_attribute("transform")
@@ -207,3 +210,158 @@ def test_an_unlabelled_output_is_called_out_in_the_chain_rule_lines():
     taken = Value(1.0, label="out")
     texts = [s["text"] for s in page_model(taken * 2)["steps"] if s["phase"] == "backward"]
     assert texts[0].startswith("∂out2/∂out2 = 1")
+
+
+def test_a_compound_quantity_in_brackets_of_its_own_is_bracketed_whole():
+    """(x + 1) * (y + 2) starts with ( and ends with ): the lines read ∂out/∂(x + 1) * (y + 2)."""
+    from autograd.explain import wrap
+
+    assert wrap("(x + 1) * (y + 2)") == "((x + 1) * (y + 2))"
+    assert wrap("(x + 1)") == "(x + 1)" and wrap("(a + (b))") == "(a + (b))" and wrap("w1") == "w1"
+    x, y = Value(2.0, label="x"), Value(0.5, label="y")
+    texts = [s["text"] for s in page_model(((x + 1) * (y + 2)).exp())["steps"] if s["phase"] == "backward"]
+    assert texts[1] == "∂out/∂((x + 1) * (y + 2)) = exp((x + 1) * (y + 2)) = 1808.04"
+    assert texts[2].startswith("∂out/∂(x + 1) = ∂out/∂((x + 1) * (y + 2)) · ∂((x + 1) * (y + 2))/∂(x + 1) = ")
+    assert not any(re.search(r"∂\(x \+ 1\) \* \(y", t) for t in texts)
+
+
+# ---------------------------------------------------------------- the first view, the keyboard, the table
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory):
+    """The walkthrough's page and an MLP's (two hidden layers of 4, one sample's loss)."""
+    folder = tmp_path_factory.mktemp("pages")
+    evaluation = worked.run(worked.Example())[0].evaluation
+    model = MLP(2, [4, 4, 1], seed=0)
+    loss = (model([0.5, -1.0]) - 1.0) ** 2
+    written = {"walkthrough": stepper_html(evaluation.root, constants=evaluation.constants,
+                                           parameters=[evaluation.values[w] for w in worked.PARAMETERS]),
+               "mlp": stepper_html(loss, parameters=model)}
+    for name, html in written.items():
+        (folder / f"{name}.html").write_text(html, encoding="utf-8")
+    return {name: (folder / f"{name}.html").as_uri() for name in written}
+
+
+def settle(page):
+    """Two animation frames: a ResizeObserver's callback has run."""
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+
+
+@pytest.mark.parametrize("which, nodes", [("walkthrough", 11), ("mlp", 56)])
+def test_the_first_view_fits_the_whole_graph_at_any_window_size(browser, pages, which, nodes):
+    """At 1400×900 the output was off the right edge; on an MLP's page the last node under the legend."""
+    for width, height in [(1400, 900), (800, 600), (390, 844)]:
+        page = browser.new_page(viewport={"width": width, "height": height})
+        page.goto(pages[which])
+        assert page.evaluate(NODES) == nodes
+        assert page.evaluate(OUTSIDE) == [], (width, height)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width  # no sideways scrolling
+        page.set_viewport_size({"width": height, "height": width})  # turned: the view follows the window
+        settle(page)
+        assert page.evaluate(OUTSIDE) == [], ("turned", width, height)
+        page.close()
+
+
+def test_moved_by_hand_the_view_stays_until_fit_is_pressed(browser, pages):
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto(pages["walkthrough"])
+    page.click(".zoom button[title='zoom in']")
+    page.click(".zoom button[title='zoom in']")
+    moved = page.locator("#graph svg > g").get_attribute("transform")
+    page.set_viewport_size({"width": 1300, "height": 900})
+    settle(page)
+    assert page.locator("#graph svg > g").get_attribute("transform") == moved and page.evaluate(OUTSIDE)
+    page.click(".zoom button[title='fit the whole graph']")
+    assert page.evaluate(OUTSIDE) == []
+    page.close()
+
+
+def test_the_page_works_from_the_keyboard_alone_with_the_focus_visible(browser, pages):
+    page = browser.new_page(viewport={"width": 1200, "height": 800})
+    page.goto(pages["walkthrough"])
+    count = page.evaluate("autogradStepper.model.steps.length")
+    controls = set(page.evaluate(CONTROLS, "body"))
+    assert {"next", "show-all", "zoom in", "zoom out", "fit the whole graph", "actual size",
+            "show the graph as a table", "graph-picture"} <= controls
+    passed = tab_to(page, "next")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Space")
+    assert page.locator("#counter").text_content() == f"step 3 of {count}"
+    page.keyboard.press("Shift+Tab")  # back to Prev, now enabled
+    assert page.evaluate(FOCUSED)["id"] == "prev"
+    page.keyboard.press("Enter")
+    page.keyboard.press("Enter")  # at step 1 Prev is disabled: the focus moves to Next, not the page's start
+    assert page.locator("#counter").text_content() == f"step 1 of {count}"
+    assert page.evaluate(FOCUSED)["id"] == "next"
+    passed += tab_to(page, "graph-picture")
+    transform = lambda: page.locator("#graph svg > g").get_attribute("transform")  # noqa: E731
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowLeft")
+    assert page.locator("#counter").text_content() == f"step 2 of {count}"  # one step per key on the picture
+    fitted = transform()
+    page.keyboard.press("+")
+    zoomed = transform()
+    assert zoomed != fitted and "scale" in zoomed
+    page.keyboard.press("Shift+ArrowRight")
+    assert transform() != zoomed
+    page.keyboard.press("0")
+    assert page.evaluate(OUTSIDE) == []
+    passed += tab_to(page, "show-all", most=20)
+    page.keyboard.press("Space")
+    assert page.locator("#show-all").is_checked()
+    reached = {p["id"] for p in passed}
+    assert controls <= reached, controls - reached
+    assert all(p["visible"] for p in passed), [p["id"] for p in passed if not p["visible"]]
+    page.close()
+
+
+def test_the_graph_has_a_table_a_screen_reader_reads_with_the_true_gradients(browser, pages):
+    """The picture's text alternative: a table (aria-describedby) of every value and gradient,
+    following the steps; all shown, its numbers are the gradients a backward pass gives."""
+    x, w1, w2, y = (Value(v) for v in (2.0, 0.5, 0.3, 0.5))
+    z = w1 * x
+    h = z.sigmoid()
+    yhat = w2 * h
+    e = y - yhat
+    loss = 0.5 * e**2
+    loss.backward()
+    true = {"x": x, "w1": w1, "w2": w2, "y": y, "z": z, "h": h, "yhat": yhat, "e": e, "L": loss}
+    page = browser.new_page(viewport={"width": 1200, "height": 800})
+    page.goto(pages["walkthrough"])
+    table = page.evaluate(TABLE)
+    assert (table["tag"], table["role"], table["display"]) == ("TABLE", "img", "table")
+    assert table["label"].startswith("computation graph of 11 values ending at L")
+    assert "value" in table["caption"] and "gradient" in table["caption"]
+    assert page.get_by_role("table", name=re.compile("The graph as a table")).count() == 1
+    assert table["rows"]["w1"] == ["0.5", "?"] and table["rows"]["z"] == ["1", "?"]  # step 1: z is computed
+    assert table["rows"]["h"] == ["?", "?"] and table["rows"]["0.5"] == ["0.5", "none (a constant)"]
+    page.check("#show-all")
+    rows = page.evaluate(TABLE)["rows"]
+    assert {name: rows[name] for name in true} == {name: [fmt(v.data), fmt(v.grad)] for name, v in true.items()}
+    assert rows["w1"] == ["0.5", "-0.0331113"]
+    page.click(".zoom button[title='show the graph as a table']")  # shown instead of the picture, to anyone
+    assert page.get_by_role("table", name=re.compile("The graph as a table")).is_visible()
+    assert not page.get_by_test_id("graph-picture").is_visible()
+    page.close()
+
+
+def test_every_edge_label_is_clear_of_every_box(browser, pages, tmp_path):
+    """A long local derivative centred a third of the way along its edge started over the child."""
+    a, b = Value(-0.000123456789, label="a"), Value(2.5e-7, label="b")
+    long_labels = tmp_path / "long.html"
+    long_labels.write_text(stepper_html((a * b).exp() * a), encoding="utf-8")
+    for which in [*pages, "long"]:
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        page.goto(pages[which] if which in pages else long_labels.as_uri())
+        page.check("#show-all")
+        covered = page.evaluate("""() => {
+          const boxes = [...document.querySelectorAll('.gnode rect')].map(r => r.getBoundingClientRect());
+          return [...document.querySelectorAll('.gedge text')].filter(t => t.textContent).filter(t => {
+            const a = t.getBoundingClientRect();
+            return boxes.some(b => !(a.right <= b.left || a.left >= b.right || a.bottom <= b.top || a.top >= b.bottom));
+          }).map(t => t.textContent); }""")
+        labels = page.locator(".gedge text").count()
+        assert labels >= 4 and covered == [], (which, covered)
+        page.close()

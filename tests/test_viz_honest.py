@@ -5,6 +5,8 @@ import re
 
 import pytest
 
+from autograd import Value
+from autograd.explain import fmt
 from autograd.ml.nn import MLP
 from autograd.viz import draw, draw_steps, page_model
 from autograd.viz.dot import COLOURS
@@ -101,3 +103,27 @@ def test_an_mlp_picture_has_no_edge_less_value_and_names_every_parameter():
     assert edge_less(source) == [] and "_ref_" not in source  # the output layer's weights too
     names = [label.split(" | ")[0] for label, colour in nodes.values() if colour == COLOURS["parameter"]]
     assert len(names) == len(model.parameters()) and all(re.fullmatch(r"L\d_n\d_(w\d|b)", n) for n in names)
+
+
+def test_the_svg_is_an_image_with_every_value_and_gradient_as_its_text_alternative():
+    """A screen reader reads the picture's <title> and <desc>: every value drawn, with its gradient."""
+    import xml.etree.ElementTree as ET
+
+    from autograd.viz import draw_steps
+
+    x, w1, w2 = Value(2.0, label="x"), Value(0.5, label="w1"), Value(0.3, label="w2")
+    loss = 0.5 * (0.5 - w2 * (w1 * x).sigmoid()) ** 2
+    loss.label = "L"
+    loss.backward()
+    root = ET.fromstring(draw(loss, parameters=[w1, w2]).svg())
+    svg = "{http://www.w3.org/2000/svg}"
+    assert root.get("role") == "img" and [c.tag for c in root[:2]] == [svg + "title", svg + "desc"]
+    assert root[0].text == "computation graph of 9 values ending at L"
+    described = root[1].text
+    for v in (x, w1, w2, loss):
+        assert f"{v.label} ({'parameter' if v in (w1, w2) else 'input' if v is x else 'output'}): " \
+               f"value {fmt(v.data, 4)}, gradient {fmt(v.grad, 4)}" in described
+    assert described.count("gradient") == 9  # every value drawn (the constants are on their operations)
+    assert "sigmoid(w1 * x) (intermediate): value 0.7311, gradient -0.0842" in described
+    line, picture = draw_steps(loss, parameters=[w1, w2])[0]
+    assert ET.fromstring(picture.svg())[0].text.endswith(f"at the step {line}")

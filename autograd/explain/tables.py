@@ -40,10 +40,23 @@ def factor(x: float, digits: int = 6) -> str:
 
 
 def wrap(name: str) -> str:
-    """Parenthesise a compound name so that it reads as one quantity after ∂: ∂L/∂(e**2)."""
-    if is_name(name) or _is_number(name) or (name.startswith("(") and name.endswith(")")):
+    """Parenthesise a compound name so that it reads as one quantity after ∂: ∂L/∂(e**2),
+    ∂L/∂((x + 1) * (y + 2)); a name already in one pair of brackets is left as it is."""
+    if is_name(name) or _is_number(name) or _bracketed(name):
         return name
     return f"({name})"
+
+
+def _bracketed(text: str) -> bool:
+    """Whether the first bracket of ``text`` closes at its end: '(a + b)', not '(a) * (b)'."""
+    if not text.startswith("("):
+        return False
+    depth = 0
+    for i, ch in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if depth == 0:
+            return i == len(text) - 1
+    return False
 
 
 def _is_number(text: str) -> bool:

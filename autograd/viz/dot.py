@@ -109,6 +109,21 @@ class Scene:
     def kind(self, node: Value) -> str:
         return node_kind(node, self.root, self.params, self.consts)
 
+    def text_alternative(self, limit: int = 200) -> tuple[str, str]:
+        """What a screen reader says for the picture: a short name, and a description listing
+        each value drawn (its name as the chain-rule lines write it, or, when no value is labelled,
+        its id and operation; its kind, value and gradient), at most ``limit`` of them."""
+        shown = [node for node in self.order if node in self.shown]
+        end = f" ending at {self.names[self.root]}" if self.root in self.titled else ""
+        name = f"computation graph of {len(self.order):,} values{end}"
+        items = []
+        for node in shown[:limit]:
+            what = self.names.get(node) or " ".join(filter(None, [self.ids[node], op_symbol(node)]))
+            items.append(f"{what} ({self.kind(node)}): value {fmt(node.data, self.digits)}, "
+                         f"gradient {fmt(node.grad, self.digits)}")
+        more = f"; and {len(shown) - limit:,} more" if len(shown) > limit else ""
+        return name, "; ".join(items) + more + "."
+
     def digraph(self, highlight: Iterable[Value] = (),
                 highlight_edges: Iterable[tuple[Value, Value]] = ()) -> graphviz.Digraph:
         """The picture as a `graphviz.Digraph`: ``highlight`` values and (node, child) edges in red."""

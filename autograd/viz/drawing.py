@@ -6,6 +6,8 @@ notebook or saved; only then is it rendered (`autograd.viz.render`).
 
 from __future__ import annotations
 
+import html
+import re
 import warnings
 from collections.abc import Iterable
 from pathlib import Path
@@ -26,10 +28,14 @@ __all__ = ["GraphPicture", "draw", "draw_steps"]
 
 
 class GraphPicture:
-    """A drawn graph: ``.source`` (DOT), ``.svg()``, ``.save(path)``; shows itself in Jupyter."""
+    """A drawn graph: ``.source`` (DOT), ``.svg()``, ``.save(path)``; shows itself in Jupyter.
 
-    def __init__(self, digraph: graphviz.Digraph) -> None:
+    The SVG is an image with a text alternative: its ``<title>`` (``alt[0]``: what it is) and
+    ``<desc>`` (``alt[1]``: every value and gradient drawn), which a screen reader reads."""
+
+    def __init__(self, digraph: graphviz.Digraph, alt: tuple[str, str] = ("computation graph", "")) -> None:
         self.digraph = digraph
+        self.alt = alt
         self._svg: str | None = None
 
     @property
@@ -38,7 +44,7 @@ class GraphPicture:
 
     def svg(self) -> str:
         if self._svg is None:
-            self._svg = render.render_svg(self.source)
+            self._svg = _described(render.render_svg(self.source), *self.alt)
         return self._svg
 
     def _repr_svg_(self) -> str:
@@ -103,7 +109,7 @@ def draw(
                   show_locals=show_locals, parameters=parameters, constants=constants, max_nodes=max_nodes,
                   max_elements=max_elements)
     _warn_if_collapsed(scene)
-    return GraphPicture(scene.digraph(highlight, highlight_edges))
+    return GraphPicture(scene.digraph(highlight, highlight_edges), scene.text_alternative())
 
 
 def draw_steps(root: Value, digits: int = 4, *, order: list[Value] | None = None,
@@ -121,14 +127,28 @@ def draw_steps(root: Value, digits: int = 4, *, order: list[Value] | None = None
         record = trace(root, backward_pass(order), options.get("constants", ()), order=order)
     _warn_if_collapsed(scene)
     lines = iter(record.chain_lines(digits))
+    alt = scene.text_alternative()
     pictures = []
     for step in record.backward:
         parent = order[step.index]
         for contribution in step.contributions:
             child = order[contribution.child_index]
-            picture = GraphPicture(scene.digraph(highlight=[parent, child], highlight_edges=[(parent, child)]))
-            pictures.append((next(lines), picture))
+            line = next(lines)
+            picture = GraphPicture(scene.digraph(highlight=[parent, child], highlight_edges=[(parent, child)]),
+                                   (f"{alt[0]}, at the step {line}", alt[1]))
+            pictures.append((line, picture))
     return pictures
+
+
+def _described(svg: str, name: str, description: str) -> str:
+    """The SVG as an image named ``name`` and described by ``description`` (its first children
+    ``<title>`` and ``<desc>``, as SVG's accessibility mapping reads them)."""
+    tag = re.search(r"<svg\b[^>]*>", svg)
+    if tag is None:
+        raise render.RenderError("Graphviz wrote no <svg> element")
+    text = f'\n<title>{html.escape(name)}</title>\n<desc>{html.escape(description)}</desc>'
+    opened = tag.group(0)[:-1] + ' role="img">'
+    return svg[:tag.start()] + opened + text + svg[tag.end():]
 
 
 def _warn_if_collapsed(scene: Scene) -> None:

@@ -26,14 +26,15 @@ MAX_PAGE_NODES = DEFAULT_MAX_NODES
 _INTRO = """<h1>{title}</h1>
 <p class="intro">Forward values first, then every backward step: each passes ∂out/∂node along one edge,
 multiplied by the local derivative on that edge. A value appears when it is computed, a gradient when the
-backward pass reaches it. Use the buttons or the ← → keys (Home, End); drag to pan, wheel or ± to zoom.</p>
+backward pass reaches it. Use the buttons or the ← → keys (Home, End); drag to pan, wheel or ± to zoom (on the
+picture: Shift and an arrow pans, 0 fits). The "table" button shows the graph as a table.</p>
 <div class="controls">
   <button id="prev" type="button">◀ Prev</button>
   <button id="next" type="button">Next ▶</button>
   <span id="counter"></span> <span id="phase" class="phase"></span>
   <label class="switch"><input id="show-all" type="checkbox"> show all values and gradients</label>
 </div>
-<div id="line" class="line"></div>
+<div id="line" class="line" aria-live="polite"></div>
 <div id="table" class="table"></div>
 <div id="graph" class="graph"></div>"""
 

@@ -105,13 +105,16 @@
       row.className = "row";
       var learn = document.createElement("input");
       learn.type = "checkbox"; learn.checked = state.learn[name]; learn.title = "learn " + name + " (gradient descent changes it)";
+      learn.setAttribute("aria-label", learn.title);
       learn.setAttribute("data-testid", "learn-" + name);
       learn.addEventListener("change", function () { state.learn[name] = learn.checked; refreshSoon(); });
-      var label = document.createElement("b"); label.textContent = name; label.title = name;
+      var label = document.createElement("label"); label.textContent = name; label.title = name;
       var number = document.createElement("input");
       number.type = "number"; number.step = "any"; number.setAttribute("data-testid", "input-" + name); number.id = "input-" + name;
+      label.htmlFor = number.id;
       var slider = document.createElement("input");
       slider.type = "range"; slider.step = "0.01"; slider.setAttribute("data-testid", "slider-" + name);
+      slider.setAttribute("aria-label", name + " (slider: the arrow keys move it by 0.01)");
       number.addEventListener("input", function () {
         var v = parseFloat(number.value);
         if (!isFinite(v)) return;
@@ -178,13 +181,20 @@
 
   /* ------------------------------------------------------------------ gradient descent */
 
+  $("lr").addEventListener("keydown", function (ev) {   // Enter in the learning rate takes a step
+    if (ev.key === "Enter") { ev.preventDefault(); $("take-step").click(); }
+  });
   $("take-step").addEventListener("click", function () {
     var lr = parseFloat($("lr").value);
     // only the ticked inputs move: with none ticked a step changes nothing, so none is asked for
     $("step-note").hidden = parameters().length > 0;
     if (!parameters().length) return;
+    // the step answers for the program and inputs as they are now: a refresh still waiting would
+    // answer later with the inputs from before the step, and put them back
+    clearTimeout(timer);
+    state.program = $("program").value;
     var seq = ++state.seq;
-    api("/api/step", { program: $("program").value, at: at(), parameters: parameters(), lr: lr }).then(function (answer) {
+    api("/api/step", { program: state.program, at: at(), parameters: parameters(), lr: lr }).then(function (answer) {
       if (seq < state.shown) return;
       state.shown = seq;
       if (!answer.ok) { showError(answer.data); return; }
