@@ -3,18 +3,24 @@
  * nothing here computes, it only carries requests in and text out. */
 import { loadPyodide } from "./pyodide/pyodide.mjs";
 
-var wheel = new URL(self.location.href).searchParams.get("wheel");
+// our package: a zip of its modules, compiled to bytecode by the build, put on sys.path as it is
+var ARCHIVE = "/lib/autograd.zip";
+var packageURL = new URL(new URL(self.location.href).searchParams.get("package"), self.location.href);
 
 var timings = {};  // milliseconds since the worker started: when Python, then our package, were ready
 
 async function boot() {
   self.postMessage({ progress: "loading Python (Pyodide)…" });
+  // fetched while Python starts, not after
+  var archive = fetch(packageURL).then(function (response) {
+    if (!response.ok) throw new Error("cannot load " + packageURL + ": " + response.status);
+    return response.arrayBuffer();
+  });
   var pyodide = await loadPyodide({ indexURL: new URL("pyodide/", self.location.href).href });
   timings.python = performance.now();
   self.postMessage({ progress: "loading autograd…" });
-  var response = await fetch(new URL(wheel, self.location.href));
-  if (!response.ok) throw new Error("cannot load " + wheel + ": " + response.status);
-  pyodide.unpackArchive(await response.arrayBuffer(), "wheel");
+  pyodide.FS.writeFile(ARCHIVE, new Uint8Array(await archive));
+  pyodide.runPython("import sys; sys.path.insert(0, '" + ARCHIVE + "')");
   var module = pyodide.pyimport("autograd.apps.site.worker");
   timings.autograd = performance.now();
   return { start: module.start, answer: module.answer };
