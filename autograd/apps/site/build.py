@@ -25,11 +25,13 @@ import contextlib
 import hashlib
 import io
 import json
-import shutil
+import os
+import re
 import subprocess
 import sys
 import tempfile
-from importlib import resources
+import zipfile
+from importlib import metadata, resources
 from pathlib import Path
 
 from autograd.apps.site import pages
@@ -43,10 +45,15 @@ PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_s
 STAMP = ".autograd-site-stamp"
 PACKAGE = "python/autograd.zip"  # in the site; the worker writes it to /lib/autograd.zip (worker.js)
 ARCHIVE = "/lib/autograd.zip"
+COURSE = "python/course.zip"  # the sheets' dependencies; the worker unpacks it into /lib/course
+COURSE_FOLDER = "/lib/course"
+# what the problem sheets' HTML imports besides the standard library (Markdown and LaTeX → MathML)
+COURSE_DEPENDENCIES = ("markdown-it-py", "mdurl", "latex2mathml")
+KEEP_COMPILED = 3  # compiled archives of each kind kept in the cache
 PAGE_STATIC = {  # file name → the package whose static/ folder holds it
     "explore.js": "autograd.apps.explore", "explore.css": "autograd.apps.explore",
     "graph.js": "autograd.viz", "graph.css": "autograd.viz", "site.js": "autograd.apps.site",
-    "check.js": "autograd.apps.site", "check.css": "autograd.apps.site",
+    "check.js": "autograd.apps.site", "check.css": "autograd.apps.site", "sheet.js": "autograd.apps.site",
 }
 # npm's messages when the registry cannot be reached (DNS, refused, timed out, offline)
 UNREACHABLE = ("ENOTFOUND", "EAI_AGAIN", "ECONNREFUSED", "ETIMEDOUT", "ECONNRESET", "ENETUNREACH",
@@ -123,32 +130,71 @@ def wheel(root: Path, folder: Path) -> Path:
     return built[0]
 
 
-def compiled(cache: Path, runtime: Path, built: Path) -> tuple[bytes, bytes]:
-    """(Pyodide's standard library, our package): zips with their bytecode compiled by Pyodide's
-    own Python under Node (`autograd.apps.site.bytecode`), each kept in ``cache`` under the hash
-    of what made it, so Node runs only when the wheel or the runtime changed."""
+def _zip(files: dict[str, bytes]) -> bytes:
+    """The files as a zip, every entry dated as the wheel's: the same files give the same bytes."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for path in sorted(files):
+            target.writestr(zipfile.ZipInfo(path, date_time=(2020, 2, 2, 0, 0, 0)), files[path])
+    return out.getvalue()
+
+
+def package_source(built: Path) -> bytes:
+    """Our package's files from the wheel, its metadata left out."""
+    with zipfile.ZipFile(built) as wheel_zip:
+        return _zip({info.filename: wheel_zip.read(info) for info in wheel_zip.infolist()
+                     if ".dist-info/" not in info.filename and not info.is_dir()})
+
+
+def course_source() -> bytes:
+    """The pure-Python packages a problem sheet's HTML needs (`COURSE_DEPENDENCIES`), as installed
+    beside ours, with their METADATA (latex2mathml asks for its version when imported)."""
+    files: dict[str, bytes] = {}
+    for name in COURSE_DEPENDENCIES:
+        try:
+            dist = metadata.distribution(name)
+        except metadata.PackageNotFoundError:
+            raise SiteError(f"the problem sheets need {name} (pip install {name}): it is not installed") from None
+        for entry in dist.files or ():
+            path = entry.as_posix()
+            if path.startswith(("..", "bin/")) or "__pycache__" in path:
+                continue
+            if ".dist-info/" not in path or path.endswith(".dist-info/METADATA"):
+                files[path] = Path(entry.locate()).read_bytes()
+    return _zip(files)
+
+
+def compiled(cache: Path, runtime: Path, sources: dict[str, bytes]) -> dict[str, bytes]:
+    """Zips with their bytecode compiled by Pyodide's own Python under Node
+    (`autograd.apps.site.bytecode`): Pyodide's standard library, and each of ``sources`` (name →
+    zip: "package", our package, put on sys.path as a zip; "course", unpacked in the browser),
+    each kept in ``cache`` under the hash of what made it, so Node runs only when one changed."""
     script = [_static_file(name) for name in ("bytecode.py", "compile.mjs")]
     tools = b"".join(path.read_bytes() for path in script)
-    stdlib_in, dist = runtime / "python_stdlib.zip", "-".join(built.name.split("-")[:2])
     python = json.loads((runtime / "pyodide-lock.json").read_text())["info"]["python"].split(".")
-    targets = {
-        "stdlib": (stdlib_in, f"/lib/python{python[0]}{python[1]}.zip", False, []),
-        "package": (built, ARCHIVE, True, [f"{dist}.dist-info/"]),
-    }
-    out = {name: cache / "compiled" / f"{name}-{hashlib.sha256(tools + src.read_bytes()).hexdigest()[:20]}.zip"
-           for name, (src, *_) in targets.items()}
-    jobs = [{"in": str(src), "out": str(out[name]), "where": where, "keep_source": keep, "skip": skip}
-            for name, (src, where, keep, skip) in targets.items() if not out[name].is_file()]
-    if jobs:
-        (cache / "compiled").mkdir(parents=True, exist_ok=True)
+    sources = {"stdlib": (runtime / "python_stdlib.zip").read_bytes(), **sources}
+    how = {"stdlib": (f"/lib/python{python[0]}{python[1]}.zip", False, False), "package": (ARCHIVE, True, False),
+           "course": (COURSE_FOLDER, True, True)}
+    folder = cache / "compiled"
+    out = {name: folder / f"{name}-{hashlib.sha256(tools + data).hexdigest()[:20]}.zip" for name, data in sources.items()}
+    missing = [name for name in sources if not out[name].is_file()]
+    if missing:
+        folder.mkdir(parents=True, exist_ok=True)
+        write_outputs({folder / f"{name}-source.zip": sources[name] for name in missing})
+        jobs = [{"in": str(folder / f"{name}-source.zip"), "out": str(out[name]), "where": how[name][0],
+                 "keep_source": how[name][1], "unpacked": how[name][2]} for name in missing]
         spec = {"indexURL": f"{runtime}/", "module": str(script[0]), "jobs": jobs}
         if out["stdlib"].is_file():  # Node's Python starts faster from the compiled library
             spec["stdLibURL"] = str(out["stdlib"])
         _run(["node", str(script[1]), json.dumps(spec)], cache, "compiling Python to bytecode (node)")
-        for stale in (cache / "compiled").glob("*.zip"):
-            if stale not in out.values():
-                stale.unlink()
-    return out["stdlib"].read_bytes(), out["package"].read_bytes()
+        for name in missing:
+            (folder / f"{name}-source.zip").unlink()
+    for path in out.values():
+        os.utime(path)  # the archives used last are the ones kept
+    for name in sources:  # a few per kind: a site with problem sheets and one without, say
+        for stale in sorted(folder.glob(f"{name}-*.zip"), key=lambda p: p.stat().st_mtime)[:-KEEP_COMPILED]:
+            stale.unlink()
+    return {name: path.read_bytes() for name, path in out.items()}
 
 
 def _static_file(name: str) -> Path:
@@ -168,32 +214,58 @@ def worked_example(folder: Path) -> bytes:
     return path.read_bytes()
 
 
-def build(out: Path, cache: Path | None = None) -> bool:
-    """Build the site in ``out``; False (and nothing written) when it is already up to date."""
+def problem_sets(paths) -> dict[str, tuple[str, str]]:
+    """name → (title, text) of each problem set, read and checked as `autograd sheet` reads it
+    (a bad set is its one-line `SetError`); the name is the file's, in letters, digits, - and _."""
+    from autograd.apps.course import loads
+    from autograd.apps.course.problems import MAX_SET_BYTES
+    from autograd.util.reading import read_text
+
+    found: dict[str, tuple[str, str]] = {}
+    for path in paths:
+        text = read_text(path, MAX_SET_BYTES, "problem set")
+        name = re.sub(r"[^A-Za-z0-9_-]+", "-", Path(path).stem).strip("-") or "set"
+        if name in found:
+            raise SiteError(f"two problem sets would be the page sheet-{name}.html: name the files apart")
+        found[name] = (loads(text, str(path)).title, text)
+    return found
+
+
+def build(out: Path, cache: Path | None = None, sets=()) -> bool:
+    """Build the site in ``out`` (with a sheet page per problem set of ``sets``); False (and
+    nothing written) when it is already up to date."""
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise SiteError(f"cannot build the site in {out}: it is a file, not a folder")
     root = _source_root()
     cache = Path(cache) if cache else root / "build" / "site-cache"
-    want = fingerprint(root)
+    course = problem_sets(sets)
+    want = hashlib.sha256((fingerprint(root) + json.dumps(course, sort_keys=True)).encode()).hexdigest()
     needed = ("index.html", "check.html", "worked-example.html", "worker.js", PACKAGE,
-             *(f"pyodide/{name}" for name in PYODIDE_FILES), *(f"static/{name}" for name in PAGE_STATIC))
+              *(f"pyodide/{name}" for name in PYODIDE_FILES), *(f"static/{name}" for name in PAGE_STATIC),
+              *(f"sheet-{name}.html" for name in course), *(f"sets/{name}.toml" for name in course), *((COURSE,) if course else ()))
     if (out / STAMP).is_file() and (out / STAMP).read_text() == want and all((out / p).is_file() for p in needed):
         return False
     runtime = pyodide(cache)
     with tempfile.TemporaryDirectory() as scratch:
-        built = wheel(root, Path(scratch))
-        stdlib, package = compiled(cache, runtime, built)
-        files = {out / PACKAGE: package, out / "worked-example.html": worked_example(Path(scratch))}
+        sources = {"package": package_source(wheel(root, Path(scratch))), **({"course": course_source()} if course else {})}
+        archives = compiled(cache, runtime, sources)
+        files = {out / PACKAGE: archives["package"], out / "worked-example.html": worked_example(Path(scratch))}
     files.update({out / "pyodide" / name: (runtime / name).read_bytes() for name in PYODIDE_FILES})
-    files[out / "pyodide" / "python_stdlib.zip"] = stdlib
-    files.update({out / "static" / name: _static(package, name) for name, package in PAGE_STATIC.items()})
+    files[out / "pyodide" / "python_stdlib.zip"] = archives["stdlib"]
+    if course:
+        files[out / COURSE] = archives["course"]
+    files.update({out / "static" / name: _static(where, name) for name, where in PAGE_STATIC.items()})
     files[out / "worker.js"] = _static("autograd.apps.site", "worker.js")
-    files[out / "index.html"] = pages.explorer(PACKAGE, {})
+    files[out / "index.html"] = pages.explorer(PACKAGE, {f"sheet-{n}.html": t for n, (t, _) in course.items()})
     files[out / "check.html"] = pages.checker(PACKAGE)
-    if (out / "wheel").is_dir():
-        shutil.rmtree(out / "wheel")  # what older builds shipped: our package as a wheel, unpacked by the worker
-    for folder in ("python", "pyodide", "static"):
+    for name, (title, text) in course.items():
+        files[out / f"sheet-{name}.html"] = pages.sheet_page(PACKAGE, COURSE, title, f"sets/{name}.toml")
+        files[out / "sets" / f"{name}.toml"] = text
+    for old in [*out.glob("sheet-*.html"), *out.glob("sets/*.toml"), *out.glob(COURSE), *out.glob("wheel/*.whl")]:
+        if old not in files:
+            old.unlink()  # a set left out of this build, or what older builds shipped (our wheel)
+    for folder in ("python", "pyodide", "static", *(("sets",) if course else ())):
         (out / folder).mkdir(parents=True, exist_ok=True)
     write_outputs(files)
     write_outputs({out / STAMP: want})  # last: a build cut short is built again

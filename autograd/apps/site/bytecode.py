@@ -10,6 +10,9 @@ as a ``.pyc`` beside the source in a new zip; ``zipimport`` loads the ``.pyc`` w
 The ``.pyc`` files are "unchecked hash-based" (PEP 552): the interpreter never compares them
 with a source file's time stamp, which a zip extracted elsewhere would not keep anyway.
 
+Files that packages open by path (``__file__``) cannot be read from a zip on ``sys.path``:
+an archive holding such a package is unpacked into a folder by the worker instead.
+
 This module runs inside Pyodide (standard library only); `autograd.apps.site.build` drives it
 through ``compile.mjs``.
 """
@@ -26,16 +29,15 @@ __all__ = ["compile_archive"]
 STAMP = (2020, 2, 2, 0, 0, 0)  # every entry's date, as the wheel's: the same input gives the same zip
 
 
-def compile_archive(data: bytes, where: str, keep_source: bool, skip: tuple[str, ...] = ()) -> bytes:
+def compile_archive(data: bytes, where: str, keep_source: bool, unpacked: bool = False) -> bytes:
     """A zip like ``data`` with ``NAME.pyc`` beside each ``NAME.py`` (in place of it when not
     ``keep_source``), code objects naming ``where/NAME.py`` (the archive's path in the browser's
-    file system, for tracebacks). Entries under a folder of ``skip`` are left out; a source
-    that does not compile (a test fixture of bad syntax) is kept as source."""
+    file system, for tracebacks). For an archive to be ``unpacked`` into a folder instead, each
+    ``.pyc`` goes where a folder's importer looks, ``__pycache__/NAME.cpython-3XX.pyc``. A
+    source that does not compile (a test fixture of bad syntax) is kept as source."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
-            if info.filename.startswith(skip):
-                continue
             body = source.read(info)
             if not info.filename.endswith(".py"):
                 _add(target, info.filename, body)
@@ -45,7 +47,8 @@ def compile_archive(data: bytes, where: str, keep_source: bool, skip: tuple[str,
             except SyntaxError:
                 _add(target, info.filename, body)
                 continue
-            _add(target, info.filename + "c", _code_to_hash_pyc(code, importlib.util.source_hash(body), checked=False))
+            name = importlib.util.cache_from_source(info.filename) if unpacked else info.filename + "c"
+            _add(target, name, _code_to_hash_pyc(code, importlib.util.source_hash(body), checked=False))
             if keep_source:
                 _add(target, info.filename, body)
     return out.getvalue()

@@ -1,7 +1,7 @@
 /* Build step (Node.js, not served): compile Python archives to bytecode with Pyodide's own
  * Python, by autograd/apps/site/bytecode.py. One argument, a JSON object:
  *   {"indexURL": the pyodide folder, "stdLibURL": a stdlib zip to start from (optional),
- *    "module": bytecode.py's path, "jobs": [{"in", "out", "where", "keep_source", "skip"}]} */
+ *    "module": bytecode.py's path, "jobs": [{"in", "out", "where", "keep_source", "unpacked"}]} */
 import { readFileSync, writeFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 
@@ -15,7 +15,7 @@ for (const job of spec.jobs) {
   pyodide.FS.writeFile("/tmp/in.zip", readFileSync(job.in));
   pyodide.globals.set("job", pyodide.toPy(job));
   const done = pyodide.runPython(
-    "compile_archive(open('/tmp/in.zip', 'rb').read(), job['where'], job['keep_source'], tuple(job['skip']))");
+    "compile_archive(open('/tmp/in.zip', 'rb').read(), job['where'], job['keep_source'], job['unpacked'])");
   writeFileSync(job.out, done.toJs());
   done.destroy();
 }

@@ -45,15 +45,17 @@ def _explorer_page() -> tuple[str, str]:
     return text[:cut], text[cut:]
 
 
-def head(title: str, package: str, styles: tuple[str, ...] = ()) -> str:
+def head(title: str, package: str, styles: tuple[str, ...] = (), unpack: str = "") -> str:
     """The shared head up to (not including) ``</head>``: the policy first, then the transport
-    script (``static/site.js``, which starts the worker before the page's body is read), the
-    explorer's stylesheets and ``styles``."""
+    script (``static/site.js``, which starts the worker before the page's body is read: the
+    worker puts ``package`` on sys.path and unpacks ``unpack``, if any), the explorer's
+    stylesheets and ``styles``."""
     top, _ = _explorer_page()
     top = re.sub(r"<title>.*?</title>", f"<title>{markup.escape(title)}</title>", top, count=1)
     top = top.replace('<meta charset="utf-8">',
                       f'<meta charset="utf-8">\n<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
-                      f'<script src="static/site.js" data-package="{markup.escape(package)}"></script>', 1)
+                      f'<script src="static/site.js" data-package="{markup.escape(package)}" '
+                      f'data-unpack="{markup.escape(unpack)}"></script>', 1)
     return top + "".join(f'<link rel="stylesheet" href="{markup.escape(s)}">\n' for s in styles)
 
 
@@ -75,8 +77,8 @@ def checker(package: str) -> str:
     return head("autograd check", package, ("static/check.css",)) + body
 
 
-def sheet_page(package: str, title: str, set_file: str) -> str:
+def sheet_page(package: str, unpack: str, title: str, set_file: str) -> str:
     """sheet-NAME.html: a student types their id and sees their sheet; then checks answers."""
     body = _body("sheet.html").replace("@NAV@", NAV)
     body = body.replace("@TITLE@", markup.escape(title)).replace("@SET@", markup.escape(set_file))
-    return head(f"{title}: problem sheet", package, ("static/check.css",)) + body
+    return head(f"{title}: problem sheet", package, ("static/check.css",), unpack) + body
