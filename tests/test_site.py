@@ -21,7 +21,7 @@ import pytest
 
 from autograd.apps.explore.api import Api
 from autograd.apps.site import worker
-from autograd.apps.site.build import COURSE, PYODIDE_FILES, STAMP, SiteError, build, pyodide
+from autograd.apps.site.build import ARCHIVE, COURSE, COURSE_FOLDER, PYODIDE_FILES, STAMP, SiteError, build, pyodide
 from autograd.apps.site.bytecode import compile_archive
 from autograd.core import ops
 from chromium_browser import launch
@@ -321,6 +321,7 @@ def test_a_second_build_writes_nothing(site):
     assert {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()} == before
     assert {p.name for p in (out / "pyodide").iterdir()} == set(PYODIDE_FILES)
     assert (out / STAMP).is_file() and (out / COURSE).is_file()
+    assert ARCHIVE in (out / "worker.js").read_text() and COURSE_FOLDER in (out / "worker.js").read_text()
     (out / "check.html").unlink()  # a site missing a file is built again
     assert build(out, CACHE, [SET]) is True and (out / "check.html").is_file()
 

@@ -11,9 +11,14 @@ What goes into DIR, and where each part comes from:
   request to `autograd.apps.site.worker.answer` (the same `Api` the local server calls);
 - ``pyodide/``: the CPython runtime in WebAssembly, from the npm registry at the version and
   integrity hash that ``package-lock.json`` pins (``npm ci`` checks them), its standard library
-  compiled to bytecode (`autograd.apps.site.bytecode`: Python starts in a third of the time);
+  compiled to bytecode (`autograd.apps.site.bytecode`: Python starts in a third of the time)
+  and its lock file without the list of packages the site does not ship;
 - ``python/autograd.zip``: our package, from the pure-Python wheel pip builds
-  (``pip wheel --no-deps``), its modules compiled to bytecode beside their sources.
+  (``pip wheel --no-deps``), its modules compiled to bytecode beside their sources;
+- with problem sets (``--sets``): ``sheet-NAME.html`` per set (`autograd.apps.site.sheets`
+  answers it in the worker), ``sets/NAME.toml`` (the set's file, which the page sends to the
+  worker) and ``python/course.zip`` (the pure-Python packages the sheet's HTML needs, compiled);
+- ``.nojekyll``: GitHub Pages serves the folder as it is.
 
 Nothing is fetched from anywhere at run time but the folder itself. A stamp file records a
 fingerprint of everything the build reads; a second build with nothing changed writes nothing.
@@ -197,6 +202,13 @@ def compiled(cache: Path, runtime: Path, sources: dict[str, bytes]) -> dict[str,
     return {name: path.read_bytes() for name, path in out.items()}
 
 
+def lock_without_packages(runtime: Path) -> str:
+    """Pyodide's lock file with its list of packages left out: the site ships none of them (they
+    would come from a CDN), so Pyodide starts without fetching and reading the whole list."""
+    lock = json.loads((runtime / "pyodide-lock.json").read_text())
+    return json.dumps({"info": lock["info"], "packages": {}}, indent=1) + "\n"
+
+
 def _static_file(name: str) -> Path:
     return Path(str(resources.files("autograd.apps.site").joinpath(name)))
 
@@ -240,8 +252,9 @@ def build(out: Path, cache: Path | None = None, sets=()) -> bool:
     root = _source_root()
     cache = Path(cache) if cache else root / "build" / "site-cache"
     course = problem_sets(sets)
-    want = hashlib.sha256((fingerprint(root) + json.dumps(course, sort_keys=True)).encode()).hexdigest()
-    needed = ("index.html", "check.html", "worked-example.html", "worker.js", PACKAGE,
+    versions = [metadata.version(name) for name in COURSE_DEPENDENCIES] if course else []
+    want = hashlib.sha256(json.dumps([fingerprint(root), course, versions], sort_keys=True).encode()).hexdigest()
+    needed = ("index.html", "check.html", ".nojekyll", "worked-example.html", "worker.js", PACKAGE,
               *(f"pyodide/{name}" for name in PYODIDE_FILES), *(f"static/{name}" for name in PAGE_STATIC),
               *(f"sheet-{name}.html" for name in course), *(f"sets/{name}.toml" for name in course), *((COURSE,) if course else ()))
     if (out / STAMP).is_file() and (out / STAMP).read_text() == want and all((out / p).is_file() for p in needed):
@@ -253,12 +266,14 @@ def build(out: Path, cache: Path | None = None, sets=()) -> bool:
         files = {out / PACKAGE: archives["package"], out / "worked-example.html": worked_example(Path(scratch))}
     files.update({out / "pyodide" / name: (runtime / name).read_bytes() for name in PYODIDE_FILES})
     files[out / "pyodide" / "python_stdlib.zip"] = archives["stdlib"]
+    files[out / "pyodide" / "pyodide-lock.json"] = lock_without_packages(runtime)
     if course:
         files[out / COURSE] = archives["course"]
     files.update({out / "static" / name: _static(where, name) for name, where in PAGE_STATIC.items()})
     files[out / "worker.js"] = _static("autograd.apps.site", "worker.js")
     files[out / "index.html"] = pages.explorer(PACKAGE, {f"sheet-{n}.html": t for n, (t, _) in course.items()})
     files[out / "check.html"] = pages.checker(PACKAGE)
+    files[out / ".nojekyll"] = ""  # GitHub Pages: serve the files as they are, no Jekyll
     for name, (title, text) in course.items():
         files[out / f"sheet-{name}.html"] = pages.sheet_page(PACKAGE, COURSE, title, f"sets/{name}.toml")
         files[out / "sets" / f"{name}.toml"] = text
