@@ -378,3 +378,10 @@ def test_the_site_holds_no_answer_key(site, run_cli):
     assert (site[0] / "sets" / "worked-example.toml").read_bytes() == SET.read_bytes()
     texts = [p.read_bytes() for p in site[0].rglob("*") if p.suffix in (".html", ".js", ".toml", ".json")]
     assert not [n for n in numbers if any(n.encode() in t for t in texts)]
+
+
+def test_a_bad_problem_set_is_one_line_and_nothing_is_built(tmp_path, run_cli):
+    (tmp_path / "bad.toml").write_text('title = "t"\nseed = 1\n')
+    code, out, err = run_cli("site", str(tmp_path / "site"), "--sets", str(tmp_path / "bad.toml"))
+    assert code == 2 and out == "" and err.startswith("error: ") and err.count("\n") == 1 and "bad.toml" in err
+    assert not (tmp_path / "site").exists()

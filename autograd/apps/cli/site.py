@@ -9,7 +9,8 @@ Build a static folder with the explorer that runs this package in the browser (P
 WebAssembly, Pyodide, in a Web Worker): no install and no server, any static host will do
 (GitHub Pages, a course server, `python -m http.server`), and it works offline. Pyodide comes
 from the npm registry at the version package-lock.json pins (`npm ci`, integrity checked);
-the package goes in as a wheel built by pip. Building again with nothing changed writes nothing.
+the package goes in as a wheel built by pip, compiled to bytecode (with Python's standard library)
+by Pyodide under Node. Building again with nothing changed writes nothing.
 
 With --sets, each problem set gets a page (sheet-NAME.html) where a student types their id,
 sees their sheet and checks their answers with the grader's verdicts. The page carries the set's

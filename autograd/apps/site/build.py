@@ -175,7 +175,8 @@ def compiled(cache: Path, runtime: Path, sources: dict[str, bytes]) -> dict[str,
     zip: "package", our package, put on sys.path as a zip; "course", unpacked in the browser),
     each kept in ``cache`` under the hash of what made it, so Node runs only when one changed."""
     script = [_static_file(name) for name in ("bytecode.py", "compile.mjs")]
-    tools = b"".join(path.read_bytes() for path in script)
+    # bytecode is only valid for the interpreter that wrote it: the runtime's version is in every key
+    tools = b"".join(path.read_bytes() for path in script) + (runtime / "package.json").read_bytes()
     python = json.loads((runtime / "pyodide-lock.json").read_text())["info"]["python"].split(".")
     sources = {"stdlib": (runtime / "python_stdlib.zip").read_bytes(), **sources}
     how = {"stdlib": (f"/lib/python{python[0]}{python[1]}.zip", False, False), "package": (ARCHIVE, True, False),
