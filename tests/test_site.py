@@ -68,36 +68,40 @@ def browser():
     yield from launch()
 
 
-def gated(browser, url: str, foreign: list):
-    """A browser context in which every request outside ``url``'s origin is aborted and listed."""
-    origin = urlsplit(url).netloc
-    context = browser.new_context(viewport={"width": 1280, "height": 860})
+@pytest.fixture(scope="module")
+def context(site, browser):
+    """One browser context for every page, as one visitor's browser: its HTTP cache and compiled
+    WebAssembly shared, so only the first page loads cold. Every request outside the site's origin
+    goes to a proxy that does not exist (the site's own loopback address is reached directly) and
+    is listed in ``.foreign``; the fixture fails when any was made."""
+    origin = urlsplit(site[1]).netloc
+    context = browser.new_context(viewport={"width": 1280, "height": 860}, proxy={"server": "http://127.0.0.1:9", "bypass": "127.0.0.1"})
+    context.foreign = []
 
-    def gate(route):
-        asked = route.request.url
-        if urlsplit(asked).scheme in ("data", "blob") or urlsplit(asked).netloc == origin:
-            route.continue_()
-        else:
-            foreign.append(asked)
-            route.abort()
+    def listed(request):
+        if urlsplit(request.url).scheme not in ("data", "blob", "about") and urlsplit(request.url).netloc != origin:
+            context.foreign.append(request.url)
 
-    context.route("**/*", gate)
-    return context
+    context.on("request", listed)
+    probe = context.new_page()  # the gate holds: a page elsewhere does not load
+    with pytest.raises(Exception, match="ERR_PROXY_CONNECTION_FAILED|ERR_TUNNEL_CONNECTION_FAILED"):
+        probe.goto("http://example.com/")
+    probe.close()
+    assert context.foreign == ["http://example.com/"]
+    context.foreign.clear()
+    yield context
+    assert context.foreign == [], f"requests outside the site: {context.foreign}"
+    context.close()
 
 
 @pytest.fixture(scope="module")
-def tab(site, browser):
-    """One page, loaded once (Python in the browser takes seconds to start); `.foreign` lists
-    every request that tried to leave the site's origin."""
-    foreign = []
-    context = gated(browser, site[1], foreign)
+def tab(site, context):
+    """One page, loaded once (Python in the browser takes seconds to start)."""
     page = context.new_page()
     page.goto(site[1])
     page.wait_for_selector("body[data-ready='1']", timeout=90000)
-    page.foreign = foreign
+    page.foreign = context.foreign
     yield page
-    assert foreign == [], f"requests outside the site: {foreign}"
-    context.close()
 
 
 def text(page, testid: str) -> str:
@@ -285,9 +289,7 @@ def test_bytecode_goes_beside_each_source_and_imports_from_the_zip(tmp_path, mon
     assert "pkg/mod.py" in cached.namelist()
 
 
-def test_the_checker_page_gives_verdicts_and_diagnoses_as_check_json(site, browser, run_cli):
-    foreign = []
-    context = gated(browser, site[1], foreign)
+def test_the_checker_page_gives_verdicts_and_diagnoses_as_check_json(site, context, run_cli):
     page = context.new_page()
     try:
         page.goto(site[1] + "check.html")
@@ -303,9 +305,9 @@ def test_the_checker_page_gives_verdicts_and_diagnoses_as_check_json(site, brows
         code, printed, _ = run_cli("check", WORKED, "--at", "w1=0.5", "x=2", "w2=0.3", "y=0.5",
                                    "--claim", *claims, "--json")
         assert code == 1 and answer["text"] + "\n" == printed
-        assert foreign == []
+        assert context.foreign == []
     finally:
-        context.close()
+        page.close()
 
 
 def test_the_worked_example_page_is_the_walkthroughs(site, tmp_path, run_cli):
@@ -342,14 +344,12 @@ def test_an_unreachable_registry_is_one_clear_line(tmp_path, monkeypatch, run_cl
     assert code == 2 and err == f"error: cannot build the site in {tmp_path / 'file'}: it is a file, not a folder\n"
 
 
-def test_a_problem_sheet_for_one_student_and_its_self_check(site, browser, run_cli, tmp_path):
+def test_a_problem_sheet_for_one_student_and_its_self_check(site, context, run_cli, tmp_path):
     code, sheet, _ = run_cli("sheet", str(SET), "--student", "s042", "--format", "html")
     answers = {"yours.h": "0.6130", "yours.dw2": "-0.342"}  # the first right, the second the sign diagnosis
     (tmp_path / "a.csv").write_text("id,yours.h,yours.dw2\ns042,0.6130,-0.342\n")
     code, graded, _ = run_cli("grade", str(SET), str(tmp_path / "a.csv"), "--json")
     expected = json.loads(graded)["students"][0]["questions"]
-    foreign = []
-    context = gated(browser, site[1], foreign)
     page = context.new_page()
     try:
         page.goto(site[1] + "sheet-worked-example.html#student=s042")
@@ -366,9 +366,9 @@ def test_a_problem_sheet_for_one_student_and_its_self_check(site, browser, run_c
             all(d["text"] in verdicts["yours.dw2"].text_content() for d in expected["yours.dw2"]["diagnoses"])
         student = json.loads(graded)["students"][0]
         assert page.get_by_test_id("score").text_content() == f"score: {student['score']:g} of {student['max_score']:g}"
-        assert "no secret" in page.get_by_test_id("honesty").text_content() and foreign == []
+        assert "no secret" in page.get_by_test_id("honesty").text_content() and context.foreign == []
     finally:
-        context.close()
+        page.close()
 
 
 def test_the_site_holds_no_answer_key(site, run_cli):
