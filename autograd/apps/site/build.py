@@ -281,6 +281,9 @@ def build(out: Path, cache: Path | None = None, sets=()) -> bool:
     for old in [*out.glob("sheet-*.html"), *out.glob("sets/*.toml"), *out.glob(COURSE), *out.glob("wheel/*.whl")]:
         if old not in files:
             old.unlink()  # a set left out of this build, or what older builds shipped (our wheel)
+    for folder in ("sets", "wheel"):
+        if (out / folder).is_dir() and not any((out / folder).iterdir()) and not (folder == "sets" and course):
+            (out / folder).rmdir()
     for folder in ("python", "pyodide", "static", *(("sets",) if course else ())):
         (out / folder).mkdir(parents=True, exist_ok=True)
     write_outputs(files)
