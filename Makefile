@@ -40,9 +40,10 @@ $(VENV)/.installed-dev: pyproject.toml $(VENV)/bin/python
 	touch $(VENV)/.installed $@
 
 # The explorer as a static site in site/ (Pyodide from the npm registry, pinned; our package as a
-# wheel): serve it with `python -m http.server -d site`. Needs npm (Node.js 20).
+# wheel, compiled to bytecode by Pyodide under Node): serve it with `python -m http.server -d site`.
+# Needs npm (Node.js 20). SETS=examples/problem-sets/*.toml adds a sheet and self-check page per set.
 site: $(VENV)/.installed-dev
-	$(PY) -m autograd site site/
+	$(PY) -m autograd site site/ $(if $(SETS),--sets $(SETS))
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis *.egg-info build dist

@@ -1,8 +1,11 @@
 """The static site (`autograd site DIR`): built from the registries (Pyodide by `npm ci`, our
-wheel by pip), served by `python -m http.server`, driven in headless chromium with every
-request outside the site's own origin blocked and counted as a failure. Its answers come from
-our package in Pyodide, and equal what `autograd grad --json` prints, byte for byte."""
+wheel by pip, both compiled to bytecode by Pyodide under Node), served by `python -m http.server`,
+driven in headless chromium with every request outside the site's own origin blocked and counted
+as a failure. Its answers come from our package in Pyodide, and equal what `autograd grad --json`,
+`check --json`, `sheet` and `grade --json` print."""
 
+import importlib
+import io
 import json
 import math
 import os
@@ -10,17 +13,22 @@ import re
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from autograd.apps.site.build import PYODIDE_FILES, STAMP, SiteError, build, pyodide
+from autograd.apps.explore.api import Api
+from autograd.apps.site import worker
+from autograd.apps.site.build import ARCHIVE, COURSE, COURSE_FOLDER, PYODIDE_FILES, STAMP, SiteError, build, pyodide
+from autograd.apps.site.bytecode import compile_archive
 from autograd.core import ops
 from chromium_browser import launch
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / "build" / "site-cache"  # npm ci once, kept between runs (as `make site` keeps it)
+SET = ROOT / "examples" / "problem-sets" / "worked-example.toml"
 WORKED = "z = w1 * x\nh = sigmoid(z)\nyhat = w2 * h\ne = y - yhat\nL = 0.5 * e**2"
 EVERY_FUNCTION = " + ".join(f"{name}(x)" if arity == 1 else f"{name}(x, y)" for name, arity in ops.FUNCTIONS.items())
 PROGRAMS = [  # (program, inputs): the worked example, repeated variables, arithmetic, exp and log
@@ -46,7 +54,7 @@ def needs_npm():
 def site(tmp_path_factory):
     needs_npm()
     out = tmp_path_factory.mktemp("site") / "site"
-    assert build(out, CACHE) is True
+    assert build(out, CACHE, [SET]) is True
     server = subprocess.Popen([sys.executable, "-u", "-m", "http.server", "--bind", "127.0.0.1", "0"],
                               cwd=out, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     port = re.search(r"port (\d+)", server.stdout.readline()).group(1)
@@ -60,36 +68,40 @@ def browser():
     yield from launch()
 
 
-def gated(browser, url: str, foreign: list):
-    """A browser context in which every request outside ``url``'s origin is aborted and listed."""
-    origin = urlsplit(url).netloc
-    context = browser.new_context(viewport={"width": 1280, "height": 860})
+@pytest.fixture(scope="module")
+def context(site, browser):
+    """One browser context for every page, as one visitor's browser: its HTTP cache and compiled
+    WebAssembly shared, so only the first page loads cold. Every request outside the site's origin
+    goes to a proxy that does not exist (the site's own loopback address is reached directly) and
+    is listed in ``.foreign``; the fixture fails when any was made."""
+    origin = urlsplit(site[1]).netloc
+    context = browser.new_context(viewport={"width": 1280, "height": 860}, proxy={"server": "http://127.0.0.1:9", "bypass": "127.0.0.1"})
+    context.foreign = []
 
-    def gate(route):
-        asked = route.request.url
-        if urlsplit(asked).scheme in ("data", "blob") or urlsplit(asked).netloc == origin:
-            route.continue_()
-        else:
-            foreign.append(asked)
-            route.abort()
+    def listed(request):
+        if urlsplit(request.url).scheme not in ("data", "blob", "about") and urlsplit(request.url).netloc != origin:
+            context.foreign.append(request.url)
 
-    context.route("**/*", gate)
-    return context
+    context.on("request", listed)
+    probe = context.new_page()  # the gate holds: a page elsewhere does not load
+    with pytest.raises(Exception, match="ERR_PROXY_CONNECTION_FAILED|ERR_TUNNEL_CONNECTION_FAILED"):
+        probe.goto("http://example.com/")
+    probe.close()
+    assert context.foreign == ["http://example.com/"]
+    context.foreign.clear()
+    yield context
+    assert context.foreign == [], f"requests outside the site: {context.foreign}"
+    context.close()
 
 
 @pytest.fixture(scope="module")
-def tab(site, browser):
-    """One page, loaded once (Python in the browser takes seconds to start); `.foreign` lists
-    every request that tried to leave the site's origin."""
-    foreign = []
-    context = gated(browser, site[1], foreign)
+def tab(site, context):
+    """One page, loaded once (Python in the browser takes seconds to start)."""
     page = context.new_page()
     page.goto(site[1])
     page.wait_for_selector("body[data-ready='1']", timeout=90000)
-    page.foreign = foreign
+    page.foreign = context.foreign
     yield page
-    assert foreign == [], f"requests outside the site: {foreign}"
-    context.close()
 
 
 def text(page, testid: str) -> str:
@@ -228,19 +240,53 @@ def test_a_shared_link_opens_on_the_same_state(tab):
 
 
 def test_training_runs_in_the_browser_without_numpy(tab):
-    """The training tab's engine (autograd.apps.explore.training) is plain Python: it trains in Pyodide."""
+    """The worker passes every route to the Api, and the training tab's engine
+    (autograd.apps.explore.training) is plain Python: moons trains 20 steps in Pyodide."""
+    answer = tab.evaluate("() => AutogradTransport.raw('/api/train/new', {dataset: 'moons', seed: 0})")
+    assert answer["status"] == 200, answer["text"]
     tab.get_by_test_id("tab-train").click()
-    tab.wait_for_function("() => document.querySelector('[data-testid=accuracy]').dataset.value !== undefined",
-                          timeout=60000)
-    tab.get_by_test_id("train-10").click()
-    tab.wait_for_function("() => document.querySelector('[data-testid=train-step]').textContent === '10'", timeout=60000)
+    for steps in ("10", "20"):
+        tab.get_by_test_id("train-10").click()
+        tab.wait_for_function(f"() => document.querySelector('[data-testid=train-step]').textContent === '{steps}'",
+                              timeout=60000)
+    assert math.isfinite(float(text(tab, "train-loss")))
     assert tab.get_by_test_id("train-error").is_hidden()
     tab.get_by_test_id("tab-program").click()
 
 
-def test_the_checker_page_gives_verdicts_and_diagnoses_as_check_json(site, browser, run_cli):
-    foreign = []
-    context = gated(browser, site[1], foreign)
+def test_the_worker_answers_every_api_route_as_the_api_does():
+    """No list of routes in the worker: a route added to the Api is answered with no change."""
+    native = Api()
+    for path in native.routes:
+        status, _ = native.handle(path, {"program": "f = x * y", "at": {"x": 1, "y": 2}})
+        assert worker.answer(path, '{"program": "f = x * y", "at": {"x": 1, "y": 2}}').startswith(f"{status}\n")
+    worker._api.routes["/api/new"] = lambda payload: {"seen": payload["n"]}
+    try:
+        assert worker.answer("/api/new", '{"n": 3}') == '200\n{\n  "seen": 3\n}'
+    finally:
+        del worker._api.routes["/api/new"]
+
+
+def test_bytecode_goes_beside_each_source_and_imports_from_the_zip(tmp_path, monkeypatch):
+    source = io.BytesIO()
+    with zipfile.ZipFile(source, "w") as z:
+        z.writestr("pkg/__init__.py", "")
+        z.writestr("pkg/mod.py", "ANSWER = 6 * 7\n")
+        z.writestr("pkg/bad.py", "def (:\n")  # kept as source: it never compiled
+    compiled = compile_archive(source.getvalue(), "/lib/x.zip", keep_source=False)
+    assert sorted(zipfile.ZipFile(io.BytesIO(compiled)).namelist()) == ["pkg/__init__.pyc", "pkg/bad.py", "pkg/mod.pyc"]
+    (tmp_path / "x.zip").write_bytes(compiled)
+    monkeypatch.syspath_prepend(str(tmp_path / "x.zip"))
+    module = importlib.import_module("pkg.mod")
+    assert module.ANSWER == 42 and module.__file__.endswith("mod.pyc")
+    for name in ("pkg", "pkg.mod"):
+        sys.modules.pop(name)
+    cached = zipfile.ZipFile(io.BytesIO(compile_archive(source.getvalue(), "/lib/c", True, unpacked=True)))
+    assert "pkg/__pycache__/mod.cpython-%d%d.pyc" % sys.version_info[:2] in cached.namelist()
+    assert "pkg/mod.py" in cached.namelist()
+
+
+def test_the_checker_page_gives_verdicts_and_diagnoses_as_check_json(site, context, run_cli):
     page = context.new_page()
     try:
         page.goto(site[1] + "check.html")
@@ -256,9 +302,9 @@ def test_the_checker_page_gives_verdicts_and_diagnoses_as_check_json(site, brows
         code, printed, _ = run_cli("check", WORKED, "--at", "w1=0.5", "x=2", "w2=0.3", "y=0.5",
                                    "--claim", *claims, "--json")
         assert code == 1 and answer["text"] + "\n" == printed
-        assert foreign == []
+        assert context.foreign == []
     finally:
-        context.close()
+        page.close()
 
 
 def test_the_worked_example_page_is_the_walkthroughs(site, tmp_path, run_cli):
@@ -270,12 +316,13 @@ def test_the_worked_example_page_is_the_walkthroughs(site, tmp_path, run_cli):
 def test_a_second_build_writes_nothing(site):
     out = site[0]
     before = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
-    assert build(out, CACHE) is False
+    assert build(out, CACHE, [SET]) is False
     assert {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()} == before
     assert {p.name for p in (out / "pyodide").iterdir()} == set(PYODIDE_FILES)
-    assert (out / STAMP).is_file()
+    assert (out / STAMP).is_file() and (out / COURSE).is_file()
+    assert ARCHIVE in (out / "worker.js").read_text() and COURSE_FOLDER in (out / "worker.js").read_text()
     (out / "check.html").unlink()  # a site missing a file is built again
-    assert build(out, CACHE) is True and (out / "check.html").is_file()
+    assert build(out, CACHE, [SET]) is True and (out / "check.html").is_file()
 
 
 def test_an_unreachable_registry_is_one_clear_line(tmp_path, monkeypatch, run_cli):
@@ -292,3 +339,46 @@ def test_an_unreachable_registry_is_one_clear_line(tmp_path, monkeypatch, run_cl
     (tmp_path / "file").write_text("x")
     code, out, err = run_cli("site", str(tmp_path / "file"))
     assert code == 2 and err == f"error: cannot build the site in {tmp_path / 'file'}: it is a file, not a folder\n"
+
+
+def test_a_problem_sheet_for_one_student_and_its_self_check(site, context, run_cli, tmp_path):
+    code, sheet, _ = run_cli("sheet", str(SET), "--student", "s042", "--format", "html")
+    answers = {"yours.h": "0.6130", "yours.dw2": "-0.342"}  # the first right, the second the sign diagnosis
+    (tmp_path / "a.csv").write_text("id,yours.h,yours.dw2\ns042,0.6130,-0.342\n")
+    code, graded, _ = run_cli("grade", str(SET), str(tmp_path / "a.csv"), "--json")
+    expected = json.loads(graded)["students"][0]["questions"]
+    page = context.new_page()
+    try:
+        page.goto(site[1] + "sheet-worked-example.html#student=s042")
+        page.wait_for_selector("[data-testid='answer-yours.dw2']", timeout=90000)
+        assert page.get_by_test_id("sheet").get_attribute("srcdoc") == sheet
+        for question, answer in answers.items():
+            page.get_by_test_id(f"answer-{question}").fill(answer)
+        page.get_by_test_id("check-answers").click()
+        page.wait_for_selector("[data-testid=verdicts] li[data-question='yours.dw2']")
+        verdicts = {li.get_attribute("data-question"): li for li in page.locator("[data-testid=verdicts] > li").all()}
+        assert {q: verdicts[q].get_attribute("data-verdict") for q in expected} == \
+            {q: g["verdict"] for q, g in expected.items()}
+        assert [d["text"] for d in expected["yours.dw2"]["diagnoses"]] and \
+            all(d["text"] in verdicts["yours.dw2"].text_content() for d in expected["yours.dw2"]["diagnoses"])
+        student = json.loads(graded)["students"][0]
+        assert page.get_by_test_id("score").text_content() == f"score: {student['score']:g} of {student['max_score']:g}"
+        assert "no secret" in page.get_by_test_id("honesty").text_content() and context.foreign == []
+    finally:
+        page.close()
+
+
+def test_the_site_holds_no_answer_key(site, run_cli):
+    """The set's file is there (it generates every answer, and the page says so); no answer is."""
+    code, key, _ = run_cli("key", str(SET), "--student", "s042", "--format", "json")
+    numbers = [repr(v) for q, v in json.loads(key)["answers"].items() if q.startswith("yours.")]
+    assert (site[0] / "sets" / "worked-example.toml").read_bytes() == SET.read_bytes()
+    texts = [p.read_bytes() for p in site[0].rglob("*") if p.suffix in (".html", ".js", ".toml", ".json")]
+    assert not [n for n in numbers if any(n.encode() in t for t in texts)]
+
+
+def test_a_bad_problem_set_is_one_line_and_nothing_is_built(tmp_path, run_cli):
+    (tmp_path / "bad.toml").write_text('title = "t"\nseed = 1\n')
+    code, out, err = run_cli("site", str(tmp_path / "site"), "--sets", str(tmp_path / "bad.toml"))
+    assert code == 2 and out == "" and err.startswith("error: ") and err.count("\n") == 1 and "bad.toml" in err
+    assert not (tmp_path / "site").exists()

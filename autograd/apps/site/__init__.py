@@ -1,6 +1,8 @@
 """The static site: the explorer in a browser tab, our package running in Pyodide in a Web Worker.
 
-`build` (``autograd site DIR``) writes the folder; `worker` is the module the Web Worker runs.
+`build` (``autograd site DIR``) writes the folder, its HTML from `pages` and its Python
+compiled to bytecode by `bytecode` (run in Pyodide under Node at build time); `worker` is the
+module the Web Worker runs, `sheets` its routes for a problem set's sheet and self-check.
 """
 
 from __future__ import annotations

@@ -7,11 +7,18 @@ What goes into DIR, and where each part comes from:
 - ``check.html``: the checker (verdicts, diagnoses, chains, as `autograd check` prints them),
   on the same worker; ``worked-example.html``: the page `autograd walkthrough --html` writes;
 - ``static/``: the explorer's and the graph's scripts and styles, copied from the package;
-- ``worker.js``: loads Pyodide, unpacks our wheel into its file system and hands each request
-  to `autograd.apps.site.worker.answer` (the same `Api` the local server calls);
+- ``worker.js``: loads Pyodide, puts our package's archive on ``sys.path`` and hands each
+  request to `autograd.apps.site.worker.answer` (the same `Api` the local server calls);
 - ``pyodide/``: the CPython runtime in WebAssembly, from the npm registry at the version and
-  integrity hash that ``package-lock.json`` pins (``npm ci`` checks them);
-- ``wheel/``: our package as a pure-Python wheel (``pip wheel --no-deps``).
+  integrity hash that ``package-lock.json`` pins (``npm ci`` checks them), its standard library
+  compiled to bytecode (`autograd.apps.site.bytecode`: Python starts in a third of the time)
+  and its lock file without the list of packages the site does not ship;
+- ``python/autograd.zip``: our package, from the pure-Python wheel pip builds
+  (``pip wheel --no-deps``), its modules compiled to bytecode beside their sources;
+- with problem sets (``--sets``): ``sheet-NAME.html`` per set (`autograd.apps.site.sheets`
+  answers it in the worker), ``sets/NAME.toml`` (the set's file, which the page sends to the
+  worker) and ``python/course.zip`` (the pure-Python packages the sheet's HTML needs, compiled);
+- ``.nojekyll``: GitHub Pages serves the folder as it is.
 
 Nothing is fetched from anywhere at run time but the folder itself. A stamp file records a
 fingerprint of everything the build reads; a second build with nothing changed writes nothing.
@@ -23,30 +30,37 @@ import contextlib
 import hashlib
 import io
 import json
-import shutil
+import os
+import re
 import subprocess
 import sys
 import tempfile
-from importlib import resources
+import zipfile
+from importlib import metadata, resources
 from pathlib import Path
 
+from autograd.apps.site import pages
 from autograd.util.files import write_outputs
 
-__all__ = ["SiteError", "build", "PYODIDE_FILES", "STAMP"]
+__all__ = ["SiteError", "build", "PYODIDE_FILES", "STAMP", "PACKAGE"]
 
 # the runtime's files the worker loads (the package's console pages, maps and typings stay out)
 PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip",
                  "pyodide-lock.json", "package.json")
 STAMP = ".autograd-site-stamp"
+PACKAGE = "python/autograd.zip"  # in the site; the worker writes it to /lib/autograd.zip (worker.js)
+ARCHIVE = "/lib/autograd.zip"
+COURSE = "python/course.zip"  # the sheets' dependencies; the worker unpacks it into /lib/course
+COURSE_FOLDER = "/lib/course"
+# what the problem sheets' HTML imports besides the standard library (Markdown and LaTeX → MathML)
+COURSE_DEPENDENCIES = ("markdown-it-py", "mdurl", "latex2mathml")
+KEEP_COMPILED = 3  # compiled archives of each kind kept in the cache
 PAGE_STATIC = {  # file name → the package whose static/ folder holds it
     "explore.js": "autograd.apps.explore", "explore.css": "autograd.apps.explore",
     "train.js": "autograd.apps.explore", "train.css": "autograd.apps.explore",
     "graph.js": "autograd.viz", "graph.css": "autograd.viz", "site.js": "autograd.apps.site",
-    "check.js": "autograd.apps.site", "check.css": "autograd.apps.site",
+    "check.js": "autograd.apps.site", "check.css": "autograd.apps.site", "sheet.js": "autograd.apps.site",
 }
-# the page's policy: its own files only; WebAssembly compiled from them ('wasm-unsafe-eval')
-CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; "
-       "style-src 'self' 'unsafe-inline'; img-src 'self' data:; form-action 'none'; base-uri 'none'")
 # npm's messages when the registry cannot be reached (DNS, refused, timed out, offline)
 UNREACHABLE = ("ENOTFOUND", "EAI_AGAIN", "ECONNREFUSED", "ETIMEDOUT", "ECONNRESET", "ENETUNREACH",
                "EHOSTUNREACH", "network", "offline")
@@ -122,28 +136,83 @@ def wheel(root: Path, folder: Path) -> Path:
     return built[0]
 
 
-def _policy(html: str) -> str:
-    return html.replace('<meta charset="utf-8">',
-                        f'<meta charset="utf-8">\n<meta http-equiv="Content-Security-Policy" content="{CSP}">', 1)
+def _zip(files: dict[str, bytes]) -> bytes:
+    """The files as a zip, every entry dated as the wheel's: the same files give the same bytes."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for path in sorted(files):
+            target.writestr(zipfile.ZipInfo(path, date_time=(2020, 2, 2, 0, 0, 0)), files[path])
+    return out.getvalue()
 
 
-def page(wheel_name: str) -> str:
-    """The explorer's index.html with the worker transport before the explorer's script, and
-    links to the site's other pages."""
-    html = _policy(_static("autograd.apps.explore", "index.html").decode())
-    html = html.replace('<script src="static/explore.js">',
-                        f'<script src="static/site.js" data-wheel="wheel/{wheel_name}"></script>\n'
-                        '<script src="static/explore.js">', 1)
-    html = html.replace("</nav>", '  <a href="worked-example.html">worked example</a> · <a href="check.html">checker</a>\n'
-                        "  </nav>", 1)
-    if "static/site.js" not in html or "Content-Security-Policy" not in html or "check.html" not in html:
-        raise SiteError("the explorer's index.html no longer has the places the site's script goes")
-    return html
+def package_source(built: Path) -> bytes:
+    """Our package's files from the wheel, its metadata left out."""
+    with zipfile.ZipFile(built) as wheel_zip:
+        return _zip({info.filename: wheel_zip.read(info) for info in wheel_zip.infolist()
+                     if ".dist-info/" not in info.filename and not info.is_dir()})
 
 
-def checker(wheel_name: str) -> str:
-    """check.html: the checker, on the same worker."""
-    return _policy(_static("autograd.apps.site", "check.html").decode()).replace("@WHEEL@", f"wheel/{wheel_name}")
+def course_source() -> bytes:
+    """The pure-Python packages a problem sheet's HTML needs (`COURSE_DEPENDENCIES`), as installed
+    beside ours, with their METADATA (latex2mathml asks for its version when imported)."""
+    files: dict[str, bytes] = {}
+    for name in COURSE_DEPENDENCIES:
+        try:
+            dist = metadata.distribution(name)
+        except metadata.PackageNotFoundError:
+            raise SiteError(f"the problem sheets need {name} (pip install {name}): it is not installed") from None
+        for entry in dist.files or ():
+            path = entry.as_posix()
+            if path.startswith(("..", "bin/")) or "__pycache__" in path:
+                continue
+            if ".dist-info/" not in path or path.endswith(".dist-info/METADATA"):
+                files[path] = Path(entry.locate()).read_bytes()
+    return _zip(files)
+
+
+def compiled(cache: Path, runtime: Path, sources: dict[str, bytes]) -> dict[str, bytes]:
+    """Zips with their bytecode compiled by Pyodide's own Python under Node
+    (`autograd.apps.site.bytecode`): Pyodide's standard library, and each of ``sources`` (name →
+    zip: "package", our package, put on sys.path as a zip; "course", unpacked in the browser),
+    each kept in ``cache`` under the hash of what made it, so Node runs only when one changed."""
+    script = [_static_file(name) for name in ("bytecode.py", "compile.mjs")]
+    # bytecode is only valid for the interpreter that wrote it: the runtime's version is in every key
+    tools = b"".join(path.read_bytes() for path in script) + (runtime / "package.json").read_bytes()
+    python = json.loads((runtime / "pyodide-lock.json").read_text())["info"]["python"].split(".")
+    sources = {"stdlib": (runtime / "python_stdlib.zip").read_bytes(), **sources}
+    how = {"stdlib": (f"/lib/python{python[0]}{python[1]}.zip", False, False), "package": (ARCHIVE, True, False),
+           "course": (COURSE_FOLDER, True, True)}
+    folder = cache / "compiled"
+    out = {name: folder / f"{name}-{hashlib.sha256(tools + data).hexdigest()[:20]}.zip" for name, data in sources.items()}
+    missing = [name for name in sources if not out[name].is_file()]
+    if missing:
+        folder.mkdir(parents=True, exist_ok=True)
+        write_outputs({folder / f"{name}-source.zip": sources[name] for name in missing})
+        jobs = [{"in": str(folder / f"{name}-source.zip"), "out": str(out[name]), "where": how[name][0],
+                 "keep_source": how[name][1], "unpacked": how[name][2]} for name in missing]
+        spec = {"indexURL": f"{runtime}/", "module": str(script[0]), "jobs": jobs}
+        if out["stdlib"].is_file():  # Node's Python starts faster from the compiled library
+            spec["stdLibURL"] = str(out["stdlib"])
+        _run(["node", str(script[1]), json.dumps(spec)], cache, "compiling Python to bytecode (node)")
+        for name in missing:
+            (folder / f"{name}-source.zip").unlink()
+    for path in out.values():
+        os.utime(path)  # the archives used last are the ones kept
+    for name in sources:  # a few per kind: a site with problem sheets and one without, say
+        for stale in sorted(folder.glob(f"{name}-*.zip"), key=lambda p: p.stat().st_mtime)[:-KEEP_COMPILED]:
+            stale.unlink()
+    return {name: path.read_bytes() for name, path in out.items()}
+
+
+def lock_without_packages(runtime: Path) -> str:
+    """Pyodide's lock file with its list of packages left out: the site ships none of them (they
+    would come from a CDN), so Pyodide starts without fetching and reading the whole list."""
+    lock = json.loads((runtime / "pyodide-lock.json").read_text())
+    return json.dumps({"info": lock["info"], "packages": {}}, indent=1) + "\n"
+
+
+def _static_file(name: str) -> Path:
+    return Path(str(resources.files("autograd.apps.site").joinpath(name)))
 
 
 def worked_example(folder: Path) -> bytes:
@@ -159,31 +228,64 @@ def worked_example(folder: Path) -> bytes:
     return path.read_bytes()
 
 
-def build(out: Path, cache: Path | None = None) -> bool:
-    """Build the site in ``out``; False (and nothing written) when it is already up to date."""
+def problem_sets(paths) -> dict[str, tuple[str, str]]:
+    """name → (title, text) of each problem set, read and checked as `autograd sheet` reads it
+    (a bad set is its one-line `SetError`); the name is the file's, in letters, digits, - and _."""
+    from autograd.apps.course import loads
+    from autograd.apps.course.problems import MAX_SET_BYTES
+    from autograd.util.reading import read_text
+
+    found: dict[str, tuple[str, str]] = {}
+    for path in paths:
+        text = read_text(path, MAX_SET_BYTES, "problem set")
+        name = re.sub(r"[^A-Za-z0-9_-]+", "-", Path(path).stem).strip("-") or "set"
+        if name in found:
+            raise SiteError(f"two problem sets would be the page sheet-{name}.html: name the files apart")
+        found[name] = (loads(text, str(path)).title, text)
+    return found
+
+
+def build(out: Path, cache: Path | None = None, sets=()) -> bool:
+    """Build the site in ``out`` (with a sheet page per problem set of ``sets``); False (and
+    nothing written) when it is already up to date."""
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise SiteError(f"cannot build the site in {out}: it is a file, not a folder")
     root = _source_root()
     cache = Path(cache) if cache else root / "build" / "site-cache"
-    want = fingerprint(root)
-    pages = ("index.html", "check.html", "worked-example.html", "worker.js",
-             *(f"pyodide/{name}" for name in PYODIDE_FILES), *(f"static/{name}" for name in PAGE_STATIC))
-    if (out / STAMP).is_file() and (out / STAMP).read_text() == want and all((out / p).is_file() for p in pages):
+    course = problem_sets(sets)
+    versions = [metadata.version(name) for name in COURSE_DEPENDENCIES] if course else []
+    want = hashlib.sha256(json.dumps([fingerprint(root), course, versions], sort_keys=True).encode()).hexdigest()
+    needed = ("index.html", "check.html", ".nojekyll", "worked-example.html", "worker.js", PACKAGE,
+              *(f"pyodide/{name}" for name in PYODIDE_FILES), *(f"static/{name}" for name in PAGE_STATIC),
+              *(f"sheet-{name}.html" for name in course), *(f"sets/{name}.toml" for name in course), *((COURSE,) if course else ()))
+    if (out / STAMP).is_file() and (out / STAMP).read_text() == want and all((out / p).is_file() for p in needed):
         return False
     runtime = pyodide(cache)
     with tempfile.TemporaryDirectory() as scratch:
-        built = wheel(root, Path(scratch))
-        files = {out / "wheel" / built.name: built.read_bytes(),
-                 out / "worked-example.html": worked_example(Path(scratch))}
+        sources = {"package": package_source(wheel(root, Path(scratch))), **({"course": course_source()} if course else {})}
+        archives = compiled(cache, runtime, sources)
+        files = {out / PACKAGE: archives["package"], out / "worked-example.html": worked_example(Path(scratch))}
     files.update({out / "pyodide" / name: (runtime / name).read_bytes() for name in PYODIDE_FILES})
-    files.update({out / "static" / name: _static(package, name) for name, package in PAGE_STATIC.items()})
+    files[out / "pyodide" / "python_stdlib.zip"] = archives["stdlib"]
+    files[out / "pyodide" / "pyodide-lock.json"] = lock_without_packages(runtime)
+    if course:
+        files[out / COURSE] = archives["course"]
+    files.update({out / "static" / name: _static(where, name) for name, where in PAGE_STATIC.items()})
     files[out / "worker.js"] = _static("autograd.apps.site", "worker.js")
-    files[out / "index.html"] = page(built.name)
-    files[out / "check.html"] = checker(built.name)
-    if (out / "wheel").is_dir():
-        shutil.rmtree(out / "wheel")  # an older version's wheel would linger beside the new one
-    for folder in ("wheel", "pyodide", "static"):
+    files[out / "index.html"] = pages.explorer(PACKAGE, {f"sheet-{n}.html": t for n, (t, _) in course.items()})
+    files[out / "check.html"] = pages.checker(PACKAGE)
+    files[out / ".nojekyll"] = ""  # GitHub Pages: serve the files as they are, no Jekyll
+    for name, (title, text) in course.items():
+        files[out / f"sheet-{name}.html"] = pages.sheet_page(PACKAGE, COURSE, title, f"sets/{name}.toml")
+        files[out / "sets" / f"{name}.toml"] = text
+    for old in [*out.glob("sheet-*.html"), *out.glob("sets/*.toml"), *out.glob(COURSE), *out.glob("wheel/*.whl")]:
+        if old not in files:
+            old.unlink()  # a set left out of this build, or what older builds shipped (our wheel)
+    for folder in ("sets", "wheel"):
+        if (out / folder).is_dir() and not any((out / folder).iterdir()) and not (folder == "sets" and course):
+            (out / folder).rmdir()
+    for folder in ("python", "pyodide", "static", *(("sets",) if course else ())):
         (out / folder).mkdir(parents=True, exist_ok=True)
     write_outputs(files)
     write_outputs({out / STAMP: want})  # last: a build cut short is built again

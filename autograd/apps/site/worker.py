@@ -4,6 +4,11 @@ browser is the one `autograd explore` (and `autograd grad --json`) gives.
 The worker calls `start()` once and `answer(path, body)` per request; both return text, so no
 Python object crosses into JavaScript. An answer is ``STATUS`` and a newline, then the JSON
 written exactly as `autograd grad --json` prints it (``indent=2``).
+
+Every route of the explorer's `Api` is answered here as `Api.handle` answers it (a route added
+to the Api reaches the site with no change here), plus the site's own: the checker's full
+report, and a problem set's sheet and self-check (`autograd.apps.site.sheets`, imported when
+first asked, so that the explorer's page starts without the course kit).
 """
 
 from __future__ import annotations
@@ -15,9 +20,6 @@ from autograd.checking import check_claims
 from autograd.explain import trace
 
 __all__ = ["start", "answer"]
-
-NO_TRAINING = ("training needs numpy, which the browser build leaves out: "
-               "run `autograd explore` on your computer to train a network")
 
 MAX_CLAIMS = 50
 
@@ -35,8 +37,17 @@ def full_check(payload: dict) -> dict:
     return check_claims(evaluation, record, claims).to_json()
 
 
+def _sheets(name: str):
+    def route(payload: dict) -> dict:
+        from autograd.apps.site import sheets
+
+        return sheets.routes[name](payload)
+    return route
+
+
 _api = Api()
-_api.routes["/api/check/full"] = full_check
+_api.routes.update({"/api/check/full": full_check, "/api/sheet": _sheets("/api/sheet"),
+                    "/api/sheet/check": _sheets("/api/sheet/check")})
 
 
 def start() -> str:
@@ -54,8 +65,6 @@ def answer(path: str, body: str) -> str:
     else:
         try:
             status, data = _api.handle(path, payload)
-        except ImportError:
-            status, data = 501, {"error": NO_TRAINING}
         except Exception as error:  # a bug, not bad input: say so, and keep answering
             status, data = 500, {"error": f"internal error: {type(error).__name__}: {error}"}
     try:

@@ -4,7 +4,8 @@
 (function () {
   "use strict";
   var script = document.currentScript;
-  var worker = new Worker("worker.js?wheel=" + encodeURIComponent(script.getAttribute("data-wheel")), { type: "module" });
+  var worker = new Worker("worker.js?package=" + encodeURIComponent(script.getAttribute("data-package")) +
+                          "&unpack=" + encodeURIComponent(script.getAttribute("data-unpack") || ""), { type: "module" });
   var waiting = {}, next = 0;
   var line = document.createElement("div");
   line.id = "progress"; line.setAttribute("data-testid", "progress"); line.className = "progress";
