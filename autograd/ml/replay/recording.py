@@ -148,7 +148,8 @@ class Recording:
         self.ops = edges.names
         self.tails = stored_tails(edges.edges, edges.counts)
         self.labels = {i: label for i, label in enumerate(map(_LABEL, order)) if label}
-        self.first, self.topo_child = edges.first, echild
+        # kept for `rebuild` only: 32-bit indices (a recording holds far fewer than 2**31 edges)
+        self.first, self.topo_child = np.asarray(edges.first, dtype=np.int32), echild.astype(np.int32)
         del edges  # its decoded nodes refer to every child: gone before the leaves are counted
         self._leaves(order, arguments, len(flat_args), np.bincount(echild, minlength=n))
         self.levels = bw.with_sources(levels, self.partner, n, () if argument_grads else self.arg_idx)
@@ -160,12 +161,12 @@ class Recording:
         blevel = bw.backward_levels(n, echild, eparent)
         self.new = bw.renumber(blevel)
         by_level = bw.backward_edge_order(eparent, echild, blevel)
-        self.edge_pos = np.empty(e, dtype=np.intp)  # topological edge number -> place in `loc`
+        self.edge_pos = np.empty(e, dtype=np.int32)  # topological edge number -> place in `loc`
         self.edge_pos[by_level] = np.arange(e)
         self.mem = np.zeros(n + 1 + e)
         self.val, self.loc = self.mem[:n + 1], self.mem[n + 1:]
         self.loc[:] = np.array(edges.local, dtype=float)[by_level]
-        self.partner = np.full(e, -1, dtype=np.intp)  # per derivative: the value it equals, or -1
+        self.partner = np.full(e, -1, dtype=np.int32)  # per derivative: the value it equals, or -1
         self.g = np.zeros(n)
         return bw.level_slices(blevel, self.new, echild, eparent, by_level)
 
