@@ -194,3 +194,25 @@ def test_sigterm_early_in_train_is_never_a_traceback_nor_a_leftover(tmp_path):
         if delay == delays[-1] and 130 not in statuses and delay < 8:
             delays.append(delay * 1.5)  # a loaded machine starts slowly: later moments too
     assert 130 in statuses  # some of the moments fell after the handler was installed
+
+
+def test_a_signal_only_reported_by_a_callback_still_interrupts_and_writes_nothing(tmp_path, monkeypatch, capsys):
+    """A SIGTERM that lands in a callback (importlib's module-lock `cb`) is only reported by Python,
+    which then goes on: the command must still end as interrupted, print no traceback, write nothing."""
+    target = tmp_path / "out.txt"
+
+    def command(argv):
+        class Report:  # what Python hands sys.unraisablehook for an exception a callback raised
+            exc_type, exc_value, exc_traceback, err_msg, object = process.Terminated, process.Terminated(), None, None, None
+        sys.unraisablehook(Report())
+        files.atomic_write(target, "late")
+        return 0
+
+    monkeypatch.setattr(process, "_main", command)
+    assert main([]) == 130
+    err = capsys.readouterr().err
+    assert err == "error: interrupted\n" and not target.exists()
+    monkeypatch.undo()
+    files.atomic_write(target, "next command")  # the next command writes again
+    assert target.read_text() == "next command"
+    assert sys.unraisablehook is sys.__unraisablehook__ or "report_unless_lost_signal" not in repr(sys.unraisablehook)

@@ -79,12 +79,30 @@ def plan_outputs(outputs: Iterable[tuple[PathLike | None, str]],
     return planned
 
 
+# Set by the command line when a termination signal came where Python could not raise it (inside
+# a callback, whose exceptions the interpreter only reports): every write after it refuses to start.
+_stop_requested = False
+
+
+def request_stop(stop: bool = True) -> None:
+    """Refuse every later write with KeyboardInterrupt (a termination signal was received);
+    ``request_stop(False)`` allows writes again (a new command starts)."""
+    global _stop_requested
+    _stop_requested = stop
+
+
+def _refuse_when_stopped() -> None:
+    if _stop_requested:
+        raise KeyboardInterrupt("a termination signal was received: nothing is written")
+
+
 def write_outputs(outputs: Mapping[PathLike, bytes | str] | Iterable[tuple[PathLike, bytes | str]]) -> None:
     """Write all outputs of one command atomically: all temporary files first, then the renames.
 
     ``str`` data is written as UTF-8. Raises `OutputError` naming the path on failure, after
     removing every temporary file; existing files are then unchanged.
     """
+    _refuse_when_stopped()
     items = list(outputs.items() if isinstance(outputs, Mapping) else outputs)
     targets = [validate_path(path) for path, _ in items]
     if len(set(targets)) < len(targets):
@@ -267,6 +285,7 @@ def write_tree(folder: PathLike, files: Iterable[tuple[str, bytes | str]], label
     them. The renames come last; on any failure every temporary is removed, and so are the folders
     this call already renamed into place (nothing else was in them).
     """
+    _refuse_when_stopped()
     root, where = Path(folder), f" ({label})" if label else ""
     items = [(_tree_parts(name, root, where), data) for name, data in files]
     _tree_check(root, where)

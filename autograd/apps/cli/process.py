@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from autograd.apps.cli.options import UsageError, programs_may_start_with_minus
 from autograd.apps.cli.parser import build_parser
 from autograd.lang import ExprError
+from autograd.util import files
 from autograd.util.files import OutputError
 
 EXIT_BAD_INPUT = 2
@@ -45,15 +46,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     printed) ends the command with ``error: interrupted`` and status 130, never a traceback.
     """
     previous: dict = {}
+    hook = sys.unraisablehook
+    _LOST.clear()
+    files.request_stop(False)
     try:
         try:
             _terminate_as_interrupt(previous)
             if sys.stdout is None:  # `autograd ... >&-`: print() would drop the report without a word
                 sys.stdout = _ClosedOutput()
-            return _main(argv)
+            status = _main(argv)
+            if _LOST:  # the signal came inside a callback, which only reported it: still an interruption
+                raise Terminated
+            return status
         finally:
             for signum, handler in previous.items():
                 signal.signal(signum, handler)
+            sys.unraisablehook = hook
+            files.request_stop(False)
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         return 130
@@ -129,6 +138,10 @@ def _silence_stdout() -> None:
 TERMINATING = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
 
 
+# Termination signals that landed in a callback and were only reported there (see `main`).
+_LOST: list = []
+
+
 class Terminated(KeyboardInterrupt):
     """A termination signal, handled as an interruption. Its own class because CPython marks a
     plain KeyboardInterrupt that crosses some of its C entry points (during an import, say) as
@@ -145,6 +158,19 @@ def _terminate_as_interrupt(previous: dict) -> None:
 
     def interrupt(signum, frame):
         raise Terminated
+
+    def report_unless_lost_signal(unraisable) -> None:
+        # A signal that lands in a callback (importlib's module-lock `cb`, a __del__) cannot stop the
+        # command there: Python reports the exception and goes on. Remember it instead, so that no
+        # file is written after it and the command still ends as interrupted, without a traceback.
+        if isinstance(unraisable.exc_value, Terminated):
+            _LOST.append(unraisable.exc_value)
+            files.request_stop()
+        else:
+            reporter(unraisable)
+
+    reporter = sys.unraisablehook
+    sys.unraisablehook = report_unless_lost_signal
 
     for signum in TERMINATING:
         if signal.getsignal(signum) == signal.SIG_DFL:
