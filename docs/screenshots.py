@@ -45,7 +45,7 @@ def training(browser, url: str) -> None:
     page.wait_for_function("() => document.querySelector('[data-testid=accuracy]').dataset.value")
     page.get_by_test_id("train-50").click()
     page.wait_for_function("() => document.querySelector('[data-testid=train-step]').textContent === '50'")
-    page.screenshot(path=str(DOCS / "explorer-training.png"), clip={"x": 0, "y": 0, "width": 1000, "height": 620})
+    page.screenshot(path=str(DOCS / "explorer-training.png"))
     page.close()
 
 
