@@ -65,3 +65,12 @@ def test_each_edge_gets_the_derivative_of_its_own_position():
     affine = linear([x, x], [2.0, -3.0], x)
     trees = [Name("x", 0)] * 3
     assert [notation.text(notation.derivative_tree(affine, k, trees)) for k in range(3)] == ["2", "-3", "1"]
+
+
+@pytest.mark.parametrize("source", ["2 + (x - 2)", "x * (y * z)", "a - (b + c)", "a / (b * c)", "a + b - c"])
+def test_a_right_operand_of_the_same_precedence_keeps_its_brackets(source):
+    # in floating point 2 + (x - 2) and (2 + x) - 2 differ: at x = 0.2 they give 0.19999999999999996 and 0.20000000000000018
+    from autograd.lang.parser import parse_expression
+    from autograd.lang.syntax import unparse
+
+    assert unparse(parse_expression(source)) == source

@@ -109,8 +109,9 @@ def render(node: Node, parts: list[tuple[str, int]]) -> tuple[str, int]:
         right = right if rp >= _PRECEDENCE["neg"] and not right.startswith("-") else f"({right})"
         return f"{left}**{right}", mine
     left = left if lp >= mine else f"({left})"
-    # a negative right operand is parenthesised: x - (-1), never x - -1
-    needs = rp < mine or (node.op in "-/" and rp == mine) or right.startswith("-")
+    # a right operand of the same precedence keeps its brackets even for + and *: in floating point
+    # 2 + (x - 2) is not (2 + x) - 2; a negative right operand too: x - (-1), never x - -1
+    needs = rp <= mine or right.startswith("-")
     return f"{left} {node.op} {f'({right})' if needs else right}", mine
 
 
